@@ -1,0 +1,100 @@
+/**
+ * The user-facing autograd entry points: `Tensor.backward`, `torch.autograd.grad`, tensor hooks
+ * and `retainGrad`.
+ */
+import { RuntimeError } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { installMethods } from '../ops/install.js';
+import { onesLikeRaw } from './grad-utils.js';
+import { type BackwardOptions, runBackward } from './engine.js';
+
+function checkGradShape(g: Tensor, out: Tensor, i: number): void {
+  if (g.shape.length !== out.shape.length || g.shape.some((s, k) => s !== out.shape[k])) {
+    throw new RuntimeError(
+      `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g.shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${out.shape.join(', ')}]).`,
+    );
+  }
+}
+
+function seedGrads(outputs: readonly Tensor[], grads?: readonly (Tensor | null | undefined)[]): Tensor[] {
+  return outputs.map((o, i) => {
+    const g = grads?.[i];
+    if (g) {
+      checkGradShape(g, o, i);
+      return g;
+    }
+    if (o.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+    return onesLikeRaw(o);
+  });
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, without touching `.grad`, like
+ * `torch.autograd.grad`.
+ * @example const [dx] = torch.autograd.grad(y.sum(), [x]);
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: BackwardOptions & { gradOutputs?: (Tensor | null)[]; allowUnused?: boolean } = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  return runBackward(outs, seedGrads(outs, opts.gradOutputs), { ...opts, inputs: ins });
+}
+
+/** Backward from several roots at once, like `torch.autograd.backward`. */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradTensors?: (Tensor | null)[],
+  opts: BackwardOptions = {},
+): void {
+  const outs = tensors instanceof Tensor ? [tensors] : tensors;
+  runBackward(outs, seedGrads(outs, gradTensors), opts);
+}
+
+/** A handle that removes a registered hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /**
+     * Computes gradients of this tensor with respect to the graph's leaves and accumulates them
+     * into their `.grad`, like `Tensor.backward`.
+     * @example loss.backward();
+     */
+    backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    /** Registers a hook called with this tensor's gradient; it may return a replacement. */
+    registerHook(hook: (grad: Tensor) => Tensor | void | undefined): RemovableHandle;
+    /** Keeps the gradient of a non-leaf in `.grad` after backward. */
+    retainGrad(): void;
+  }
+}
+
+installMethods({
+  backward(this: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}) {
+    runBackward([this], seedGrads([this], [gradient]), opts);
+  },
+  registerHook(this: Tensor, hook: (g: Tensor) => Tensor | void | undefined): RemovableHandle {
+    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    let list: ((g: Tensor) => Tensor | void | undefined)[];
+    if (this.gradFn) {
+      const fn = this.gradFn;
+      list = fn.preHooks.get(this.outputNr) ?? [];
+      fn.preHooks.set(this.outputNr, list);
+    } else list = this._hooks;
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
+  },
+  retainGrad(this: Tensor) {
+    if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn) this.gradFn.retained.set(this.outputNr, this);
+  },
+});

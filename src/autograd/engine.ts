@@ -1,0 +1,141 @@
+/**
+ * The backward engine: walks the recorded graph from the roots in dependency order, sums the
+ * gradients that meet at a node, reduces broadcast gradients back to each input's shape, runs
+ * hooks, accumulates into leaves' `.grad`, and frees saved tensors unless `retainGraph`.
+ */
+import { RuntimeError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { isAnomalyEnabled, setGradEnabled } from './grad-mode.js';
+import { type Edge, type Node, gradientEdge } from './node.js';
+import { sumToShape, addGrad, cloneGrad, castGrad, hasNonFinite } from './grad-utils.js';
+
+/** Options of a backward pass. */
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+/**
+ * Runs backward from `roots` with seed gradients `grads`. With `inputs`, returns their gradients
+ * instead of accumulating into `.grad` (torch.autograd.grad).
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  grads: readonly Tensor[],
+  opts: BackwardOptions & { inputs?: readonly Tensor[]; allowUnused?: boolean },
+): (Tensor | null)[] {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  const createGraph = opts.createGraph ?? false;
+  const rootEdges: Edge[] = roots.map((r, i) => {
+    const e = r.requiresGrad ? gradientEdge(r) : null;
+    if (!e) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    return e;
+  });
+
+  // Capture points for autograd.grad: (node, output index) of each input.
+  const capture = new Map<Node, Map<number, number>>();
+  const captured: (Tensor | null)[] = [];
+  if (opts.inputs) {
+    opts.inputs.forEach((t, i) => {
+      const e = gradientEdge(t);
+      if (!e) throw new RuntimeError('One of the differentiated Tensors does not require grad');
+      let m = capture.get(e.node);
+      if (!m) capture.set(e.node, (m = new Map()));
+      m.set(e.nr, i);
+      captured.push(null);
+    });
+  }
+
+  // Dependency counts over the reachable graph.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = rootEdges.map((e) => e.node);
+  for (const n of stack) seen.add(n);
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (!e) continue;
+      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+      if (!seen.has(e.node)) {
+        seen.add(e.node);
+        stack.push(e.node);
+      }
+    }
+  }
+
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const put = (e: Edge, g: Tensor): void => {
+    let b = buffers.get(e.node);
+    if (!b) buffers.set(e.node, (b = new Array<Tensor | null>(e.node.numOutputs).fill(null)));
+    const prev = b[e.nr];
+    b[e.nr] = prev ? addGrad(prev, g) : g;
+  };
+  const prevMode = setGradEnabled(createGraph);
+  try {
+    rootEdges.forEach((e, i) => put(e, grads[i]!));
+    const ready: Node[] = [];
+    for (const e of rootEdges) if (!deps.get(e.node) && !ready.includes(e.node)) ready.push(e.node);
+    while (ready.length) {
+      const node = ready.pop()!;
+      const gradsIn = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
+      buffers.delete(node);
+      // Hooks and retained gradients of non-leaf outputs.
+      for (let k = 0; k < gradsIn.length; k++) {
+        let g = gradsIn[k];
+        if (!g) continue;
+        const hooks = node.preHooks.get(k);
+        if (hooks) for (const h of hooks) g = h(g) ?? g;
+        gradsIn[k] = g;
+        const keep = node.retained.get(k);
+        if (keep && !opts.inputs) keep.grad = keep.grad ? addGrad(keep.grad, g) : cloneGrad(g, createGraph);
+        const cap = capture.get(node)?.get(k);
+        if (cap !== undefined) captured[cap] = g;
+      }
+      if (node.variable) {
+        if (!opts.inputs) accumulate(node.variable, gradsIn[0]!, createGraph);
+      } else if (node.fn) {
+        const out = node.fn(node.ctx, gradsIn);
+        if (isAnomalyEnabled()) {
+          out.forEach((g, i) => {
+            if (g && hasNonFinite(g)) {
+              throw new RuntimeError(`Function '${node.name}' returned nan values in its ${i}th output.`);
+            }
+          });
+        }
+        if (!retain) node.ctx._release();
+        node.next.forEach((e, i) => {
+          if (!e) return;
+          let g = out[i];
+          if (g) {
+            g = castGrad(sumToShape(g, node.inputMeta[i]!.shape), node.inputMeta[i]!.dtype);
+            put(e, g);
+          }
+        });
+      }
+      for (const e of node.next) {
+        if (!e) continue;
+        const d = deps.get(e.node)! - 1;
+        deps.set(e.node, d);
+        if (d === 0) ready.push(e.node);
+      }
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  if (opts.inputs && !opts.allowUnused) {
+    captured.forEach((g) => {
+      if (!g) {
+        throw new RuntimeError(
+          'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+        );
+      }
+    });
+  }
+  return captured;
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  for (const h of leaf._hooks) g = h(g) ?? g;
+  if (!leaf.grad) leaf.grad = cloneGrad(g, createGraph);
+  else leaf.grad = addGrad(leaf.grad, g, !createGraph);
+}

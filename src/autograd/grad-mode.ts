@@ -1,0 +1,57 @@
+/**
+ * Grad mode: whether ops record the graph. Global per thread (each worker has its own module
+ * instance), like PyTorch's thread-local grad mode.
+ */
+
+let enabled = true;
+
+/** True when ops record the autograd graph. */
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/** Sets grad mode and returns the previous value. Prefer `noGrad(fn)` / `enableGrad(fn)`. */
+export function setGradEnabled(mode: boolean): boolean {
+  const prev = enabled;
+  enabled = mode;
+  return prev;
+}
+
+/**
+ * Runs `fn` without recording the graph, like `with torch.no_grad():`.
+ * @example const y = torch.noGrad(() => model.forward(x));
+ * See https://pytorch.org/docs/stable/generated/torch.no_grad.html
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    setGradEnabled(prev);
+  }
+}
+
+/**
+ * Runs `fn` with graph recording on, like `with torch.enable_grad():`.
+ * @example torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
+ */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    setGradEnabled(prev);
+  }
+}
+
+let anomaly = false;
+
+/** Turns anomaly detection on or off, like `torch.autograd.set_detect_anomaly`. */
+export function setDetectAnomaly(mode: boolean): void {
+  anomaly = mode;
+}
+
+/** True when anomaly detection is on. */
+export function isAnomalyEnabled(): boolean {
+  return anomaly;
+}

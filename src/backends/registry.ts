@@ -1,0 +1,52 @@
+/**
+ * Backend registry: backends register with a priority; `resolveBackend` picks the best one that
+ * initialises and records why the others failed. `TORCHLET_BACKEND=js` forces the fallback.
+ */
+import type { Backend } from './backend.js';
+import { jsBackend } from './js/index.js';
+
+interface Entry {
+  name: string;
+  priority: number;
+  init: () => Backend;
+}
+
+const entries: Entry[] = [{ name: 'js', priority: 0, init: () => jsBackend }];
+const failures = new Map<string, string>();
+let current: Backend | null = null;
+
+/** Registers a backend factory; higher priority wins. Re-resolves on next use. */
+export function registerBackend(name: string, init: () => Backend, priority: number): void {
+  const i = entries.findIndex((e) => e.name === name);
+  if (i >= 0) entries.splice(i, 1);
+  entries.push({ name, priority, init });
+  current = null;
+}
+
+function forced(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.TORCHLET_BACKEND;
+}
+
+/** The active backend (resolved lazily, cached). */
+export function backend(): Backend {
+  if (current) return current;
+  const want = forced();
+  const sorted = [...entries].sort((a, b) => b.priority - a.priority);
+  for (const e of sorted) {
+    if (want && e.name !== want) continue;
+    try {
+      current = e.init();
+      return current;
+    } catch (err) {
+      failures.set(e.name, err instanceof Error ? err.message : String(err));
+    }
+  }
+  current = jsBackend;
+  return current;
+}
+
+/** Why each backend that failed to initialise was skipped. */
+export function backendFailures(): ReadonlyMap<string, string> {
+  return failures;
+}

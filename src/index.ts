@@ -1,0 +1,98 @@
+/**
+ * torchlet: PyTorch's tensors, autograd, nn and optim for TypeScript.
+ *
+ * @example
+ * import * as torch from 'torchlet';
+ * const { nn, optim } = torch;
+ * torch.manualSeed(0);
+ * const x = torch.randn(4, 3, { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ */
+import './ops/elementwise.js';
+import './ops/movement.js';
+import './ops/reduce.js';
+import './ops/inplace.js';
+import './ops/matmul.js';
+import './autograd/backward.js';
+import './tensor/methods.js';
+
+export { Tensor } from './tensor/tensor.js';
+export type { DType } from './tensor/dtype.js';
+export { ValueError, RuntimeError, IndexError, NotImplementedError } from './errors.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  empty,
+  full,
+  zerosLike,
+  onesLike,
+  emptyLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randperm,
+  randLike,
+  randnLike,
+  type TensorOptions,
+  type RandomOptions,
+} from './tensor/factories.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { manualSeed, initialSeed, Generator, defaultGenerator } from './random/generator.js';
+export { setPrintOptions } from './tensor/print.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  neg,
+  abs,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  sign,
+  floor,
+  ceil,
+  round,
+  trunc,
+  reciprocal,
+  square,
+  erf,
+  maximum,
+  minimum,
+  atan2,
+  remainder,
+  fmod,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  logicalNot,
+  isnan,
+  isinf,
+  where,
+  maskedFill,
+  clamp,
+} from './ops/elementwise.js';
+export { cat, stack, chunk, split, unbind, permute, transpose, reshape, flatten, unsqueeze, squeeze, narrow, select } from './ops/movement.js';
+export { sum, mean } from './ops/reduce.js';
+export { matmul, mm, bmm, mv, dot, addmm } from './ops/matmul.js';
+export * as autograd from './autograd/index.js';

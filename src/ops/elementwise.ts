@@ -1,0 +1,582 @@
+/**
+ * Element-wise ops: unary math, binary arithmetic with broadcasting and type promotion,
+ * comparisons, where/maskedFill/clamp. Each op's backward sits next to its forward.
+ */
+import type { BinaryOp, UnaryOp } from '../backends/backend.js';
+import { defineOp, notDifferentiable } from '../autograd/function.js';
+import { RuntimeError } from '../errors.js';
+import { type DType, isFloating } from '../tensor/dtype.js';
+import { emptyTensor } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import {
+  type TensorLike,
+  asTensor,
+  backend,
+  broadcastShapes,
+  broadcastView,
+  castRaw,
+  resultType,
+} from './util.js';
+
+// ---------------------------------------------------------------- raw kernels (no autograd)
+
+/** op(x) into a new contiguous tensor of `dtype` (x is cast first when its dtype differs). */
+function runUnary(op: UnaryOp, x: Tensor, dtype: DType, params?: readonly number[]): Tensor {
+  const src = x.dtype === dtype ? x : castRaw(x, dtype);
+  const out = emptyTensor(x.shape, dtype);
+  backend().unary(op, src, out, params);
+  return out;
+}
+
+/** op(a, b) with broadcasting; inputs are cast to `computeType`, the result is `outType`. */
+function runBinary(op: BinaryOp, a: Tensor, b: Tensor, computeType: DType, outType: DType): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const ac = a.dtype === computeType ? a : castRaw(a, computeType);
+  const bc = b.dtype === computeType ? b : castRaw(b, computeType);
+  const out = emptyTensor(shape, outType);
+  backend().binary(op, broadcastView(ac, shape), broadcastView(bc, shape), out);
+  if (outType === 'int64' && (op === 'div' || op === 'pow')) {
+    const d = out.storage.data;
+    for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- unary ops
+
+/** Ops whose integer inputs are promoted to float32 (PyTorch's "unary float" ops). */
+const FLOAT_OPS = new Set<UnaryOp>([
+  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'reciprocal', 'erf',
+]);
+
+function unaryOutType(op: UnaryOp, x: Tensor): DType {
+  if (FLOAT_OPS.has(op) && !isFloating(x.dtype)) return 'float32';
+  if (x.dtype === 'bool' && (op === 'neg' || op === 'abs' || op === 'square')) return 'int64';
+  return x.dtype;
+}
+
+type UnaryGrad = (gy: Tensor, x: Tensor, y: Tensor, p: readonly number[]) => Tensor;
+
+function defUnary(op: UnaryOp, nodeName: string, grad: UnaryGrad | null) {
+  return defineOp({
+    name: op,
+    nodeName,
+    forward(ctx, x: Tensor, params?: readonly number[]) {
+      const y = runUnary(op, x, unaryOutType(op, x), params);
+      ctx.save(x, y);
+      ctx.params = params ?? [];
+      return y;
+    },
+    backward: grad
+      ? (ctx, [gy]) => {
+          const [x, y] = ctx.saved;
+          return [grad(gy!, x!, y!, ctx.params as number[])];
+        }
+      : notDifferentiable(op),
+  });
+}
+
+const zerosLike = (t: Tensor): Tensor => emptyTensor(t.shape, t.dtype);
+
+/** y = op(x) per element, differentiable. */
+export const neg = defUnary('neg', 'NegBackward0', (gy) => gy.neg());
+export const abs = defUnary('abs', 'AbsBackward0', (gy, x) => gy.mul(x.sign()));
+export const exp = defUnary('exp', 'ExpBackward0', (gy, _x, y) => gy.mul(y));
+export const log = defUnary('log', 'LogBackward0', (gy, x) => gy.div(x));
+export const log1p = defUnary('log1p', 'Log1PBackward0', (gy, x) => gy.div(x.add(1)));
+export const expm1 = defUnary('expm1', 'Expm1Backward0', (gy, _x, y) => gy.mul(y.add(1)));
+export const sqrt = defUnary('sqrt', 'SqrtBackward0', (gy, _x, y) => gy.div(y.mul(2)));
+export const rsqrt = defUnary('rsqrt', 'RsqrtBackward0', (gy, _x, y) => gy.mul(y.pow(3)).mul(-0.5));
+export const sin = defUnary('sin', 'SinBackward0', (gy, x) => gy.mul(x.cos()));
+export const cos = defUnary('cos', 'CosBackward0', (gy, x) => gy.mul(x.sin().neg()));
+export const tanh = defUnary('tanh', 'TanhBackward0', (gy, _x, y) => gy.mul(y.mul(y).neg().add(1)));
+export const sigmoid = defUnary('sigmoid', 'SigmoidBackward0', (gy, _x, y) => gy.mul(y.mul(y.neg().add(1))));
+export const relu = defUnary('relu', 'ReluBackward0', (gy, _x, y) => gy.mul(y.gt(0)));
+export const sign = defUnary('sign', 'SignBackward0', (gy) => zerosLike(gy));
+export const floor = defUnary('floor', 'FloorBackward0', (gy) => zerosLike(gy));
+export const ceil = defUnary('ceil', 'CeilBackward0', (gy) => zerosLike(gy));
+export const round = defUnary('round', 'RoundBackward0', (gy) => zerosLike(gy));
+export const trunc = defUnary('trunc', 'TruncBackward0', (gy) => zerosLike(gy));
+export const reciprocal = defUnary('reciprocal', 'ReciprocalBackward0', (gy, _x, y) => gy.mul(y.mul(y)).neg());
+export const square = defUnary('square', 'PowBackward0', (gy, x) => gy.mul(x.mul(2)));
+export const erf = defUnary('erf', 'ErfBackward0', (gy, x) => gy.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
+export const gelu = defUnary('gelu', 'GeluBackward0', (gy, x) => {
+  const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+  const pdf = x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+  return gy.mul(cdf.add(x.mul(pdf)));
+});
+export const geluTanh = defUnary('gelu_tanh', 'GeluBackward0', (gy, x) => {
+  const k = Math.sqrt(2 / Math.PI);
+  const x2 = x.mul(x);
+  const inner = x.add(x2.mul(x).mul(0.044715)).mul(k);
+  const t = inner.tanh();
+  const dinner = x2.mul(3 * 0.044715).add(1).mul(k);
+  return gy.mul(t.add(1).mul(0.5).add(x.mul(0.5).mul(t.mul(t).neg().add(1)).mul(dinner)));
+});
+export const logicalNot = defUnary('logical_not', 'LogicalNotBackward0', null);
+export const isnan = defUnary('isnan', 'IsnanBackward0', null);
+export const isinf = defUnary('isinf', 'IsinfBackward0', null);
+export const leakyRelu = defUnary('leaky_relu', 'LeakyReluBackward0', (gy, x, _y, p) =>
+  gy.mul(where(x.gt(0), 1, p[0]!)),
+);
+export const powScalar = defUnary('pow_scalar', 'PowBackward0', (gy, x, _y, p) => {
+  const e = p[0]!;
+  if (e === 0) return zerosLike(gy);
+  return gy.mul(x.pow(e - 1).mul(e));
+});
+export const rpowScalar = defUnary('rpow_scalar', 'PowBackward1', (gy, _x, y, p) => gy.mul(y.mul(Math.log(p[0]!))));
+export const clampOp = defUnary('clamp', 'ClampBackward1', (gy, x, _y, p) => {
+  let mask: Tensor | null = null;
+  if (!Number.isNaN(p[0]!)) mask = x.ge(p[0]!);
+  if (!Number.isNaN(p[1]!)) mask = mask ? mask.logicalAnd(x.le(p[1]!)) : x.le(p[1]!);
+  return mask ? gy.mul(mask) : gy;
+});
+export const softplus = defUnary('softplus', 'SoftplusBackward0', (gy, x, _y, p) => {
+  const bx = x.mul(p[0]!);
+  return gy.mul(where(bx.gt(p[1]!), 1, bx.sigmoid()));
+});
+export const elu = defUnary('elu', 'EluBackward0', (gy, x, y, p) => gy.mul(where(x.gt(0), 1, y.add(p[0]!))));
+
+// ---------------------------------------------------------------- binary ops
+
+type BinaryGrad = (gy: Tensor, a: Tensor, b: Tensor, y: Tensor, need: boolean[]) => (Tensor | null)[];
+
+function defBinary(op: BinaryOp, nodeName: string, grad: BinaryGrad | null, trueDiv = false) {
+  const raw = defineOp({
+    name: op,
+    nodeName,
+    forward(ctx, a: Tensor, b: Tensor, dtype: DType) {
+      const y = runBinary(op, a, b, dtype, dtype);
+      ctx.save(a, b, y);
+      return y;
+    },
+    backward: grad
+      ? (ctx, [gy]) => {
+          const [a, b, y] = ctx.saved;
+          // backward runs on the saved (possibly scalar-wrapped) inputs
+          return grad(gy!, a!, b!, y!, ctx.needsInputGrad);
+        }
+      : notDifferentiable(op),
+  });
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    let dtype = resultType(a, b);
+    if (trueDiv && !isFloating(dtype)) dtype = 'float32';
+    return raw(asTensor(a, dtype), asTensor(b, dtype), dtype);
+  };
+}
+
+/** a + b with broadcasting. */
+export const add = defBinary('add', 'AddBackward0', (gy) => [gy, gy]);
+/** a - b with broadcasting. */
+export const sub = defBinary('sub', 'SubBackward0', (gy) => [gy, gy.neg()]);
+/** a * b with broadcasting. */
+export const mul = defBinary('mul', 'MulBackward0', (gy, a, b, _y, need) => [
+  need[0] ? gy.mul(b) : null,
+  need[1] ? gy.mul(a) : null,
+]);
+/** a / b (true division: integers give float32). */
+export const div = defBinary(
+  'div',
+  'DivBackward0',
+  (gy, a, b, _y, need) => [need[0] ? gy.div(b) : null, need[1] ? gy.mul(a).div(b.mul(b)).neg() : null],
+  true,
+);
+/** a ** b with broadcasting. */
+export const powTensor = defBinary('pow', 'PowBackward1', (gy, a, b, y, need) => [
+  need[0] ? gy.mul(b.mul(a.pow(b.sub(1)))).maskedFill(b.eq(0), 0) : null,
+  // PyTorch parity: the exponent's gradient is 0 where the base is 0 and the exponent is >= 0
+  need[1] ? gy.mul(y.mul(a.log())).maskedFill(a.eq(0).logicalAnd(b.ge(0)), 0) : null,
+]);
+/** Element-wise maximum (NaN propagates). */
+export const maximum = defBinary('maximum', 'MaximumBackward0', (gy, a, b) => {
+  const half = gy.mul(0.5);
+  return [where(a.gt(b), gy, where(a.eq(b), half, 0)), where(b.gt(a), gy, where(a.eq(b), half, 0))];
+});
+/** Element-wise minimum (NaN propagates). */
+export const minimum = defBinary('minimum', 'MinimumBackward0', (gy, a, b) => {
+  const half = gy.mul(0.5);
+  return [where(a.lt(b), gy, where(a.eq(b), half, 0)), where(b.lt(a), gy, where(a.eq(b), half, 0))];
+});
+/** atan2(a, b). */
+export const atan2 = defBinary(
+  'atan2',
+  'Atan2Backward0',
+  (gy, a, b) => {
+    const den = a.mul(a).add(b.mul(b));
+    return [gy.mul(b).div(den), gy.mul(a).neg().div(den)];
+  },
+  true,
+);
+/** Python-style modulo (sign of the divisor). */
+export const remainder = defBinary('remainder', 'RemainderBackward0', (gy, a, b) => [gy, gy.mul(a.div(b).floor()).neg()]);
+/** C-style modulo (sign of the dividend). */
+export const fmod = defBinary('fmod', 'FmodBackward0', (gy, a, b) => [gy, gy.mul(a.div(b).trunc()).neg()]);
+/** floor(a / b). */
+export const floorDivide = defBinary('floor_divide', 'FloorDivideBackward0', null);
+
+function defCompare(op: BinaryOp) {
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    const dtype = resultType(a, b);
+    return runBinary(op, asTensor(a, dtype), asTensor(b, dtype), dtype, 'bool');
+  };
+}
+
+/** Comparisons and logical ops: bool results, no gradient. */
+export const eq = defCompare('eq');
+export const ne = defCompare('ne');
+export const lt = defCompare('lt');
+export const le = defCompare('le');
+export const gt = defCompare('gt');
+export const ge = defCompare('ge');
+export const logicalAnd = defCompare('logical_and');
+export const logicalOr = defCompare('logical_or');
+export const logicalXor = defCompare('logical_xor');
+
+/** a ** b where either may be a scalar. */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && typeof b === 'number') {
+    const dtype = resultType(a, b);
+    const x = a.dtype === dtype ? a : a.to(dtype);
+    return powScalar(x, [b]);
+  }
+  if (typeof a === 'number' && b instanceof Tensor) {
+    const dtype = resultType(a, b);
+    const x = b.dtype === dtype ? b : b.to(dtype);
+    return rpowScalar(x, [a]);
+  }
+  return powTensor(a, b);
+}
+
+// ---------------------------------------------------------------- where / maskedFill / clamp
+
+const whereOp = defineOp({
+  name: 'where',
+  nodeName: 'WhereBackward0',
+  forward(ctx, cond: Tensor, a: Tensor, b: Tensor, dtype: DType) {
+    const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
+    const ac = a.dtype === dtype ? a : castRaw(a, dtype);
+    const bc = b.dtype === dtype ? b : castRaw(b, dtype);
+    const out = emptyTensor(shape, dtype);
+    backend().where(broadcastView(cond, shape), broadcastView(ac, shape), broadcastView(bc, shape), out);
+    ctx.save(cond);
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const [cond] = ctx.saved;
+    return [null, where(cond!, gy!, 0), where(cond!, 0, gy!)];
+  },
+});
+
+/**
+ * `cond ? a : b` with broadcasting, like `torch.where`.
+ * @example torch.where(x.gt(0), x, 0)
+ */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new TypeError('where(): argument \'condition\' must be Tensor');
+  if (cond.dtype !== 'bool') {
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${dtypeTitle(cond.dtype)}`);
+  }
+  const dtype = resultType(a, b);
+  return whereOp(cond, asTensor(a, dtype), asTensor(b, dtype), dtype);
+}
+
+function dtypeTitle(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
+}
+
+/** x with `value` where `mask` is true, like `Tensor.masked_fill`. */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') {
+    throw new RuntimeError(
+      `masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : typeof mask}`,
+    );
+  }
+  if (value instanceof Tensor && value.dim() !== 0) {
+    throw new RuntimeError(
+      `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`,
+    );
+  }
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length !== x.shape.length || shape.some((s, i) => s !== x.shape[i])) {
+    throw new RuntimeError(`The expanded size of the mask must match the existing size of the tensor`);
+  }
+  const v = value instanceof Tensor ? value.to(x.dtype) : asTensor(value, x.dtype);
+  return where(mask, v, x);
+}
+
+/** Clamps to [min, max] (either may be null/undefined), like `torch.clamp`. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const lo = min ?? NaN;
+  const hi = max ?? NaN;
+  if (!isFloating(x.dtype) && (!Number.isInteger(lo) && !Number.isNaN(lo) || !Number.isInteger(hi) && !Number.isNaN(hi))) {
+    return clampOp(x.to('float32'), [lo, hi]);
+  }
+  return clampOp(x, [lo, hi]);
+}
+
+// ---------------------------------------------------------------- methods
+
+import { installMethods } from './install.js';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `this + alpha * other` with broadcasting, like `Tensor.add`. */
+    add(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    /** `this - alpha * other`, like `Tensor.sub`. */
+    sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    /** `this * other`, like `Tensor.mul`. */
+    mul(other: TensorLike): Tensor;
+    /** `this / other` (true division; `roundingMode` 'trunc' or 'floor'), like `Tensor.div`. */
+    div(other: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor;
+    /** `this ** exponent`, like `Tensor.pow`. */
+    pow(exponent: TensorLike): Tensor;
+    /** Element-wise maximum, like `torch.maximum`. */
+    maximum(other: Tensor): Tensor;
+    /** Element-wise minimum, like `torch.minimum`. */
+    minimum(other: Tensor): Tensor;
+    /** Python-style remainder. */
+    remainder(other: TensorLike): Tensor;
+    /** C-style fmod. */
+    fmod(other: TensorLike): Tensor;
+    /** floor(this / other). */
+    floorDivide(other: TensorLike): Tensor;
+    /** atan2(this, other). */
+    atan2(other: Tensor): Tensor;
+    /** `-this`. */
+    neg(): Tensor;
+    /** |this|. */
+    abs(): Tensor;
+    /** e^this. */
+    exp(): Tensor;
+    /** Natural log. */
+    log(): Tensor;
+    /** log(1 + this). */
+    log1p(): Tensor;
+    /** e^this - 1. */
+    expm1(): Tensor;
+    /** Square root. */
+    sqrt(): Tensor;
+    /** 1 / sqrt(this). */
+    rsqrt(): Tensor;
+    /** Sine. */
+    sin(): Tensor;
+    /** Cosine. */
+    cos(): Tensor;
+    /** Hyperbolic tangent. */
+    tanh(): Tensor;
+    /** Logistic sigmoid. */
+    sigmoid(): Tensor;
+    /** max(this, 0). */
+    relu(): Tensor;
+    /** -1, 0 or 1. */
+    sign(): Tensor;
+    /** Floor. */
+    floor(): Tensor;
+    /** Ceil. */
+    ceil(): Tensor;
+    /** Round half to even. */
+    round(): Tensor;
+    /** Truncate toward zero. */
+    trunc(): Tensor;
+    /** 1 / this. */
+    reciprocal(): Tensor;
+    /** this * this. */
+    square(): Tensor;
+    /** Error function. */
+    erf(): Tensor;
+    /** Logical not (bool result). */
+    logicalNot(): Tensor;
+    /** NaN test (bool result). */
+    isnan(): Tensor;
+    /** Infinity test (bool result). */
+    isinf(): Tensor;
+    /** == (bool result). */
+    eq(other: TensorLike): Tensor;
+    /** != (bool result). */
+    ne(other: TensorLike): Tensor;
+    /** < (bool result). */
+    lt(other: TensorLike): Tensor;
+    /** <= (bool result). */
+    le(other: TensorLike): Tensor;
+    /** > (bool result). */
+    gt(other: TensorLike): Tensor;
+    /** >= (bool result). */
+    ge(other: TensorLike): Tensor;
+    /** Logical and (bool result). */
+    logicalAnd(other: TensorLike): Tensor;
+    /** Logical or (bool result). */
+    logicalOr(other: TensorLike): Tensor;
+    /** Logical xor (bool result). */
+    logicalXor(other: TensorLike): Tensor;
+    /** Fills `value` where `mask` is true, like `Tensor.masked_fill`. */
+    maskedFill(mask: Tensor, value: TensorLike): Tensor;
+    /** Clamps to [min, max], like `Tensor.clamp`. */
+    clamp(min?: number | null, max?: number | null): Tensor;
+    /** Alias of clamp. */
+    clip(min?: number | null, max?: number | null): Tensor;
+    /** `cond ? this : other`, like `Tensor.where(cond, other)`. */
+    where(cond: Tensor, other: TensorLike): Tensor;
+  }
+}
+
+function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined || alpha === 1) return other;
+  return other instanceof Tensor ? mul(other, alpha) : (other as number) * alpha;
+}
+
+installMethods({
+  add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
+    return add(this, scaled(o, opts?.alpha));
+  },
+  sub(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
+    return sub(this, scaled(o, opts?.alpha));
+  },
+  mul(this: Tensor, o: TensorLike) {
+    return mul(this, o);
+  },
+  div(this: Tensor, o: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' | null }) {
+    const mode = opts?.roundingMode ?? null;
+    if (mode === null) return div(this, o);
+    const dtype = resultType(this, o);
+    if (!isFloating(dtype)) {
+      const q = mode === 'floor' ? floorDivide(this, o) : div(this, o).trunc();
+      return q.to(dtype);
+    }
+    return mode === 'floor' ? div(this, o).floor() : div(this, o).trunc();
+  },
+  pow(this: Tensor, e: TensorLike) {
+    return pow(this, e);
+  },
+  maximum(this: Tensor, o: Tensor) {
+    return maximum(this, o);
+  },
+  minimum(this: Tensor, o: Tensor) {
+    return minimum(this, o);
+  },
+  remainder(this: Tensor, o: TensorLike) {
+    return remainder(this, o);
+  },
+  fmod(this: Tensor, o: TensorLike) {
+    return fmod(this, o);
+  },
+  floorDivide(this: Tensor, o: TensorLike) {
+    return floorDivide(this, o);
+  },
+  atan2(this: Tensor, o: Tensor) {
+    return atan2(this, o);
+  },
+  neg(this: Tensor) {
+    return neg(this);
+  },
+  abs(this: Tensor) {
+    return abs(this);
+  },
+  exp(this: Tensor) {
+    return exp(this);
+  },
+  log(this: Tensor) {
+    return log(this);
+  },
+  log1p(this: Tensor) {
+    return log1p(this);
+  },
+  expm1(this: Tensor) {
+    return expm1(this);
+  },
+  sqrt(this: Tensor) {
+    return sqrt(this);
+  },
+  rsqrt(this: Tensor) {
+    return rsqrt(this);
+  },
+  sin(this: Tensor) {
+    return sin(this);
+  },
+  cos(this: Tensor) {
+    return cos(this);
+  },
+  tanh(this: Tensor) {
+    return tanh(this);
+  },
+  sigmoid(this: Tensor) {
+    return sigmoid(this);
+  },
+  relu(this: Tensor) {
+    return relu(this);
+  },
+  sign(this: Tensor) {
+    return sign(this);
+  },
+  floor(this: Tensor) {
+    return isFloating(this.dtype) ? floor(this) : this.clone();
+  },
+  ceil(this: Tensor) {
+    return isFloating(this.dtype) ? ceil(this) : this.clone();
+  },
+  round(this: Tensor) {
+    return isFloating(this.dtype) ? round(this) : this.clone();
+  },
+  trunc(this: Tensor) {
+    return isFloating(this.dtype) ? trunc(this) : this.clone();
+  },
+  reciprocal(this: Tensor) {
+    return reciprocal(this);
+  },
+  square(this: Tensor) {
+    return square(this);
+  },
+  erf(this: Tensor) {
+    return erf(this);
+  },
+  logicalNot(this: Tensor) {
+    return logicalNot(this);
+  },
+  isnan(this: Tensor) {
+    return isnan(this);
+  },
+  isinf(this: Tensor) {
+    return isinf(this);
+  },
+  eq(this: Tensor, o: TensorLike) {
+    return eq(this, o);
+  },
+  ne(this: Tensor, o: TensorLike) {
+    return ne(this, o);
+  },
+  lt(this: Tensor, o: TensorLike) {
+    return lt(this, o);
+  },
+  le(this: Tensor, o: TensorLike) {
+    return le(this, o);
+  },
+  gt(this: Tensor, o: TensorLike) {
+    return gt(this, o);
+  },
+  ge(this: Tensor, o: TensorLike) {
+    return ge(this, o);
+  },
+  logicalAnd(this: Tensor, o: TensorLike) {
+    return logicalAnd(this, o);
+  },
+  logicalOr(this: Tensor, o: TensorLike) {
+    return logicalOr(this, o);
+  },
+  logicalXor(this: Tensor, o: TensorLike) {
+    return logicalXor(this, o);
+  },
+  maskedFill(this: Tensor, mask: Tensor, v: TensorLike) {
+    return maskedFill(this, mask, v);
+  },
+  clamp(this: Tensor, min?: number | null, max?: number | null) {
+    return clamp(this, min, max);
+  },
+  clip(this: Tensor, min?: number | null, max?: number | null) {
+    return clamp(this, min, max);
+  },
+  where(this: Tensor, cond: Tensor, other: TensorLike) {
+    return where(cond, this, other);
+  },
+});

@@ -1,0 +1,212 @@
+/**
+ * Matrix products: `matmul` (with batching and broadcasting), `mm`, `bmm`, `mv`, `dot`, `addmm`.
+ * One op (`bmm_broadcast`) runs the backend's batched gemm over >= 2-D operands; the 1-D cases
+ * are unsqueeze/squeeze views around it, so every product shares one forward and backward.
+ */
+import { defineOp } from '../autograd/function.js';
+import { RuntimeError } from '../errors.js';
+import { emptyTensor } from '../tensor/create.js';
+import { type DType, promoteTypes } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { backend, broadcastShapes, castRaw } from './util.js';
+import { installMethods } from './install.js';
+
+/** Batched product of a [..., M, K] and b [..., K, N] with broadcast batch dims. */
+const batchedMatmul = defineOp({
+  name: 'matmul',
+  nodeName: 'MmBackward0',
+  forward(ctx, a: Tensor, b: Tensor, dtype: DType) {
+    const ac = a.dtype === dtype ? a : castRaw(a, dtype);
+    const bc = b.dtype === dtype ? b : castRaw(b, dtype);
+    const M = a.shape[a.dim() - 2]!;
+    const K = a.shape[a.dim() - 1]!;
+    const N = b.shape[b.dim() - 1]!;
+    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const out = emptyTensor([...batch, M, N], dtype);
+    // Broadcast batch strides of each operand.
+    const bs = (t: Tensor): number[] => {
+      const off = batch.length - (t.dim() - 2);
+      return batch.map((s, i) => {
+        const src = i - off;
+        if (src < 0 || t.shape[src] === 1) return 0;
+        return t.strides[src]!;
+      });
+    };
+    const sa = bs(ac);
+    const sb = bs(bc);
+    // The last batch dim goes to the kernel; outer batch dims loop here.
+    const inner = batch.length ? batch[batch.length - 1]! : 1;
+    const outerShape = batch.slice(0, -1);
+    let outer = 1;
+    for (const s of outerShape) outer *= s;
+    const idx = new Array<number>(outerShape.length).fill(0);
+    const k = backend();
+    const asr = [ac.strides[ac.dim() - 2]!, ac.strides[ac.dim() - 1]!];
+    const bsr = [bc.strides[bc.dim() - 2]!, bc.strides[bc.dim() - 1]!];
+    for (let o = 0; o < outer; o++) {
+      let offA = ac.offset;
+      let offB = bc.offset;
+      let offO = 0;
+      let mult = inner * M * N;
+      for (let d = outerShape.length - 1; d >= 0; d--) {
+        offA += idx[d]! * sa[d]!;
+        offB += idx[d]! * sb[d]!;
+        offO += idx[d]! * mult;
+        mult *= outerShape[d]!;
+      }
+      k.gemm(
+        { data: ac.data, shape: [inner, M, K], strides: [sa[sa.length - 1] ?? 0, asr[0]!, asr[1]!], offset: offA },
+        { data: bc.data, shape: [inner, K, N], strides: [sb[sb.length - 1] ?? 0, bsr[0]!, bsr[1]!], offset: offB },
+        { data: out.data, shape: [inner, M, N], strides: [M * N, N, 1], offset: offO },
+        { alpha: 1, beta: 0 },
+      );
+      for (let d = outerShape.length - 1; d >= 0; d--) {
+        if (++idx[d]! < outerShape[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    ctx.save(ac, bc);
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const [a, b] = ctx.saved;
+    const need = ctx.needsInputGrad;
+    // the engine sums broadcast batch dims back to each input's shape
+    return [
+      need[0] ? batchedMatmul(gy!, b!.transpose(-1, -2), gy!.dtype) : null,
+      need[1] ? batchedMatmul(a!.transpose(-1, -2), gy!, gy!.dtype) : null,
+    ];
+  },
+});
+
+function dtypeOf(a: Tensor, b: Tensor): DType {
+  if (a.dtype !== b.dtype) {
+    throw new RuntimeError(`expected scalar type ${title(a.dtype)} but found ${title(b.dtype)}`);
+  }
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+function title(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
+}
+
+/**
+ * Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
+ * @example torch.matmul(torch.randn(10, 3, 4), torch.randn(4, 5)).shape // [10, 3, 5]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim();
+  const db = b.dim();
+  if (da === 0 || db === 0) {
+    throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  }
+  const dtype = dtypeOf(a, b);
+  if (da === 1 && db === 1) return dot(a, b);
+  if (da === 2 && db === 1) return mv(a, b);
+  const a2 = da === 1 ? a.unsqueeze(0) : a;
+  const b2 = db === 1 ? b.unsqueeze(-1) : b;
+  const K = a2.shape[a2.dim() - 1]!;
+  const Kb = b2.shape[b2.dim() - 2]!;
+  if (K !== Kb) {
+    if (da >= 3 && db === 1) {
+      throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${a.shape.slice(-2).join('x')},${b.shape[0]}`);
+    }
+    throw new RuntimeError(
+      `mat1 and mat2 shapes cannot be multiplied (${matShape(a2)} and ${b2.shape[b2.dim() - 2]}x${b2.shape[b2.dim() - 1]})`,
+    );
+  }
+  let out = batchedMatmul(a2, b2, dtype);
+  if (da === 1) out = out.squeeze(-2);
+  if (db === 1) out = out.squeeze(-1);
+  return out;
+}
+
+function matShape(a: Tensor): string {
+  const rows = a.numel() / a.shape[a.dim() - 1]!;
+  return `${a.dim() > 2 ? rows : a.shape[a.dim() - 2]}x${a.shape[a.dim() - 1]}`;
+}
+
+/** 2-D matrix product, like `torch.mm`. */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2) throw new RuntimeError('self must be a matrix');
+  if (b.dim() !== 2) throw new RuntimeError('mat2 must be a matrix');
+  if (a.shape[1] !== b.shape[0]) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  return batchedMatmul(a, b, dtypeOf(a, b));
+}
+
+/** Batched 3-D product, like `torch.bmm`. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3) throw new RuntimeError('batch1 must be a 3D tensor');
+  if (b.dim() !== 3) throw new RuntimeError('batch2 must be a 3D tensor');
+  if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
+    throw new RuntimeError(
+      `Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`,
+    );
+  }
+  return batchedMatmul(a, b, dtypeOf(a, b));
+}
+
+/** Matrix-vector product, like `torch.mv`. */
+export function mv(a: Tensor, v: Tensor): Tensor {
+  if (a.dim() !== 2 || v.dim() !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${v.dim()}`);
+  if (a.shape[1] !== v.shape[0]) {
+    throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
+  }
+  return batchedMatmul(a, v.unsqueeze(-1), dtypeOf(a, v)).squeeze(-1);
+}
+
+/** Inner product of two 1-D tensors, like `torch.dot`. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) {
+    throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  }
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RuntimeError(
+      `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
+    );
+  }
+  return batchedMatmul(a.unsqueeze(0), b.unsqueeze(-1), dtypeOf(a, b)).reshape([]);
+}
+
+/** `beta * input + alpha * (a @ b)`, like `torch.addmm`. */
+export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  const p = mm(a, b);
+  const alpha = opts.alpha ?? 1;
+  const beta = opts.beta ?? 1;
+  return (beta === 1 ? input : input.mul(beta)).add(alpha === 1 ? p : p.mul(alpha));
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** Matrix product, like `Tensor.matmul`. */
+    matmul(other: Tensor): Tensor;
+    /** 2-D product, like `Tensor.mm`. */
+    mm(other: Tensor): Tensor;
+    /** Batched 3-D product, like `Tensor.bmm`. */
+    bmm(other: Tensor): Tensor;
+    /** Matrix-vector product. */
+    mv(v: Tensor): Tensor;
+    /** 1-D inner product. */
+    dot(other: Tensor): Tensor;
+  }
+}
+
+installMethods({
+  matmul(this: Tensor, o: Tensor) {
+    return matmul(this, o);
+  },
+  mm(this: Tensor, o: Tensor) {
+    return mm(this, o);
+  },
+  bmm(this: Tensor, o: Tensor) {
+    return bmm(this, o);
+  },
+  mv(this: Tensor, o: Tensor) {
+    return mv(this, o);
+  },
+  dot(this: Tensor, o: Tensor) {
+    return dot(this, o);
+  },
+});

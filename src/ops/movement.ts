@@ -1,0 +1,694 @@
+/**
+ * Shape and view ops. Views share storage with their input exactly where PyTorch's do; their
+ * backward maps the gradient back onto the input's geometry.
+ */
+import { defineOp } from '../autograd/function.js';
+import { IndexError, RuntimeError, ValueError as ValueErrorLike } from '../errors.js';
+import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
+import { emptyTensor, makeView } from '../tensor/create.js';
+import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
+import { backend, castRaw, checkInt } from './util.js';
+
+interface Geom {
+  shape: number[];
+  strides: number[];
+  offset: number;
+}
+
+/** Strides for viewing `t` as `shape` without copying, or null when impossible (PyTorch's computeStride). */
+function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], shape: readonly number[]): number[] | null {
+  const numel = shapeNumel(oldShape);
+  if (numel === 0 || oldShape.length === 0) return contiguousStrides(shape);
+  const newStrides = new Array<number>(shape.length).fill(0);
+  let viewD = shape.length - 1;
+  let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = oldShape.length - 1; d >= 0; d--) {
+    tensorNumel *= oldShape[d]!;
+    if (d === 0 || (oldShape[d - 1] !== 1 && oldStrides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBase;
+        viewNumel *= shape[viewD]!;
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = oldStrides[d - 1]!;
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return newStrides;
+}
+
+/** Resolves a -1 in a requested shape, with PyTorch's errors. */
+export function inferShape(shape: readonly number[], numel: number): number[] {
+  let infer = -1;
+  let known = 1;
+  shape.forEach((s, i) => {
+    if (!Number.isInteger(s)) throw new TypeError(`shape must be integers, got ${String(s)}`);
+    if (s === -1) {
+      if (infer >= 0) throw new RuntimeError('only one dimension can be inferred');
+      infer = i;
+    } else if (s < 0) throw new RuntimeError(`invalid shape dimension ${s}`);
+    else known *= s;
+  });
+  const out = shape.slice();
+  const bad = (): RuntimeError => new RuntimeError(`shape '[${shape.join(', ')}]' is invalid for input of size ${numel}`);
+  if (infer >= 0) {
+    if (known === 0 || numel % known !== 0) throw bad();
+    out[infer] = numel / known;
+  } else if (known !== numel) throw bad();
+  return out;
+}
+
+// ---------------------------------------------------------------- view, reshape
+
+const viewOp = defineOp({
+  name: 'view',
+  nodeName: 'ViewBackward0',
+  forward(ctx, x: Tensor, shape: number[]) {
+    const st = viewStrides(x.shape, x.strides, shape);
+    if (!st) {
+      throw new RuntimeError(
+        "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+      );
+    }
+    ctx.inShape = x.shape;
+    return makeView(x, shape, st, x.offset);
+  },
+  backward(ctx, [gy]) {
+    return [gy!.reshape(ctx.inShape as number[])];
+  },
+});
+
+/** A view with a new shape (one dim may be -1), like `Tensor.view`. */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  return viewOp(x, inferShape(shape, x.numel()));
+}
+
+/** `view` when the strides allow it, otherwise a contiguous copy, like `Tensor.reshape`. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape(shape, x.numel());
+  if (viewStrides(x.shape, x.strides, s)) return viewOp(x, s);
+  return viewOp(contiguous(x), s);
+}
+
+// ---------------------------------------------------------------- contiguous, clone, cast
+
+const cloneOp = defineOp({
+  name: 'clone',
+  nodeName: 'CloneBackward0',
+  forward(_ctx, x: Tensor) {
+    const out = emptyTensor(x.shape, x.dtype);
+    backend().copy(x, out);
+    return out;
+  },
+  backward(_ctx, [gy]) {
+    return [gy];
+  },
+});
+
+/** A copy with its own storage, like `Tensor.clone` (contiguous layout). */
+export function clone(x: Tensor): Tensor {
+  return cloneOp(x);
+}
+
+/** The tensor itself when contiguous, otherwise a contiguous copy. */
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() ? x : cloneOp(x);
+}
+
+const castOp = defineOp({
+  name: 'to_copy',
+  nodeName: 'ToCopyBackward0',
+  forward(ctx, x: Tensor, dtype: DType) {
+    ctx.inDtype = x.dtype;
+    return castRaw(x, dtype);
+  },
+  backward(ctx, [gy]) {
+    return [castTo(gy!, ctx.inDtype as DType)];
+  },
+});
+
+/** Converts to `dtype` (returns `x` when it already has it), like `Tensor.to(dtype)`. */
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : castOp(x, dtype);
+}
+
+/** A tensor sharing storage but cut from the graph, like `Tensor.detach`. */
+export function detach(x: Tensor): Tensor {
+  const v = new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+  v.base = x.base ?? x;
+  return v;
+}
+
+// ---------------------------------------------------------------- permute, transpose, expand
+
+const permuteOp = defineOp({
+  name: 'permute',
+  nodeName: 'PermuteBackward0',
+  forward(ctx, x: Tensor, dims: number[]) {
+    ctx.dims = dims;
+    return makeView(
+      x,
+      dims.map((d) => x.shape[d]!),
+      dims.map((d) => x.strides[d]!),
+      x.offset,
+    );
+  },
+  backward(ctx, [gy]) {
+    const dims = ctx.dims as number[];
+    const inv = new Array<number>(dims.length);
+    dims.forEach((d, i) => (inv[d] = i));
+    return [permute(gy!, inv)];
+  },
+});
+
+/** Reorders dims (a view), like `Tensor.permute`. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.dim()) {
+    throw new RuntimeError(
+      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`,
+    );
+  }
+  const nd = dims.map((d) => normDim(d, x.dim()));
+  if (new Set(nd).size !== nd.length) throw new RuntimeError('permute(): duplicate dims are not allowed.');
+  return permuteOp(x, nd);
+}
+
+/** Swaps two dims (a view), like `Tensor.transpose`. */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  const n = x.dim();
+  const a = normDim(dim0, n);
+  const b = normDim(dim1, n);
+  if (n === 0) return permuteOp(x, []);
+  const dims = [...Array(n).keys()];
+  dims[a] = b;
+  dims[b] = a;
+  return permuteOp(x, dims);
+}
+
+/** Transpose of a tensor of at most 2 dims, like `Tensor.t`. */
+export function t(x: Tensor): Tensor {
+  if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  return x.dim() < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+}
+
+const expandOp = defineOp({
+  name: 'expand',
+  nodeName: 'ExpandBackward0',
+  forward(_ctx, x: Tensor, shape: number[]) {
+    const nd = shape.length;
+    const off = nd - x.dim();
+    const strides = shape.map((s, i) => {
+      const src = i - off;
+      if (src < 0) return 0;
+      return x.shape[src] === 1 && s !== 1 ? 0 : x.strides[src]!;
+    });
+    return makeView(x, shape, strides, x.offset);
+  },
+  // the engine sums the broadcast gradient back to the input's shape
+  backward(_ctx, [gy]) {
+    return [gy];
+  },
+});
+
+/** Broadcasts size-1 dims to `shape` without copying (-1 keeps a size), like `Tensor.expand`. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.length < x.dim()) {
+    throw new RuntimeError(
+      `expand(${legacy(x)}{[${x.shape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+    );
+  }
+  const off = shape.length - x.dim();
+  const target = shape.map((s, i) => {
+    const src = i - off;
+    if (s === -1) {
+      if (src < 0) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      return x.shape[src]!;
+    }
+    if (src >= 0 && x.shape[src] !== 1 && x.shape[src] !== s) {
+      throw new RuntimeError(
+        `The expanded size of the tensor (${s}) must match the existing size (${x.shape[src]}) at non-singleton dimension ${i}.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${x.shape.join(', ')}]`,
+      );
+    }
+    return s;
+  });
+  if (target.every((s, i) => s === x.shape[i]) && target.length === x.dim()) return aliasView(x);
+  return expandOp(x, target);
+}
+
+function legacy(x: Tensor): string {
+  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[x.dtype];
+}
+
+/** A view of the whole tensor (identity geometry); differentiable. */
+function aliasView(x: Tensor): Tensor {
+  return viewOp(x, x.shape.slice());
+}
+
+// ---------------------------------------------------------------- squeeze / unsqueeze / flatten
+
+/** Adds a size-1 dim at `dim` (a view), like `Tensor.unsqueeze`. */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.dim() + 1, false);
+  const shape = x.shape.slice();
+  shape.splice(d, 0, 1);
+  return viewOp(x, shape);
+}
+
+/** Removes size-1 dims (all, or the one at `dim`), like `Tensor.squeeze`. */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1));
+  const d = normDim(dim, x.dim());
+  if (x.dim() === 0 || x.shape[d] !== 1) return aliasView(x);
+  const shape = x.shape.slice();
+  shape.splice(d, 1);
+  return viewOp(x, shape);
+}
+
+/** Flattens dims `startDim..endDim` into one, like `Tensor.flatten` (a view when possible). */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.dim() === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.dim());
+  const e = normDim(endDim, x.dim());
+  if (s > e) throw new RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim');
+  if (s === e) return aliasView(x);
+  const shape = [...x.shape.slice(0, s), shapeNumel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+/** Splits dim `dim` into `sizes` (one may be -1), like `Tensor.unflatten`. */
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  let resolved: number[];
+  try {
+    resolved = inferShape(sizes, n);
+  } catch {
+    throw new RuntimeError(
+      `unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${dim} (${n}) in the input tensor`,
+    );
+  }
+  return view(x, [...x.shape.slice(0, d), ...resolved, ...x.shape.slice(d + 1)]);
+}
+
+// ---------------------------------------------------------------- select / narrow / slice
+
+/** Geometry of a basic slice along one dim. */
+function sliceGeom(shape: readonly number[], strides: readonly number[], offset: number, dim: number, start: number, length: number, step: number): Geom {
+  const sh = shape.slice();
+  const st = strides.slice();
+  sh[dim] = length;
+  st[dim] = strides[dim]! * step;
+  return { shape: sh, strides: st, offset: offset + start * strides[dim]! };
+}
+
+/**
+ * Slice op: `length` elements of `dim` from `start` every `step`; its backward scatters the gradient
+ * into zeros of the input's shape (SliceBackward0 / SelectBackward0 / NarrowBackward0).
+ */
+const sliceOp = defineOp({
+  name: 'slice',
+  forward(ctx, x: Tensor, dim: number, start: number, length: number, step: number, drop: boolean) {
+    ctx.args = [dim, start, length, step, drop];
+    ctx.inShape = x.shape;
+    const g = sliceGeom(x.shape, x.strides, x.offset, dim, start, length, step);
+    if (drop) {
+      g.shape.splice(dim, 1);
+      g.strides.splice(dim, 1);
+    }
+    return makeView(x, g.shape, g.strides, g.offset);
+  },
+  backward(ctx, [gy]) {
+    const [dim, start, length, step, drop] = ctx.args as [number, number, number, number, boolean];
+    return [sliceScatter(gy!, ctx.inShape as number[], dim, start, length, step, drop)];
+  },
+});
+
+const sliceScatterOp = defineOp({
+  name: 'slice_scatter',
+  forward(ctx, gy: Tensor, inShape: number[], dim: number, start: number, length: number, step: number, drop: boolean) {
+    ctx.args = [dim, start, length, step, drop];
+    const z = emptyTensor(inShape, gy.dtype);
+    const g = sliceGeom(z.shape, z.strides, 0, dim, start, length, step);
+    if (drop) {
+      g.shape.splice(dim, 1);
+      g.strides.splice(dim, 1);
+    }
+    backend().copy(gy, { data: z.data, shape: g.shape, strides: g.strides, offset: g.offset });
+    return z;
+  },
+  backward(ctx, [gg]) {
+    const [dim, start, length, step, drop] = ctx.args as [number, number, number, number, boolean];
+    return [sliceOp(gg!, dim, start, length, step, drop)];
+  },
+});
+
+function sliceScatter(gy: Tensor, inShape: number[], dim: number, start: number, length: number, step: number, drop: boolean): Tensor {
+  return sliceScatterOp(gy, inShape, dim, start, length, step, drop);
+}
+
+/** `x[..., index, ...]` at `dim` (a view with that dim removed); negative indices count from the end. */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkInt('index', index);
+  if (x.dim() === 0) throw new IndexError('select() cannot be applied to a 0-dim tensor.');
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  if (index < -n || index >= n) {
+    throw new IndexError(`select(): index ${index} out of range for tensor of size [${x.shape.join(', ')}] at dimension ${d}`);
+  }
+  return sliceOp(x, d, index < 0 ? index + n : index, 1, 1, true);
+}
+
+/** `length` elements of `dim` from `start` (a view), like `Tensor.narrow`. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkInt('start', start);
+  checkInt('length', length);
+  if (x.dim() === 0) throw new RuntimeError('narrow() cannot be applied to a 0-dim tensor.');
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  if (start < -n || start > n) {
+    throw new IndexError(`start out of range (expected to be in range of [${-n}, ${n}], but got ${start})`);
+  }
+  const s = start < 0 ? start + n : start;
+  if (length < 0) throw new RuntimeError('narrow(): length must be non-negative.');
+  if (s + length > n) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${n}).`);
+  return sliceOp(x, d, s, length, 1, false);
+}
+
+/** Python-style slice `start:stop:step` along `dim` (a view); bounds clamp like Python's. */
+export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  if (step <= 0) throw new ValueErrorLike('step must be greater than zero');
+  let s = start ?? 0;
+  let e = stop ?? n;
+  if (s < 0) s += n;
+  if (e < 0) e += n;
+  s = Math.min(Math.max(s, 0), n);
+  e = Math.min(Math.max(e, s), n);
+  const len = Math.ceil((e - s) / step);
+  return sliceOp(x, d, s, len, step, false);
+}
+
+
+/** Splits into `chunks` pieces along `dim` (views), like `Tensor.chunk`. */
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkInt('chunks', chunks);
+  if (chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  const size = Math.ceil(n / chunks);
+  return split(x, size === 0 ? 1 : size, d).slice(0, n === 0 ? chunks : undefined);
+}
+
+/** Splits into pieces of `splitSize` (or the given sizes) along `dim` (views), like `Tensor.split`. */
+export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  const d = normDim(dim, x.dim());
+  const n = x.shape[d]!;
+  const out: Tensor[] = [];
+  if (Array.isArray(splitSize)) {
+    const sizes = splitSize as readonly number[];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== n) {
+      throw new RuntimeError(
+        `split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=[${sizes.join(', ')}]`,
+      );
+    }
+    let s = 0;
+    for (const len of sizes) {
+      out.push(narrow(x, d, s, len));
+      s += len;
+    }
+    return out;
+  }
+  const size = splitSize as number;
+  checkInt('split_size', size);
+  if (size === 0 && n !== 0) {
+    throw new RuntimeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
+  }
+  if (size < 0) throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${size}`);
+  if (n === 0) return [narrow(x, d, 0, 0)];
+  for (let s = 0; s < n; s += size) out.push(narrow(x, d, s, Math.min(size, n - s)));
+  return out;
+}
+
+/** Removes `dim`, returning its slices (views), like `torch.unbind`. */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = normDim(dim, x.dim());
+  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+}
+
+// ---------------------------------------------------------------- cat / stack
+
+const catOp = defineOp({
+  name: 'cat',
+  nodeName: 'CatBackward0',
+  forward(ctx, xs: Tensor[], dim: number, dtype: DType) {
+    const first = xs.find((x) => !(x.dim() === 1 && x.shape[0] === 0)) ?? xs[0]!;
+    const shape = first.shape.slice();
+    let total = 0;
+    const sizes: number[] = [];
+    xs.forEach((x) => {
+      const skip = x.dim() === 1 && x.shape[0] === 0 && first.dim() !== 1;
+      sizes.push(skip ? 0 : x.shape[dim]!);
+      if (!skip) total += x.shape[dim]!;
+    });
+    shape[dim] = total;
+    const out = emptyTensor(shape, dtype);
+    let off = 0;
+    xs.forEach((x, i) => {
+      const len = sizes[i]!;
+      if (len === 0) return;
+      const g = sliceGeom(out.shape, out.strides, 0, dim, off, len, 1);
+      backend().copy(x, { data: out.data, shape: g.shape, strides: g.strides, offset: g.offset });
+      off += len;
+    });
+    ctx.sizes = sizes;
+    ctx.dim = dim;
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const sizes = ctx.sizes as number[];
+    let off = 0;
+    return sizes.map((len) => {
+      const g = narrow(gy!, ctx.dim as number, off, len);
+      off += len;
+      return len === 0 ? null : g;
+    });
+  },
+});
+
+/** Concatenates along `dim`, like `torch.cat`. */
+export function cat(xs: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(xs)) throw new TypeError('cat(): argument \'tensors\' must be a list of Tensors');
+  if (xs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${typeof x}`);
+  });
+  // PyTorch parity: 1-D empty tensors are skipped (legacy behaviour)
+  const ref = xs.find((x) => !(x.dim() === 1 && x.shape[0] === 0)) ?? xs[0]!;
+  if (ref.dim() === 0) throw new RuntimeError('zero-dimensional tensor (at position 0) cannot be concatenated');
+  const d = normDim(dim, ref.dim());
+  let dtype = xs[0]!.dtype;
+  xs.forEach((x, i) => {
+    dtype = promote(dtype, x.dtype);
+    if (x.dim() === 1 && x.shape[0] === 0 && ref.dim() !== 1) return;
+    if (x.dim() !== ref.dim()) {
+      throw new RuntimeError(
+        `Tensors must have same number of dimensions: got ${ref.dim()} and ${x.dim()}`,
+      );
+    }
+    for (let k = 0; k < ref.dim(); k++) {
+      if (k !== d && x.shape[k] !== ref.shape[k]) {
+        throw new RuntimeError(
+          `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${x.shape[k]} for tensor number ${i} in the list.`,
+        );
+      }
+    }
+  });
+  return catOp(xs.slice(), d, dtype);
+}
+
+
+/** Stacks equal-shaped tensors along a new dim, like `torch.stack`. */
+export function stack(xs: readonly Tensor[], dim = 0): Tensor {
+  if (xs.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
+  const ref = xs[0]!;
+  xs.forEach((x, i) => {
+    if (x.dim() !== ref.dim() || x.shape.some((s, k) => s !== ref.shape[k])) {
+      throw new RuntimeError(
+        `stack expects each tensor to be equal size, but got [${ref.shape.join(', ')}] at entry 0 and [${x.shape.join(', ')}] at entry ${i}`,
+      );
+    }
+  });
+  const d = normDim(dim, ref.dim() + 1, false);
+  return cat(
+    xs.map((x) => unsqueeze(x, d)),
+    d,
+  );
+}
+
+// ---------------------------------------------------------------- methods
+
+import { installMethods } from './install.js';
+import { sizesArg } from './util.js';
+
+type Sizes = (number | readonly number[])[];
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** A view with a new shape (sizes as varargs or one array; one may be -1), like `Tensor.view`. */
+    view(...shape: Sizes): Tensor;
+    /** A view when possible, else a copy, like `Tensor.reshape`. */
+    reshape(...shape: Sizes): Tensor;
+    /** Reorders dims (a view), like `Tensor.permute`. */
+    permute(...dims: Sizes): Tensor;
+    /** Swaps two dims (a view). */
+    transpose(dim0: number, dim1: number): Tensor;
+    /** 2-D transpose (a view). */
+    t(): Tensor;
+    /** Broadcasts size-1 dims (a view); -1 keeps a size. */
+    expand(...shape: Sizes): Tensor;
+    /** Expands to `other`'s shape. */
+    expandAs(other: Tensor): Tensor;
+    /** Adds a size-1 dim. */
+    unsqueeze(dim: number): Tensor;
+    /** Removes size-1 dims. */
+    squeeze(dim?: number): Tensor;
+    /** Flattens a range of dims. */
+    flatten(startDim?: number, endDim?: number): Tensor;
+    /** Splits one dim into several. */
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    /** Selects one index along `dim` (a view without that dim); negative index allowed. */
+    select(dim: number, index: number): Tensor;
+    /** `length` elements from `start` along `dim` (a view). */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /** Python slice `start:stop:step` along `dim` (a view). */
+    slice(dim: number, start?: number | null, stop?: number | null, step?: number): Tensor;
+    /** Splits into `chunks` views along `dim`. */
+    chunk(chunks: number, dim?: number): Tensor[];
+    /** Splits into views of `splitSize` (or given sizes) along `dim`. */
+    split(splitSize: number | readonly number[], dim?: number): Tensor[];
+    /** Slices along `dim` as a list of views. */
+    unbind(dim?: number): Tensor[];
+    /** A contiguous tensor with the same values (itself when already contiguous). */
+    contiguous(): Tensor;
+    /** A copy with its own storage. */
+    clone(): Tensor;
+    /** Cut from the graph, sharing storage. */
+    detach(): Tensor;
+    /** Converts to a dtype, or (for 'cpu') returns itself. */
+    to(dtypeOrDevice: DType | string): Tensor;
+    /** Converts to float32. */
+    float(): Tensor;
+    /** Converts to float64. */
+    double(): Tensor;
+    /** Converts to int64. */
+    long(): Tensor;
+    /** Converts to int32. */
+    int(): Tensor;
+    /** Converts to bool. */
+    bool(): Tensor;
+    /** Same as `view(other.shape)`. */
+    viewAs(other: Tensor): Tensor;
+    /** Same as `reshape(other.shape)`. */
+    reshapeAs(other: Tensor): Tensor;
+  }
+}
+
+const DTYPE_NAMES = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
+
+installMethods({
+  view(this: Tensor, ...s: Sizes) {
+    return view(this, sizesArg(s));
+  },
+  reshape(this: Tensor, ...s: Sizes) {
+    return reshape(this, sizesArg(s));
+  },
+  permute(this: Tensor, ...d: Sizes) {
+    return permute(this, sizesArg(d));
+  },
+  transpose(this: Tensor, a: number, b: number) {
+    return transpose(this, a, b);
+  },
+  t(this: Tensor) {
+    return t(this);
+  },
+  expand(this: Tensor, ...s: Sizes) {
+    return expand(this, sizesArg(s));
+  },
+  expandAs(this: Tensor, o: Tensor) {
+    return expand(this, o.shape);
+  },
+  unsqueeze(this: Tensor, d: number) {
+    return unsqueeze(this, d);
+  },
+  squeeze(this: Tensor, d?: number) {
+    return squeeze(this, d);
+  },
+  flatten(this: Tensor, s?: number, e?: number) {
+    return flatten(this, s, e);
+  },
+  unflatten(this: Tensor, d: number, sizes: readonly number[]) {
+    return unflatten(this, d, sizes);
+  },
+  select(this: Tensor, d: number, i: number) {
+    return select(this, d, i);
+  },
+  narrow(this: Tensor, d: number, s: number, l: number) {
+    return narrow(this, d, s, l);
+  },
+  slice(this: Tensor, d: number, s?: number | null, e?: number | null, step?: number) {
+    return slice(this, d, s, e, step);
+  },
+  chunk(this: Tensor, c: number, d?: number) {
+    return chunk(this, c, d);
+  },
+  split(this: Tensor, s: number | readonly number[], d?: number) {
+    return split(this, s, d);
+  },
+  unbind(this: Tensor, d?: number) {
+    return unbind(this, d);
+  },
+  contiguous(this: Tensor) {
+    return contiguous(this);
+  },
+  clone(this: Tensor) {
+    return clone(this);
+  },
+  detach(this: Tensor) {
+    return detach(this);
+  },
+  to(this: Tensor, d: string) {
+    if (DTYPE_NAMES.has(d)) return castTo(this, d as DType);
+    if (d === 'cpu') return this;
+    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${String(d)}`);
+  },
+  float(this: Tensor) {
+    return castTo(this, 'float32');
+  },
+  double(this: Tensor) {
+    return castTo(this, 'float64');
+  },
+  long(this: Tensor) {
+    return castTo(this, 'int64');
+  },
+  int(this: Tensor) {
+    return castTo(this, 'int32');
+  },
+  bool(this: Tensor) {
+    return castTo(this, 'bool');
+  },
+  viewAs(this: Tensor, o: Tensor) {
+    return view(this, o.shape);
+  },
+  reshapeAs(this: Tensor, o: Tensor) {
+    return reshape(this, o.shape);
+  },
+});

@@ -1,0 +1,139 @@
+/**
+ * Shared helpers of the ops layer: argument normalisation, broadcasting, type promotion, and the
+ * backend handle. Kept free of autograd so every op file can use it.
+ */
+import { backend } from '../backends/registry.js';
+import type { View } from '../backends/backend.js';
+import { RuntimeError } from '../errors.js';
+import { type DType, dtypeCategory, isFloating, promoteTypes } from '../tensor/dtype.js';
+import { emptyTensor, scalarTensor } from '../tensor/create.js';
+import { Tensor, normDim } from '../tensor/tensor.js';
+
+export { backend, normDim };
+
+/** A tensor or a JS number (a "wrapped scalar" in PyTorch's promotion rules) or boolean. */
+export type TensorLike = Tensor | number | boolean;
+
+/** Sizes given as varargs or one array: `zeros(2, 3)` or `zeros([2, 3])`. */
+export function sizesArg(args: readonly (number | readonly number[])[]): number[] {
+  const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as readonly number[]);
+  const out: number[] = [];
+  for (const s of flat) {
+    if (typeof s !== 'number' || !Number.isInteger(s)) {
+      throw new TypeError(`size must be a sequence of integers, got ${JSON.stringify(flat)}`);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Validates sizes for creation functions. */
+export function checkSizes(shape: readonly number[]): void {
+  for (const s of shape) {
+    if (s < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${s}: [${shape.join(', ')}]`);
+  }
+}
+
+/** Broadcast shape of two shapes, with PyTorch's error. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RuntimeError(
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** A stride-0 broadcast view of `t` at `shape` (no autograd; for kernels only). */
+export function broadcastView(t: View, shape: readonly number[]): View {
+  const nd = shape.length;
+  const off = nd - t.shape.length;
+  const strides = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) {
+    const src = i - off;
+    if (src < 0) strides[i] = 0;
+    else strides[i] = t.shape[src] === 1 && shape[i] !== 1 ? 0 : t.strides[src]!;
+  }
+  return { data: t.data, shape, strides, offset: t.offset };
+}
+
+/** Default dtype of a JS number: int64 for integers, float32 otherwise; bool for booleans. */
+export function scalarDType(v: number | boolean): DType {
+  if (typeof v === 'boolean') return 'bool';
+  return Number.isInteger(v) ? 'int64' : 'float32';
+}
+
+/** PyTorch's result_type over tensors (dimensioned and 0-d) and wrapped JS scalars. */
+export function resultType(...xs: readonly TensorLike[]): DType {
+  let dim: DType | null = null;
+  let zero: DType | null = null;
+  let wrapped: DType | null = null;
+  for (const x of xs) {
+    if (x instanceof Tensor) {
+      if (x.shape.length > 0) dim = dim ? promoteTypes(dim, x.dtype) : x.dtype;
+      else zero = zero ? promoteTypes(zero, x.dtype) : x.dtype;
+    } else {
+      const d = scalarDType(x);
+      wrapped = wrapped ? promoteTypes(wrapped, d) : d;
+    }
+  }
+  return combine(dim, combine(zero, wrapped));
+}
+
+function combine(higher: DType | null, lower: DType | null): DType {
+  if (higher === null) return lower ?? 'float32';
+  if (lower === null) return higher;
+  if (isFloating(higher)) return higher;
+  if (higher === 'bool' || isFloating(lower)) return promoteTypes(higher, lower);
+  // same category (both integer): the higher-priority operand decides
+  if (dtypeCategory(higher) >= dtypeCategory(lower)) return higher;
+  return promoteTypes(higher, lower);
+}
+
+/** Converts a scalar to a 0-d tensor of `dtype`. Tensors pass through. */
+export function asTensor(x: TensorLike, dtype: DType): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'boolean') return scalarTensor(x ? 1 : 0, dtype);
+  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
+  return scalarTensor(dtype === 'bool' ? (x !== 0 ? 1 : 0) : x, dtype);
+}
+
+/** A contiguous copy of `t` converted to `dtype` (no autograd). */
+export function castRaw(t: View & { dtype: DType }, dtype: DType): Tensor {
+  const out = emptyTensor(t.shape, dtype);
+  backend().copy(t, out);
+  if (dtype === 'int64' && isFloating(t.dtype)) {
+    const d = out.storage.data;
+    for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
+  }
+  return out;
+}
+
+/** Checks a value is a finite-or-infinite JS number (not NaN-typed junk) for scalar parameters. */
+export function checkNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  return v;
+}
+
+/** Checks an integer argument. */
+export function checkInt(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`${name} must be an integer, got ${typeof v === 'number' ? v : typeof v}`);
+  }
+  return v;
+}
+
+/** Asserts the argument is a Tensor. */
+export function checkTensor(name: string, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) {
+    throw new TypeError(`${name} must be a Tensor, not ${v === null ? 'None' : typeof v}`);
+  }
+  return v;
+}

@@ -1,0 +1,303 @@
+/**
+ * Creation functions: `torch.tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, the
+ * random ones, and the `*Like` variants. Sizes come as varargs or one array.
+ */
+import { RuntimeError, ValueError } from '../errors.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
+import { sizesArg, checkSizes } from '../ops/util.js';
+import { type DType, DTYPES, isFloating, type TypedArray } from './dtype.js';
+import { emptyTensor, wrapArray } from './create.js';
+import { Tensor } from './tensor.js';
+
+/** Options of creation functions. */
+export interface TensorOptions {
+  /** Element type; floats default to float32, integers to int64. */
+  dtype?: DType;
+  /** Record operations on the result for autograd. */
+  requiresGrad?: boolean;
+}
+
+/** Options of random creation functions. */
+export interface RandomOptions extends TensorOptions {
+  /** The generator to draw from (defaults to the global one seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+type SizeArgs = (number | readonly number[] | TensorOptions)[];
+
+function splitArgs<O extends TensorOptions>(args: SizeArgs): [number[], O] {
+  let opts = {} as O;
+  const last = args[args.length - 1];
+  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
+    opts = last as O;
+    args = args.slice(0, -1);
+  }
+  const shape = sizesArg(args as (number | readonly number[])[]);
+  checkSizes(shape);
+  return [shape, opts];
+}
+
+function checkDType(d: DType | undefined): void {
+  if (d !== undefined && !DTYPES.includes(d)) {
+    throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}, got ${String(d)}`);
+  }
+}
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/**
+ * A tensor from a number, nested arrays, or a 1-D typed array, like `torch.tensor`.
+ * Integers give int64, any float gives float32, booleans give bool.
+ * @example torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' })
+ */
+export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
+  checkDType(opts.dtype);
+  if (data instanceof Tensor) return finish(data.detach().clone().to(opts.dtype ?? data.dtype), opts);
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    let dtype: DType;
+    let arr: ArrayLike<number | bigint> = data as unknown as ArrayLike<number>;
+    if (data instanceof Float32Array) dtype = 'float32';
+    else if (data instanceof Float64Array) dtype = 'float64';
+    else if (data instanceof Int32Array) dtype = 'int32';
+    else if (data instanceof BigInt64Array) {
+      dtype = 'int64';
+      arr = Array.from(data as BigInt64Array, (v) => Number(v));
+    } else dtype = 'int32'; // Deviation: other integer typed arrays become int32 (no uint8/int16 dtypes)
+    const target = opts.dtype ?? dtype;
+    const t = emptyTensor([arr.length], target);
+    const d = t.storage.data;
+    for (let i = 0; i < arr.length; i++) d[i] = castIn(Number(arr[i]), target);
+    return finish(t, opts);
+  }
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: number[] = [];
+  let sawFloat = false;
+  let sawBool = false;
+  let sawNumber = false;
+  const walk = (v: unknown, d: number): void => {
+    if (d === shape.length) {
+      if (typeof v === 'boolean') {
+        sawBool = true;
+        flat.push(v ? 1 : 0);
+      } else if (typeof v === 'number') {
+        sawNumber = true;
+        if (!Number.isInteger(v)) sawFloat = true;
+        flat.push(v);
+      } else if (typeof v === 'bigint') {
+        sawNumber = true;
+        flat.push(Number(v));
+      } else if (v instanceof Tensor && v.numel() === 1) {
+        sawNumber = true;
+        if (isFloating(v.dtype)) sawFloat = true;
+        flat.push(v.item());
+      } else {
+        throw new TypeError(`Could not infer dtype of ${v === null ? 'None' : typeof v}`);
+      }
+      return;
+    }
+    if (!Array.isArray(v)) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${typeof v})`);
+    if (v.length !== shape[d]) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${v.length})`);
+    for (const e of v) walk(e, d + 1);
+  };
+  walk(data, 0);
+  const inferred: DType = sawFloat ? 'float32' : sawNumber ? 'int64' : sawBool ? 'bool' : 'float32';
+  const dtype = opts.dtype ?? inferred;
+  const t = emptyTensor(shape, dtype);
+  const d = t.storage.data;
+  for (let i = 0; i < flat.length; i++) d[i] = castIn(flat[i]!, dtype);
+  return finish(t, opts);
+}
+
+function castIn(v: number, dtype: DType): number {
+  if (dtype === 'bool') return v !== 0 ? 1 : 0;
+  if (dtype === 'int64' || dtype === 'int32') return Math.trunc(v);
+  return v;
+}
+
+/** Tensor filled with `value`. */
+function filled(shape: number[], value: number, opts: TensorOptions): Tensor {
+  checkDType(opts.dtype);
+  const t = emptyTensor(shape, opts.dtype ?? 'float32');
+  if (value !== 0) t.storage.data.fill(castIn(value, t.dtype));
+  return finish(t, opts);
+}
+
+/** Zeros, like `torch.zeros(2, 3)` or `torch.zeros([2, 3], { dtype })`. */
+export function zeros(...args: SizeArgs): Tensor {
+  const [shape, opts] = splitArgs(args);
+  return filled(shape, 0, opts);
+}
+
+/** Ones, like `torch.ones`. */
+export function ones(...args: SizeArgs): Tensor {
+  const [shape, opts] = splitArgs(args);
+  return filled(shape, 1, opts);
+}
+
+/** Uninitialised memory in PyTorch; zeros here (JS arrays are always initialised). */
+export function empty(...args: SizeArgs): Tensor {
+  const [shape, opts] = splitArgs(args);
+  return filled(shape, 0, opts);
+}
+
+/** A tensor filled with `fillValue`, like `torch.full`; the dtype follows the value. */
+export function full(size: readonly number[], fillValue: number | boolean, opts: TensorOptions = {}): Tensor {
+  const shape = sizesArg([size]);
+  checkSizes(shape);
+  const dtype = opts.dtype ?? (typeof fillValue === 'boolean' ? 'bool' : Number.isInteger(fillValue) ? 'int64' : 'float32');
+  return filled(shape, Number(fillValue), { ...opts, dtype });
+}
+
+/** Zeros shaped like `t` (same dtype unless given). */
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...opts });
+}
+
+/** Ones shaped like `t`. */
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return filled(t.shape.slice(), 1, { dtype: t.dtype, ...opts });
+}
+
+/** Like `torch.empty_like` (zero-filled). */
+export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...opts });
+}
+
+/** `fillValue` shaped like `t`. */
+export function fullLike(t: Tensor, fillValue: number, opts: TensorOptions = {}): Tensor {
+  return filled(t.shape.slice(), fillValue, { dtype: t.dtype, ...opts });
+}
+
+/**
+ * Evenly spaced values in [start, end), like `torch.arange(end)` / `torch.arange(start, end, step)`.
+ * @example torch.arange(5) // int64 0..4
+ */
+export function arange(...args: (number | TensorOptions)[]): Tensor {
+  let opts: TensorOptions = {};
+  if (args.length && typeof args[args.length - 1] === 'object') opts = args.pop() as TensorOptions;
+  const nums = args as number[];
+  if (nums.length === 0 || nums.length > 3 || nums.some((n) => typeof n !== 'number')) {
+    throw new TypeError('arange() received an invalid combination of arguments');
+  }
+  const [start, end, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
+  if (step === 0) throw new RuntimeError('step must be nonzero');
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${start} -> ${end}`);
+  if ((step > 0 && end < start) || (step < 0 && end > start)) {
+    throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
+  }
+  const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
+  const dtype = opts.dtype ?? (allInt ? 'int64' : 'float32');
+  const n = Math.ceil((end - start) / step);
+  const t = emptyTensor([n], dtype);
+  const d = t.storage.data;
+  for (let i = 0; i < n; i++) d[i] = castIn(start + i * step, dtype);
+  return finish(t, opts);
+}
+
+/** `steps` evenly spaced values from start to end inclusive, like `torch.linspace`. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  const dtype = opts.dtype ?? 'float32';
+  const t = emptyTensor([steps], dtype);
+  const d = t.storage.data;
+  const f = dtype === 'float32' ? Math.fround : (x: number) => x;
+  if (steps === 1) d[0] = castIn(start, dtype);
+  else if (steps > 1) {
+    // PyTorch parity: the first half counts up from start, the second half down from end, in the dtype's arithmetic.
+    const step = f((f(end) - f(start)) / (steps - 1));
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) {
+      const v = i < half ? f(f(start) + f(step * i)) : f(f(end) - f(step * (steps - i - 1)));
+      d[i] = castIn(v, dtype);
+    }
+  }
+  return finish(t, opts);
+}
+
+/** Identity matrix n x m, like `torch.eye`. */
+export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  if (typeof m === 'object') {
+    opts = m;
+    m = undefined;
+  }
+  const cols = m ?? n;
+  if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
+  if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
+  const t = filled([n, cols], 0, opts);
+  for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = 1;
+  return t;
+}
+
+function randFloat(kind: 'rand' | 'randn', args: SizeArgs): Tensor {
+  const [shape, opts] = splitArgs<RandomOptions>(args);
+  const dtype = opts.dtype ?? 'float32';
+  if (!isFloating(dtype)) {
+    throw new RuntimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${dtype === 'int64' ? 'Long' : dtype === 'int32' ? 'Int' : 'Bool'}'`);
+  }
+  const t = emptyTensor(shape, dtype);
+  const gen = opts.generator ?? defaultGenerator;
+  if (kind === 'rand') gen.uniform(t.storage.data as Float32Array, 0, 1);
+  else gen.normal(t.storage.data as Float32Array, 0, 1);
+  return finish(t, opts);
+}
+
+/** Uniform [0, 1) samples, the same numbers as PyTorch for the same seed. */
+export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  return randFloat('rand', args);
+}
+
+/** Standard normal samples, the same numbers as PyTorch for the same seed. */
+export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  return randFloat('randn', args);
+}
+
+/**
+ * Integers in [low, high), like `torch.randint(low?, high, size)`.
+ * @example torch.randint(0, 10, [3, 4])
+ */
+export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  let opts: RandomOptions = {};
+  const last = args[args.length - 1];
+  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
+    opts = last as RandomOptions;
+    args = args.slice(0, -1);
+  }
+  const size = args[args.length - 1];
+  if (!Array.isArray(size)) throw new TypeError('randint(): size must be an array of integers');
+  const bounds = args.slice(0, -1) as number[];
+  const [low, high] = bounds.length === 1 ? [0, bounds[0]!] : [bounds[0]!, bounds[1]!];
+  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError('randint(): low and high must be integers');
+  if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const shape = sizesArg([size as number[]]);
+  checkSizes(shape);
+  const dtype = opts.dtype ?? 'int64';
+  const t = emptyTensor(shape, dtype);
+  (opts.generator ?? defaultGenerator).randint(t.storage.data as Float64Array, low, high);
+  return finish(t, opts);
+}
+
+/** A random permutation of 0..n-1 (int64), like `torch.randperm`. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
+  const p = (opts.generator ?? defaultGenerator).randperm(n);
+  const t = wrapArray(p as TypedArray, [n], 'int64');
+  return opts.dtype && opts.dtype !== 'int64' ? t.to(opts.dtype) : t;
+}
+
+/** Uniform samples shaped like `t`. */
+export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return rand(t.shape.slice(), { dtype: t.dtype, ...opts });
+}
+
+/** Normal samples shaped like `t`. */
+export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return randn(t.shape.slice(), { dtype: t.dtype, ...opts });
+}

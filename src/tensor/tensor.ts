@@ -1,0 +1,261 @@
+/**
+ * The Tensor: a strided view onto a shared, versioned storage, plus autograd metadata.
+ * Op methods (`add`, `view`, `sum`, ...) are attached in `tensor/methods.ts`, so this file has no
+ * dependency on ops/ and the import graph points one way.
+ */
+import type { View } from '../backends/backend.js';
+import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
+import { type DType, type TypedArray, isFloating } from './dtype.js';
+import type { Node } from '../autograd/node.js';
+
+/** A typed array plus a version counter that views share, like PyTorch's storage + version counter. */
+export class Storage {
+  /** The elements. */
+  data: TypedArray;
+  /** Bumped by every in-place change; saved tensors compare it in backward. */
+  version = 0;
+  constructor(data: TypedArray) {
+    this.data = data;
+  }
+}
+
+/** Row-major (contiguous) strides of a shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    st[d] = s;
+    s *= Math.max(shape[d]!, 1);
+  }
+  return st;
+}
+
+/** Number of elements of a shape. */
+export function shapeNumel(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** Gradient hook: may return a replacement gradient. */
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+/**
+ * A multi-dimensional array with autograd, like `torch.Tensor`.
+ * @example
+ * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward(); // x.grad = 2 * x
+ * See https://pytorch.org/docs/stable/tensors.html
+ */
+export class Tensor implements View {
+  /** Shared storage. */
+  readonly storage: Storage;
+  /** Sizes of each dim. */
+  readonly shape: readonly number[];
+  /** Element strides of each dim. */
+  readonly strides: readonly number[];
+  /** Storage offset of element (0, ..., 0). */
+  readonly offset: number;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Accumulated gradient of a leaf (or a non-leaf after `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor (null for leaves). */
+  gradFn: Node | null = null;
+  /** Which output of `gradFn` this tensor is. */
+  outputNr = 0;
+  /** The tensor whose storage this view shares, or null when it owns its storage. */
+  base: Tensor | null = null;
+  /** @internal */
+  _requiresGrad = false;
+  /** @internal hooks of a leaf, run before accumulation */
+  _hooks: GradHook[] = [];
+  /** @internal set by retainGrad() */
+  _retainsGrad = false;
+  /** @internal cached AccumulateGrad node of a leaf */
+  _accNode: Node | null = null;
+  /** @internal parameter marker for printing and modules */
+  _isParam = false;
+
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
+    this.storage = storage;
+    this.shape = Object.freeze(shape.slice());
+    this.strides = Object.freeze(strides.slice());
+    this.offset = offset;
+    this.dtype = dtype;
+  }
+
+  /** The storage's typed array (part of the backend `View` contract). */
+  get data(): TypedArray {
+    return this.storage.data;
+  }
+
+  /** Always `'cpu'`: torchlet's tensors live in host memory. */
+  get device(): string {
+    return 'cpu';
+  }
+
+  /** Whether gradients are computed for this tensor. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad || this.gradFn !== null;
+  }
+
+  set requiresGrad(v: boolean) {
+    this.requiresGrad_(v);
+  }
+
+  /**
+   * Sets whether autograd records operations on this leaf, in place. Returns this tensor.
+   * @example const w = torch.randn(3).requiresGrad_();
+   */
+  requiresGrad_(requiresGrad = true): this {
+    if (this.gradFn !== null) {
+      if (requiresGrad) return this;
+      throw new RuntimeError(
+        'you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().',
+      );
+    }
+    if (requiresGrad && !isFloating(this.dtype)) {
+      throw new RuntimeError('only Tensors of floating point dtype can require gradients');
+    }
+    this._requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** True for tensors created by the user (not by an op that records the graph). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Version counter of the storage (bumped by in-place ops). */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  /** Number of dims. */
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** Alias of `dim()`. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Total number of elements. */
+  numel(): number {
+    return shapeNumel(this.shape);
+  }
+
+  /**
+   * The shape, or the size of one dim (negative dims count from the end).
+   * @example torch.zeros(2, 3).size(-1) // 3
+   */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[normDim(dim, this.shape.length)]!;
+  }
+
+  /** Strides, or the stride of one dim. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this.strides.slice();
+    return this.strides[normDim(dim, this.shape.length)]!;
+  }
+
+  /** Storage offset of the first element. */
+  storageOffset(): number {
+    return this.offset;
+  }
+
+  /** True when the elements are laid out in row-major order without gaps. */
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this.shape.length - 1; d >= 0; d--) {
+      const s = this.shape[d]!;
+      if (s !== 1 && this.strides[d] !== expected) return false;
+      expected *= s;
+    }
+    return true;
+  }
+
+  /** True for float32 and float64 tensors. */
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
+  }
+
+  /** Elements in row-major order as a fresh contiguous typed array. */
+  dataSync(): TypedArray {
+    const n = this.numel();
+    const C = this.storage.data.constructor as new (n: number) => TypedArray;
+    const out = new C(n);
+    if (this.isContiguous()) {
+      out.set(this.storage.data.subarray(this.offset, this.offset + n) as never);
+      return out;
+    }
+    const nd = this.shape.length;
+    const idx = new Array<number>(nd).fill(0);
+    const src = this.storage.data;
+    let off = this.offset;
+    for (let i = 0; i < n; i++) {
+      out[i] = src[off]!;
+      for (let d = nd - 1; d >= 0; d--) {
+        idx[d]!++;
+        off += this.strides[d]!;
+        if (idx[d]! < this.shape[d]!) break;
+        off -= this.strides[d]! * this.shape[d]!;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The value of a one-element tensor as a JS number (booleans for bool tensors). */
+  item(): number;
+  item(): number | boolean {
+    if (this.numel() !== 1) {
+      throw new ValueError('only one element tensors can be converted to Python scalars');
+    }
+    const v = this.storage.data[this.offset]!;
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+
+  /** Nested arrays of numbers (booleans for bool tensors), like `tensor.tolist()`. */
+  tolist(): any {
+    const flat = this.dataSync();
+    const isBool = this.dtype === 'bool';
+    const shape = this.shape;
+    if (shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
+    let pos = 0;
+    const build = (d: number): any[] => {
+      const out: any[] = [];
+      for (let i = 0; i < shape[d]!; i++) {
+        if (d === shape.length - 1) {
+          const v = flat[pos++]!;
+          out.push(isBool ? v !== 0 : v);
+        } else out.push(build(d + 1));
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /** Returns this tensor (host memory). */
+  cpu(): Tensor {
+    return this;
+  }
+}
+
+/** Normalises a possibly negative dim, with PyTorch's IndexError wording. */
+export function normDim(dim: number, ndim: number, wrapScalar = true): number {
+  if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${String(dim)}`);
+  const n = ndim === 0 && wrapScalar ? 1 : ndim;
+  if (dim < -n || dim >= n) {
+    throw new IndexErrorLike(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
