@@ -23,3 +23,4 @@ export function detectAnomaly<T>(fn: () => T): T {
     setAnomaly(prev);
   }
 }
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';

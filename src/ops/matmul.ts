@@ -12,7 +12,7 @@ import { backend, broadcastShapes, castRaw } from './util.js';
 import { installMethods } from './install.js';
 
 /** Batched product of a [..., M, K] and b [..., K, N] with broadcast batch dims. */
-const batchedMatmul = defineOp({
+const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
   name: 'matmul',
   nodeName: 'MmBackward0',
   forward(ctx, a: Tensor, b: Tensor, dtype: DType) {
@@ -68,7 +68,7 @@ const batchedMatmul = defineOp({
     ctx.save(ac, bc);
     return out;
   },
-  backward(ctx, [gy]) {
+  backward(ctx, [gy]): (Tensor | null)[] {
     const [a, b] = ctx.saved;
     const need = ctx.needsInputGrad;
     // the engine sums broadcast batch dims back to each input's shape
