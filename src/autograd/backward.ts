@@ -18,6 +18,7 @@ function checkGradShape(g: Tensor, out: Tensor, i: number): void {
 
 function seedGrads(outputs: readonly Tensor[], grads?: readonly (Tensor | null | undefined)[]): Tensor[] {
   return outputs.map((o, i) => {
+    if (!o.requiresGrad) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
     const g = grads?.[i];
     if (g) {
       checkGradShape(g, o, i);

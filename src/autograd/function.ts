@@ -81,6 +81,7 @@ export function defineOp<A extends unknown[], R extends Tensor | Tensor[]>(spec:
       o.gradFn = node;
       o.outputNr = i;
     });
+    ctx._markOutputs(node);
     return out;
   };
 }

@@ -66,6 +66,17 @@ export class Ctx {
     return this._saved.map((s) => s.t);
   }
 
+  /** @internal names the node as producer of saved tensors that are its own outputs. */
+  _markOutputs(node: Node): void {
+    if (!this._saved) return;
+    for (const s of this._saved) {
+      if (s.t.gradFn === node) {
+        s.producer = node.name;
+        s.producerNr = s.t.outputNr;
+      }
+    }
+  }
+
   /** @internal frees saved tensors after backward (unless retainGraph). */
   _release(): void {
     this._saved = null;

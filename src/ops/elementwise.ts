@@ -139,22 +139,21 @@ export const elu = defUnary('elu', 'EluBackward0', (gy, x, y, p) => gy.mul(where
 
 // ---------------------------------------------------------------- binary ops
 
-type BinaryGrad = (gy: Tensor, a: Tensor, b: Tensor, y: Tensor, need: boolean[]) => (Tensor | null)[];
+type BinaryGrad = (gy: Tensor, a: Tensor, b: Tensor, need: boolean[]) => (Tensor | null)[];
 
 function defBinary(op: BinaryOp, nodeName: string, grad: BinaryGrad | null, trueDiv = false) {
   const raw = defineOp({
     name: op,
     nodeName,
     forward(ctx, a: Tensor, b: Tensor, dtype: DType) {
-      const y = runBinary(op, a, b, dtype, dtype);
-      ctx.save(a, b, y);
-      return y;
+      ctx.save(a, b);
+      return runBinary(op, a, b, dtype, dtype);
     },
     backward: grad
       ? (ctx, [gy]) => {
-          const [a, b, y] = ctx.saved;
+          const [a, b] = ctx.saved;
           // backward runs on the saved (possibly scalar-wrapped) inputs
-          return grad(gy!, a!, b!, y!, ctx.needsInputGrad);
+          return grad(gy!, a!, b!, ctx.needsInputGrad);
         }
       : notDifferentiable(op),
   });
@@ -170,7 +169,7 @@ export const add = defBinary('add', 'AddBackward0', (gy) => [gy, gy]);
 /** a - b with broadcasting. */
 export const sub = defBinary('sub', 'SubBackward0', (gy) => [gy, gy.neg()]);
 /** a * b with broadcasting. */
-export const mul = defBinary('mul', 'MulBackward0', (gy, a, b, _y, need) => [
+export const mul = defBinary('mul', 'MulBackward0', (gy, a, b, need) => [
   need[0] ? gy.mul(b) : null,
   need[1] ? gy.mul(a) : null,
 ]);
@@ -178,14 +177,14 @@ export const mul = defBinary('mul', 'MulBackward0', (gy, a, b, _y, need) => [
 export const div = defBinary(
   'div',
   'DivBackward0',
-  (gy, a, b, _y, need) => [need[0] ? gy.div(b) : null, need[1] ? gy.mul(a).div(b.mul(b)).neg() : null],
+  (gy, a, b, need) => [need[0] ? gy.div(b) : null, need[1] ? gy.mul(a).div(b.mul(b)).neg() : null],
   true,
 );
 /** a ** b with broadcasting. */
-export const powTensor = defBinary('pow', 'PowBackward1', (gy, a, b, y, need) => [
+export const powTensor = defBinary('pow', 'PowBackward1', (gy, a, b, need) => [
   need[0] ? gy.mul(b.mul(a.pow(b.sub(1)))).maskedFill(b.eq(0), 0) : null,
   // PyTorch parity: the exponent's gradient is 0 where the base is 0 and the exponent is >= 0
-  need[1] ? gy.mul(y.mul(a.log())).maskedFill(a.eq(0).logicalAnd(b.ge(0)), 0) : null,
+  need[1] ? gy.mul(a.pow(b).mul(a.log())).maskedFill(a.eq(0).logicalAnd(b.ge(0)), 0) : null,
 ]);
 /** Element-wise maximum (NaN propagates). */
 export const maximum = defBinary('maximum', 'MaximumBackward0', (gy, a, b) => {

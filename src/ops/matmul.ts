@@ -105,6 +105,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 2 && db === 1) return mv(a, b);
   const a2 = da === 1 ? a.unsqueeze(0) : a;
   const b2 = db === 1 ? b.unsqueeze(-1) : b;
+  if (a2.dim() > 2 || b2.dim() > 2) broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const K = a2.shape[a2.dim() - 1]!;
   const Kb = b2.shape[b2.dim() - 2]!;
   if (K !== Kb) {

@@ -38,7 +38,8 @@ export function checkSizes(shape: readonly number[]): void {
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // PyTorch parity: the first mismatch is reported from the trailing dim backwards
+  for (let i = n - 1; i >= 0; i--) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
@@ -84,11 +85,11 @@ export function resultType(...xs: readonly TensorLike[]): DType {
       wrapped = wrapped ? promoteTypes(wrapped, d) : d;
     }
   }
-  return combine(dim, combine(zero, wrapped));
+  return combine(dim, combine(zero, wrapped)) ?? 'float32';
 }
 
-function combine(higher: DType | null, lower: DType | null): DType {
-  if (higher === null) return lower ?? 'float32';
+function combine(higher: DType | null, lower: DType | null): DType | null {
+  if (higher === null) return lower;
   if (lower === null) return higher;
   if (isFloating(higher)) return higher;
   if (higher === 'bool' || isFloating(lower)) return promoteTypes(higher, lower);
