@@ -13,6 +13,7 @@ import './ops/movement.js';
 import './ops/reduce.js';
 import './ops/inplace.js';
 import './ops/matmul.js';
+import './ops/random.js';
 import './autograd/backward.js';
 import './tensor/methods.js';
 
@@ -42,7 +43,7 @@ export {
   type RandomOptions,
 } from './tensor/factories.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
-export { manualSeed, initialSeed, Generator, defaultGenerator } from './random/generator.js';
+export { manualSeed, initialSeed, getRngState, setRngState, Generator, defaultGenerator } from './random/generator.js';
 export { setPrintOptions } from './tensor/print.js';
 export {
   add,

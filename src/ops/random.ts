@@ -1,0 +1,67 @@
+/**
+ * In-place random fills (`uniform_`, `normal_`, `bernoulli_`) and `torch.bernoulli`/`multinomial`-free
+ * basics. They draw from the PyTorch-exact generator (src/random/generator.ts), so the same seed
+ * and call sequence give PyTorch's numbers.
+ */
+import { RuntimeError } from '../errors.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
+import { emptyTensor } from '../tensor/create.js';
+import { type FloatArray, isFloating } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { applyInPlace } from './inplace.js';
+import { installMethods } from './install.js';
+
+function floatOnly(t: Tensor, kernel: string): void {
+  if (!isFloating(t.dtype)) {
+    const title = { int64: 'Long', int32: 'Int', bool: 'Bool', float32: 'Float', float64: 'Double' }[t.dtype];
+    throw new RuntimeError(`"${kernel}" not implemented for '${title}'`);
+  }
+}
+
+/** Options of random in-place fills. */
+export interface GeneratorOption {
+  generator?: Generator;
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** Fills with U(from, to) samples in place, like `Tensor.uniform_`. */
+    uniform_(from?: number, to?: number, opts?: GeneratorOption): this;
+    /** Fills with N(mean, std) samples in place, like `Tensor.normal_`. */
+    normal_(mean?: number, std?: number, opts?: GeneratorOption): this;
+    /** Fills with Bernoulli(p) samples (0/1) in place, like `Tensor.bernoulli_(p)`. */
+    bernoulli_(p?: number, opts?: GeneratorOption): this;
+  }
+}
+
+installMethods({
+  uniform_(this: Tensor, from = 0, to = 1, opts: GeneratorOption = {}) {
+    floatOnly(this, 'check_uniform_bounds');
+    if (from > to) {
+      throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+    }
+    return applyInPlace(this, () => {
+      const r = emptyTensor(this.shape, this.dtype);
+      (opts.generator ?? defaultGenerator).uniform(r.storage.data as FloatArray, from, to);
+      return r;
+    });
+  },
+  normal_(this: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}) {
+    floatOnly(this, 'normal_kernel_cpu');
+    if (std < 0) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+    return applyInPlace(this, () => {
+      const r = emptyTensor(this.shape, this.dtype);
+      (opts.generator ?? defaultGenerator).normal(r.storage.data as FloatArray, mean, std);
+      return r;
+    });
+  },
+  bernoulli_(this: Tensor, p = 0.5, opts: GeneratorOption = {}) {
+    floatOnly(this, 'bernoulli_scalar_cpu_');
+    if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+    return applyInPlace(this, () => {
+      const r = emptyTensor(this.shape, this.dtype);
+      (opts.generator ?? defaultGenerator).bernoulli(r.storage.data as FloatArray, p);
+      return r;
+    });
+  },
+});
