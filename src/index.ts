@@ -14,6 +14,8 @@ import './ops/reduce.js';
 import './ops/inplace.js';
 import './ops/matmul.js';
 import './ops/random.js';
+import './ops/softmax.js';
+import './ops/indexing.js';
 import './autograd/backward.js';
 import './tensor/methods.js';
 
@@ -94,6 +96,48 @@ export {
   clamp,
 } from './ops/elementwise.js';
 export { cat, stack, chunk, split, unbind, permute, transpose, reshape, flatten, unsqueeze, squeeze, narrow, select } from './ops/movement.js';
-export { sum, mean } from './ops/reduce.js';
+export {
+  sum,
+  mean,
+  prod,
+  max,
+  min,
+  amax,
+  amin,
+  argmax,
+  argmin,
+  std,
+  var,
+  variance,
+  logsumexp,
+  norm,
+  any,
+  all,
+  cumsum,
+  type VarOptions,
+  type Dims,
+} from './ops/reduce.js';
+export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
+export {
+  gather,
+  scatter,
+  scatterAdd,
+  indexSelect,
+  indexAdd,
+  indexFill,
+  indexPut,
+  maskedSelect,
+  nonzero,
+  argwhere,
+  take,
+  put,
+  tril,
+  triu,
+  type IndexItem,
+  type Slice,
+  type IndexArray,
+} from './ops/indexing.js';
 export { matmul, mm, bmm, mv, dot, addmm } from './ops/matmul.js';
 export * as autograd from './autograd/index.js';
+export * as optim from './optim/index.js';
+export * as nn from './nn/index.js';

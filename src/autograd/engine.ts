@@ -92,7 +92,8 @@ export function runBackward(
         if (cap !== undefined) captured[cap] = g;
       }
       if (node.variable) {
-        if (!opts.inputs) accumulate(node.variable, gradsIn[0]!, createGraph);
+        // a leaf reached only through null gradients (e.g. norm with p = 0) keeps grad null
+        if (!opts.inputs && gradsIn[0]) accumulate(node.variable, gradsIn[0], createGraph);
       } else if (node.fn) {
         const out = node.fn(node.ctx, gradsIn);
         if (isAnomalyEnabled()) {

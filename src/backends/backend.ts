@@ -2,7 +2,7 @@
  * The backend boundary. Every numeric kernel runs behind this interface. It imports nothing from
  * ops/ or nn/. Primitive kernels take strided views; fused routines take contiguous arrays.
  */
-import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
 
 /** A strided window onto a typed array: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`. */
 export interface View {
@@ -74,10 +74,226 @@ export type BinaryOp =
 /** Reductions over a set of dims. argmax/argmin reduce exactly one dim (or all, flattened). */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'any' | 'all';
 
+/** The softmax family along one dim (fused: row max, exp-sum and normalisation in one kernel). */
+export type SoftmaxOp = 'softmax' | 'log_softmax';
+
+/** Running reductions along one dim. */
+export type ScanOp = 'cumsum' | 'cumprod';
+
+/** Options of `scan`: scan from the end (`reverse`), and/or exclude the current element (`exclusive`). */
+export interface ScanOptions {
+  reverse: boolean;
+  exclusive: boolean;
+}
+
 /** Options of the batched matrix product `out = alpha * a @ b + beta * out`. */
 export interface GemmOptions {
   alpha: number;
   beta: number;
+}
+
+/**
+ * Geometry of a 1-D convolution over contiguous float arrays (letters as in js/kernels/conv1d.ts):
+ * x [N,C,L], w [O,C/groups,K], b [O], y [N,O,Lo]. Output l, tap k reads x at l*stride + k*dilation
+ * - padding; positions outside [0, L) are zeros, so the right padding is implied by Lo.
+ */
+export interface Conv1dGeometry {
+  N: number;
+  C: number;
+  L: number;
+  O: number;
+  K: number;
+  Lo: number;
+  stride: number;
+  /** Left zero padding. */
+  padding: number;
+  dilation: number;
+  groups: number;
+}
+
+/** Arguments of `conv1dForward`: y = conv1d(x, w) + b (y overwritten). */
+export interface Conv1dForwardArgs extends Conv1dGeometry {
+  x: FloatArray;
+  w: FloatArray;
+  b: FloatArray | null;
+  y: FloatArray;
+}
+
+/** Arguments of `conv1dBackward`: the non-null gradients gx [N,C,L], gw, gb are overwritten. */
+export interface Conv1dBackwardArgs extends Conv1dGeometry {
+  x: FloatArray;
+  w: FloatArray;
+  gy: FloatArray;
+  gx: FloatArray | null;
+  gw: FloatArray | null;
+  gb: FloatArray | null;
+}
+
+/**
+ * Geometry of a 1-D max or average pool over R = N*C contiguous rows of length L -> Lo.
+ * `dilation` is used by max only, `countIncludePad` by avg only.
+ */
+export interface Pool1dGeometry {
+  mode: 'max' | 'avg';
+  R: number;
+  L: number;
+  Lo: number;
+  kernelSize: number;
+  stride: number;
+  padding: number;
+  dilation: number;
+  countIncludePad: boolean;
+}
+
+/** Arguments of `pool1dForward`; max also writes the argmax positions (along L) to `indices`. */
+export interface Pool1dForwardArgs extends Pool1dGeometry {
+  x: FloatArray;
+  y: FloatArray;
+  /** int64 storage [R, Lo]; required for max. */
+  indices: Float64Array | null;
+}
+
+/** Arguments of `pool1dBackward`: gx [R, L] is overwritten. */
+export interface Pool1dBackwardArgs extends Pool1dGeometry {
+  gy: FloatArray;
+  gx: FloatArray;
+  /** The forward's argmax positions; required for max. */
+  indices: Float64Array | null;
+}
+
+/**
+ * Geometry of one direction of one recurrent layer over a whole sequence (letters as in
+ * js/kernels/lstm.ts): T steps, B batch rows (the largest batch when packed), I input size, H hidden
+ * size. Without `batchSizes` the N = T*B rows of x, y and the workspace are time-major [T,B,*]; with
+ * it they use PyTorch's packed layout: step t owns the first batchSizes[t] (non-increasing) batch
+ * rows, stored one after the other, so N = sum(batchSizes). `reverse` runs the steps from T-1 down
+ * to 0 (the `_reverse` direction of a bidirectional layer).
+ */
+export interface RnnGeometry {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  reverse: boolean;
+  /** Packed batch sizes per step (length T, batchSizes[0] = B), or null for the padded layout. */
+  batchSizes?: Int32Array | null;
+}
+
+/** Workspace length of `lstmForward` for N rows: gates 4H, c H, h_{t-1} R (= P or H), o*tanh(c) H if P > 0. */
+export function lstmWorkspaceSize(N: number, H: number, P: number): number {
+  return N * (5 * H + (P > 0 ? P + H : H));
+}
+
+/** Workspace length of `gruForward` for N rows: r, z, n, W_hn h + b_hn (4H) and h_{t-1} (H). */
+export function gruWorkspaceSize(N: number, H: number): number {
+  return N * 5 * H;
+}
+
+/** Workspace length of `rnnForward` for N rows: h_{t-1} (H) and h_t (H). */
+export function rnnWorkspaceSize(N: number, H: number): number {
+  return N * 2 * H;
+}
+
+/**
+ * Arguments of `lstmForward` (contiguous arrays, offset 0). Gate order i|f|g|o, G = 4H. R = P when
+ * projecting (P > 0), else H. y, hN, cN and ws are overwritten.
+ */
+export interface LstmForwardArgs extends RnnGeometry {
+  /** Projection size (0: no projection). */
+  P: number;
+  /** [N,I] */
+  x: FloatArray;
+  /** [B,R] */
+  h0: FloatArray;
+  /** [B,H] */
+  c0: FloatArray;
+  /** [G,I] */
+  wIh: FloatArray;
+  /** [G,R] */
+  wHh: FloatArray;
+  /** [G] */
+  bIh?: FloatArray | null;
+  /** [G] */
+  bHh?: FloatArray | null;
+  /** [P,H], with P > 0 only. */
+  wHr?: FloatArray | null;
+  /** [N,R] */
+  y: FloatArray;
+  /** [B,R] */
+  hN: FloatArray;
+  /** [B,H] */
+  cN: FloatArray;
+  /** `lstmWorkspaceSize(N, H, P)` values saved for `lstmBackward`; null when no backward follows. */
+  ws?: FloatArray | null;
+}
+
+/**
+ * Arguments of `lstmBackward`: gradients of y [N,R], hN [B,R], cN [B,H] in (null = zero); the
+ * non-null gradient outputs are accumulated into (+=), shapes as their forward counterparts.
+ */
+export interface LstmBackwardArgs extends RnnGeometry {
+  P: number;
+  x: FloatArray;
+  c0: FloatArray;
+  wIh: FloatArray;
+  wHh: FloatArray;
+  wHr?: FloatArray | null;
+  /** The workspace written by `lstmForward`. */
+  ws: FloatArray;
+  dy?: FloatArray | null;
+  dhN?: FloatArray | null;
+  dcN?: FloatArray | null;
+  dx?: FloatArray | null;
+  dh0?: FloatArray | null;
+  dc0?: FloatArray | null;
+  dwIh?: FloatArray | null;
+  dwHh?: FloatArray | null;
+  dbIh?: FloatArray | null;
+  dbHh?: FloatArray | null;
+  dwHr?: FloatArray | null;
+}
+
+/**
+ * Arguments of `gruForward` (contiguous arrays, offset 0). Gate order r|z|n, G = 3H; x [N,I],
+ * h0 [B,H], wIh [G,I], wHh [G,H], bIh/bHh [G], y [N,H], hN [B,H] and ws are overwritten.
+ */
+export interface GruForwardArgs extends RnnGeometry {
+  x: FloatArray;
+  h0: FloatArray;
+  wIh: FloatArray;
+  wHh: FloatArray;
+  bIh?: FloatArray | null;
+  bHh?: FloatArray | null;
+  y: FloatArray;
+  hN: FloatArray;
+  /** `gruWorkspaceSize(N, H)` values saved for `gruBackward`; null when no backward follows. */
+  ws?: FloatArray | null;
+}
+
+/** Arguments of `gruBackward`: like `LstmBackwardArgs` without c and the projection. */
+export interface GruBackwardArgs extends RnnGeometry {
+  x: FloatArray;
+  wIh: FloatArray;
+  wHh: FloatArray;
+  ws: FloatArray;
+  dy?: FloatArray | null;
+  dhN?: FloatArray | null;
+  dx?: FloatArray | null;
+  dh0?: FloatArray | null;
+  dwIh?: FloatArray | null;
+  dwHh?: FloatArray | null;
+  dbIh?: FloatArray | null;
+  dbHh?: FloatArray | null;
+}
+
+/** Arguments of `rnnForward` (Elman RNN, G = H): like `GruForwardArgs` plus the nonlinearity. */
+export interface RnnForwardArgs extends GruForwardArgs {
+  nonlinearity: 'tanh' | 'relu';
+}
+
+/** Arguments of `rnnBackward`. */
+export interface RnnBackwardArgs extends GruBackwardArgs {
+  nonlinearity: 'tanh' | 'relu';
 }
 
 /** A compute backend. The js backend implements every member; faster ones override what they can. */
@@ -100,6 +316,42 @@ export interface Backend {
    * Any strides on a and b (transposes and broadcast batches are strides).
    */
   gemm(a: View, b: View, out: View, o: GemmOptions): void;
+  /**
+   * Gather by position: `out[i] = x[positions[i]]`, where a position is a row-major element number
+   * of x (x, int64 positions and out contiguous). Every indexing op reduces to this or `put`.
+   */
+  take?(x: View, positions: View, out: View): void;
+  /**
+   * Scatter by position: `out[positions[i]] = src[i]` in order (a later duplicate wins), or `+=`
+   * when `accumulate` (bool out: logical or). All contiguous; src has positions' shape.
+   */
+  put?(out: View, positions: View, src: View, accumulate: boolean): void;
+  /** Fused 1-D convolution forward (contiguous arrays). */
+  conv1dForward?(args: Conv1dForwardArgs): void;
+  /** Fused 1-D convolution backward (contiguous arrays). */
+  conv1dBackward?(args: Conv1dBackwardArgs): void;
+  /** 1-D max / average pooling forward (contiguous arrays). */
+  pool1dForward?(args: Pool1dForwardArgs): void;
+  /** 1-D max / average pooling backward (contiguous arrays). */
+  pool1dBackward?(args: Pool1dBackwardArgs): void;
+  /** Fused LSTM layer (one direction) forward over the whole sequence (contiguous arrays). */
+  lstmForward?(args: LstmForwardArgs): void;
+  /** Fused LSTM layer backward through time (contiguous arrays; gradients accumulate). */
+  lstmBackward?(args: LstmBackwardArgs): void;
+  /** Fused GRU layer forward. */
+  gruForward?(args: GruForwardArgs): void;
+  /** Fused GRU layer backward through time. */
+  gruBackward?(args: GruBackwardArgs): void;
+  /** Fused Elman RNN layer forward. */
+  rnnForward?(args: RnnForwardArgs): void;
+  /** Fused Elman RNN layer backward through time. */
+  rnnBackward?(args: RnnBackwardArgs): void;
+  /** `out` (contiguous, x's shape) = op(x) along `dim`, stabilised by the row max (strided x). */
+  softmax?(op: SoftmaxOp, x: View, dim: number, out: View): void;
+  /** `out` (contiguous) = gradient of op's input from its output `y` and output gradient `gy` (same shape, strided). */
+  softmaxBackward?(op: SoftmaxOp, y: View, gy: View, dim: number, out: View): void;
+  /** `out` (contiguous, x's shape) = running sum/product of `x` (strided) along `dim`. */
+  scan?(op: ScanOp, x: View, dim: number, out: View, o: ScanOptions): void;
 }
 
 /** Thrown when a backend lacks a routine. */

@@ -50,6 +50,7 @@ const FLOAT_OPS = new Set<UnaryOp>([
 ]);
 
 function unaryOutType(op: UnaryOp, x: Tensor): DType {
+  if (op === 'isnan' || op === 'isinf' || op === 'logical_not') return 'bool';
   if (FLOAT_OPS.has(op) && !isFloating(x.dtype)) return 'float32';
   if (x.dtype === 'bool' && (op === 'neg' || op === 'abs' || op === 'square')) return 'int64';
   return x.dtype;
@@ -188,13 +189,14 @@ export const powTensor = defBinary('pow', 'PowBackward1', (gy, a, b, need) => [
 ]);
 /** Element-wise maximum (NaN propagates). */
 export const maximum = defBinary('maximum', 'MaximumBackward0', (gy, a, b) => {
-  const half = gy.mul(0.5);
-  return [where(a.gt(b), gy, where(a.eq(b), half, 0)), where(b.gt(a), gy, where(a.eq(b), half, 0))];
+  // PyTorch parity: ties split the gradient; NaN positions pass it to both inputs
+  const g = where(a.eq(b), gy.mul(0.5), gy);
+  return [g.maskedFill(a.lt(b), 0), g.maskedFill(a.gt(b), 0)];
 });
 /** Element-wise minimum (NaN propagates). */
 export const minimum = defBinary('minimum', 'MinimumBackward0', (gy, a, b) => {
-  const half = gy.mul(0.5);
-  return [where(a.lt(b), gy, where(a.eq(b), half, 0)), where(b.lt(a), gy, where(a.eq(b), half, 0))];
+  const g = where(a.eq(b), gy.mul(0.5), gy);
+  return [g.maskedFill(a.gt(b), 0), g.maskedFill(a.lt(b), 0)];
 });
 /** atan2(a, b). */
 export const atan2 = defBinary(

@@ -312,8 +312,10 @@ function sliceGeom(shape: readonly number[], strides: readonly number[], offset:
  * Slice op: `length` elements of `dim` from `start` every `step`; its backward scatters the gradient
  * into zeros of the input's shape (SliceBackward0 / SelectBackward0 / NarrowBackward0).
  */
-const sliceOp = defineOp({
+function makeSliceOp(nodeName: string) {
+  return defineOp({
   name: 'slice',
+  nodeName,
   forward(ctx, x: Tensor, dim: number, start: number, length: number, step: number, drop: boolean) {
     ctx.args = [dim, start, length, step, drop];
     ctx.inShape = x.shape;
@@ -329,6 +331,10 @@ const sliceOp = defineOp({
     return [sliceScatter(gy!, ctx.inShape as number[], dim, start, length, step, drop)];
   },
 });
+}
+
+const sliceOp = makeSliceOp('SliceBackward0');
+const selectOp = makeSliceOp('SelectBackward0');
 
 const sliceScatterOp = defineOp({
   name: 'slice_scatter',
@@ -345,7 +351,7 @@ const sliceScatterOp = defineOp({
   },
   backward(ctx, [gg]) {
     const [dim, start, length, step, drop] = ctx.args as [number, number, number, number, boolean];
-    return [sliceOp(gg!, dim, start, length, step, drop)];
+    return [(drop ? selectOp : sliceOp)(gg!, dim, start, length, step, drop)];
   },
 });
 
@@ -362,7 +368,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (index < -n || index >= n) {
     throw new IndexError(`select(): index ${index} out of range for tensor of size [${x.shape.join(', ')}] at dimension ${d}`);
   }
-  return sliceOp(x, d, index < 0 ? index + n : index, 1, 1, true);
+  return selectOp(x, d, index < 0 ? index + n : index, 1, 1, true);
 }
 
 /** `length` elements of `dim` from `start` (a view), like `Tensor.narrow`. */

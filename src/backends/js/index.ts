@@ -5,8 +5,13 @@
 import type { Backend } from '../backend.js';
 import { allocArray } from '../../tensor/dtype.js';
 import { binary, copy, unary, where } from './kernels/elementwise.js';
-import { reduce } from './kernels/reduce.js';
+import { reduce, scan, softmax, softmaxBackward } from './kernels/reduce.js';
 import { gemm } from './kernels/gemm.js';
+import { put, take } from './kernels/indexing.js';
+import { conv1dBackward, conv1dForward, pool1dBackward, pool1dForward } from './kernels/conv1d.js';
+import { lstmBackward, lstmForward } from './kernels/lstm.js';
+import { gruBackward, gruForward } from './kernels/gru.js';
+import { rnnBackward, rnnForward } from './kernels/rnn.js';
 
 /** The js backend singleton. */
 export const jsBackend: Backend = {
@@ -18,4 +23,19 @@ export const jsBackend: Backend = {
   where,
   reduce,
   gemm,
+  take,
+  put,
+  conv1dForward,
+  conv1dBackward,
+  pool1dForward,
+  pool1dBackward,
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
+  rnnForward,
+  rnnBackward,
+  softmax,
+  softmaxBackward,
+  scan,
 };

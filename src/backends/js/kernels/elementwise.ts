@@ -199,7 +199,7 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
       case 'sign':
         for (let o = o0; o < o1; o++, ix += sx) {
           const v = xd[ix]!;
-          od[o] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v;
+          od[o] = v > 0 ? 1 : v < 0 ? -1 : 0; // PyTorch parity: sign(NaN) = 0
         }
         break;
       case 'floor':

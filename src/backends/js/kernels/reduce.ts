@@ -7,8 +7,9 @@
  * advances by "out strides" that are zero on reduced dims. Accumulating in float64 keeps float32
  * sums within a few ulps of PyTorch's cascade sums.
  * argmax/argmin reduce one dim: x is viewed with that dim last, so each output is one strided row.
+ * The kernels along one dim (softmax, its backward, scans) are at the end of the file.
  */
-import type { ReduceOp, View } from '../../backend.js';
+import type { ReduceOp, ScanOp, ScanOptions, SoftmaxOp, View } from '../../backend.js';
 
 function numelOf(shape: readonly number[]): number {
   let n = 1;
@@ -147,6 +148,169 @@ function argReduce(isMax: boolean, x: View, dims: readonly number[], out: View):
       if (idx[d]! < rowShape[d]!) break;
       base -= rowStrides[d]! * rowShape[d]!;
       idx[d] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- along one dim
+
+/**
+ * Storage offsets of the first element of every row along `dim` (a row = all elements that differ
+ * only in their index on `dim`), in row-major order of the other dims. Kernels that work along one
+ * dim loop over these rows with a constant stride, so there is no per-element index arithmetic.
+ */
+function rowBases(shape: readonly number[], strides: readonly number[], offset: number, dim: number): Float64Array {
+  const nd = shape.length;
+  let rows = 1;
+  for (let d = 0; d < nd; d++) if (d !== dim) rows *= shape[d]!;
+  const out = new Float64Array(rows);
+  if (rows === 0) return out;
+  const idx = new Array<number>(nd).fill(0);
+  let off = offset;
+  for (let r = 0; r < rows; r++) {
+    out[r] = off;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (d === dim) continue;
+      idx[d]!++;
+      off += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      off -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Row-major strides (no gaps), the layout of every `out` view. */
+function denseStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    st[d] = s;
+    s *= shape[d]!;
+  }
+  return st;
+}
+
+/** A 0-d view seen as one row of length 1, so kernels along a dim need no scalar special case. */
+function asRow(v: View): View {
+  return v.shape.length === 0 ? { data: v.data, shape: [1], strides: [1], offset: v.offset } : v;
+}
+
+/**
+ * Softmax family along `dim`. Legend: L = size of `dim`; each row is L elements with stride sx in x
+ * and so in out (out is contiguous with x's shape).
+ * Per row: m = max over the non-NaN elements (a NaN still poisons the row through the sum, as in
+ * PyTorch), s = sum exp(x - m) in float64, then
+ *   softmax:     out = exp(x - m) / s
+ *   log_softmax: out = x - m - log(s)
+ * Subtracting m keeps logits like 1e4 finite; a row that is all -inf gives (-inf) - (-inf) = NaN,
+ * which is PyTorch's answer.
+ */
+export function softmax(op: SoftmaxOp, x0: View, dim: number, out0: View): void {
+  const x = asRow(x0);
+  const out = asRow(out0);
+  const len = x.shape[dim]!;
+  const xb = rowBases(x.shape, x.strides, x.offset, dim);
+  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  const sx = x.strides[dim]!;
+  const so = denseStrides(out.shape)[dim]!;
+  const xd = x.data;
+  const od = out.data;
+  const tmp = new Float64Array(len); // exp(x - m) of the current row, kept in float64
+  for (let r = 0; r < xb.length; r++) {
+    const a0 = xb[r]!;
+    const b0 = ob[r]!;
+    let m = -Infinity;
+    for (let i = 0, a = a0; i < len; i++, a += sx) {
+      const v = xd[a]!;
+      if (v > m) m = v;
+    }
+    let s = 0;
+    if (op === 'softmax') {
+      for (let i = 0, a = a0; i < len; i++, a += sx) {
+        const e = Math.exp(xd[a]! - m);
+        tmp[i] = e;
+        s += e;
+      }
+      for (let i = 0, b = b0; i < len; i++, b += so) od[b] = tmp[i]! / s;
+    } else {
+      for (let i = 0, a = a0; i < len; i++, a += sx) s += Math.exp(xd[a]! - m);
+      const ls = Math.log(s);
+      for (let i = 0, a = a0, b = b0; i < len; i++, a += sx, b += so) od[b] = xd[a]! - m - ls;
+    }
+  }
+}
+
+/**
+ * Gradient of the softmax family along `dim` from the op's output y and the output gradient gy
+ * (both strided views of one shape); out is contiguous.
+ *   softmax:     gx = y * (gy - sum(gy * y))
+ *   log_softmax: gx = gy - exp(y) * sum(gy)
+ */
+export function softmaxBackward(op: SoftmaxOp, y0: View, gy0: View, dim: number, out0: View): void {
+  const y = asRow(y0);
+  const gy = asRow(gy0);
+  const out = asRow(out0);
+  const len = y.shape[dim]!;
+  const yb = rowBases(y.shape, y.strides, y.offset, dim);
+  const gb = rowBases(gy.shape, gy.strides, gy.offset, dim);
+  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  const sy = y.strides[dim]!;
+  const sg = gy.strides[dim]!;
+  const so = denseStrides(out.shape)[dim]!;
+  const yd = y.data;
+  const gd = gy.data;
+  const od = out.data;
+  for (let r = 0; r < yb.length; r++) {
+    const a0 = yb[r]!;
+    const g0 = gb[r]!;
+    const b0 = ob[r]!;
+    let s = 0;
+    if (op === 'softmax') {
+      for (let i = 0, a = a0, g = g0; i < len; i++, a += sy, g += sg) s += gd[g]! * yd[a]!;
+      for (let i = 0, a = a0, g = g0, b = b0; i < len; i++, a += sy, g += sg, b += so) od[b] = yd[a]! * (gd[g]! - s);
+    } else {
+      for (let i = 0, g = g0; i < len; i++, g += sg) s += gd[g]!;
+      for (let i = 0, a = a0, g = g0, b = b0; i < len; i++, a += sy, g += sg, b += so) od[b] = gd[g]! - Math.exp(yd[a]!) * s;
+    }
+  }
+}
+
+/**
+ * Running sum or product along `dim` into out (contiguous, x's shape). The accumulator is a float64
+ * (PyTorch's CPU scan also accumulates floats in double). `reverse` scans from the end; `exclusive`
+ * writes the accumulator before folding in the current element (out[0] is the identity).
+ */
+export function scan(op: ScanOp, x0: View, dim: number, out0: View, o: ScanOptions): void {
+  const x = asRow(x0);
+  const out = asRow(out0);
+  const len = x.shape[dim]!;
+  const xb = rowBases(x.shape, x.strides, x.offset, dim);
+  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  let sx = x.strides[dim]!;
+  let so = denseStrides(out.shape)[dim]!;
+  const first = o.reverse ? len - 1 : 0;
+  if (o.reverse) {
+    sx = -sx;
+    so = -so;
+  }
+  const xd = x.data;
+  const od = out.data;
+  const isSum = op === 'cumsum';
+  for (let r = 0; r < xb.length; r++) {
+    let a = xb[r]! - first * sx;
+    let b = ob[r]! - first * so;
+    let acc = isSum ? 0 : 1;
+    if (o.exclusive) {
+      for (let i = 0; i < len; i++, a += sx, b += so) {
+        od[b] = acc;
+        acc = isSum ? acc + xd[a]! : acc * xd[a]!;
+      }
+    } else if (isSum) {
+      for (let i = 0; i < len; i++, a += sx, b += so) od[b] = acc += xd[a]!;
+    } else {
+      for (let i = 0; i < len; i++, a += sx, b += so) od[b] = acc *= xd[a]!;
     }
   }
 }

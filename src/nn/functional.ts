@@ -1,0 +1,831 @@
+/**
+ * `nn.functional`: the functional forms of the layers (losses live in functional-loss.ts).
+ *
+ * Layer norm, batch norm, embedding and constant padding are fused ops (forward and backward in
+ * one `defineOp`, float64 accumulation); the rest compose existing ops.
+ * Deviation: the fused ops' backward is not itself differentiable (no double backward).
+ */
+import '../ops/elementwise.js';
+import '../ops/movement.js';
+import '../ops/reduce.js';
+import '../ops/matmul.js';
+import '../ops/softmax.js';
+import { defineOp } from '../autograd/function.js';
+import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
+import { defaultGenerator } from '../random/generator.js';
+import { type FloatArray, type TypedArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { emptyTensor, wrapArray } from '../tensor/create.js';
+import { Tensor, shapeNumel } from '../tensor/tensor.js';
+import type { View } from '../backends/backend.js';
+import { elu as eluOp, gelu as geluOp, geluTanh, leakyRelu as leakyReluOp, softplus as softplusOp } from '../ops/elementwise.js';
+import { applyInPlace } from '../ops/inplace.js';
+import { pad1d } from '../ops/conv.js';
+import { backend, checkTensor } from '../ops/util.js';
+
+/** Python's AssertionError (PyTorch uses `assert` for some argument checks). */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+const TITLE = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' } as const;
+
+function sizeStr(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+/** Python's str() of a number given by the user (1.5, -0.1, 2). */
+function numStr(x: number): string {
+  return String(x);
+}
+
+// ---------------------------------------------------------------- linear, bilinear
+
+/**
+ * `y = x Wᵀ + b`, like `torch.nn.functional.linear`. `input` is [*, in], `weight` [out, in],
+ * `bias` [out].
+ * @example F.linear(x, w, b)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.linear.html
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('input', input);
+  checkTensor('weight', weight);
+  const out = input.matmul(weight.t());
+  return bias ? out.add(bias) : out;
+}
+
+/**
+ * `y[..., o] = x1 W[o] x2ᵀ + b[o]`, like `torch.nn.functional.bilinear`. `input1` is [*, in1],
+ * `input2` [*, in2], `weight` [out, in1, in2], `bias` [out].
+ * @example F.bilinear(x1, x2, w, b)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.bilinear.html
+ */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('input1', input1);
+  checkTensor('input2', input2);
+  checkTensor('weight', weight);
+  if (input1.dim() !== input2.dim()) {
+    throw new RuntimeError(`bilinear(): input dimensions do not match: got ${input1.dim()} and ${input2.dim()}`);
+  }
+  for (let i = 0; i < input1.dim() - 1; i++) {
+    if (input1.shape[i] !== input2.shape[i]) {
+      throw new RuntimeError(`bilinear(): input batch dimensions do not match at dim ${i}: got ${input1.shape[i]} and ${input2.shape[i]}`);
+    }
+  }
+  if (weight.dim() !== 3) throw new RuntimeError(`bilinear(): weight must be 3-dimensional, got ${weight.dim()}D`);
+  const [out, in1, in2] = weight.shape as [number, number, number];
+  const n1 = input1.shape[input1.dim() - 1];
+  const n2 = input2.shape[input2.dim() - 1];
+  if (n1 !== in1) throw new RuntimeError(`bilinear(): input1 size does not match weight size: got ${n1} but expected ${in1}`);
+  if (n2 !== in2) throw new RuntimeError(`bilinear(): input2 size does not match weight size: got ${n2} but expected ${in2}`);
+  if (bias && bias.shape[0] !== out) {
+    throw new RuntimeError(`bilinear(): bias size does not match weight size: got ${bias.shape[0]} but expected ${out}`);
+  }
+  const lead = input1.shape.slice(0, -1);
+  const b = shapeNumel(lead);
+  const x1 = input1.reshape([b, in1]);
+  const x2 = input2.reshape([b, in2]);
+  // t[b, o, j] = sum_i x1[b, i] W[o, i, j]; y[b, o] = sum_j t[b, o, j] x2[b, j]
+  const t = x1.matmul(weight.permute(1, 0, 2).reshape([in1, out * in2])).reshape([b, out, in2]);
+  let y = t.mul(x2.unsqueeze(1)).sum(-1);
+  if (bias) y = y.add(bias);
+  return y.reshape([...lead, out]);
+}
+
+// ---------------------------------------------------------------- embedding
+
+const embeddingOp = defineOp({
+  name: 'embedding',
+  nodeName: 'EmbeddingBackward0',
+  forward(ctx, weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean) {
+    const [num, dim] = weight.shape as [number, number];
+    const idx = indices.dataSync();
+    const w = weight.contiguous();
+    const wd = w.storage.data;
+    const out = emptyTensor([...indices.shape, dim], weight.dtype);
+    const od = out.storage.data;
+    for (let i = 0; i < idx.length; i++) {
+      const r = idx[i]!;
+      const src = w.offset + r * dim;
+      for (let j = 0; j < dim; j++) od[i * dim + j] = wd[src + j]!;
+    }
+    ctx.idx = idx;
+    ctx.num = num;
+    ctx.dim = dim;
+    ctx.paddingIdx = paddingIdx;
+    ctx.scaleGradByFreq = scaleGradByFreq;
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const idx = ctx.idx as TypedArray;
+    const num = ctx.num as number;
+    const dim = ctx.dim as number;
+    const pad = ctx.paddingIdx as number;
+    const g = gy!.contiguous();
+    const gd = g.storage.data;
+    const gw = emptyTensor([num, dim], g.dtype);
+    const wd = gw.storage.data;
+    let counts: Float64Array | null = null;
+    if (ctx.scaleGradByFreq) {
+      counts = new Float64Array(num);
+      for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
+    }
+    for (let i = 0; i < idx.length; i++) {
+      const r = idx[i]!;
+      if (r === pad) continue;
+      const s = counts ? 1 / counts[r]! : 1;
+      const src = g.offset + i * dim;
+      for (let j = 0; j < dim; j++) wd[r * dim + j] += gd[src + j]! * s;
+    }
+    return [gw, null];
+  },
+});
+
+/** Options of `embedding`. */
+export interface EmbeddingOptions {
+  /** Row whose gradient is always zero (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Rows looked up are renormalised in place to this norm when larger. */
+  maxNorm?: number | null;
+  /** The p of the p-norm for `maxNorm` (default 2). */
+  normType?: number;
+  /** Divide gradients by the frequency of each index in the batch. */
+  scaleGradByFreq?: boolean;
+  /** Sparse gradients: not supported by torchlet. */
+  sparse?: boolean;
+}
+
+/** Normalises `paddingIdx` against `num` rows; -1 means none (PyTorch's convention). */
+export function normPaddingIdx(paddingIdx: number | null | undefined, num: number): number {
+  if (paddingIdx === null || paddingIdx === undefined) return -1;
+  if (!Number.isInteger(paddingIdx)) throw new TypeError(`padding_idx must be an integer, got ${String(paddingIdx)}`);
+  if (paddingIdx > 0 && paddingIdx >= num) throw new AssertionError('Padding_idx must be within num_embeddings');
+  if (paddingIdx < 0) {
+    if (paddingIdx < -num) throw new AssertionError('Padding_idx must be within num_embeddings');
+    return num + paddingIdx;
+  }
+  return paddingIdx;
+}
+
+function checkIndices(indices: Tensor, num: number): TypedArray {
+  if (indices.dtype !== 'int64' && indices.dtype !== 'int32') {
+    throw new RuntimeError(
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${legacyTypeName(indices.dtype)} instead (while checking arguments for embedding)`,
+    );
+  }
+  const idx = indices.dataSync();
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx[i]!;
+    if (r < 0 || r >= num) throw new IndexError('index out of range in self');
+  }
+  return idx;
+}
+
+/**
+ * Renormalises in place the rows of `weight` named in `indices` whose `normType`-norm exceeds
+ * `maxNorm`, like `torch.embedding_renorm_` (no graph is recorded; the version counter is bumped).
+ */
+export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): Tensor {
+  const [num, dim] = weight.shape as [number, number];
+  const idx = checkIndices(indices, num);
+  const rows = [...new Set(Array.from(idx))].sort((a, b) => a - b);
+  const wd = weight.storage.data;
+  const [s0, s1] = weight.strides as [number, number];
+  const f32 = weight.dtype === 'float32';
+  let changed = false;
+  for (const r of rows) {
+    const base = weight.offset + r * s0;
+    let norm: number;
+    if (normType === Infinity) {
+      norm = 0;
+      for (let j = 0; j < dim; j++) norm = Math.max(norm, Math.abs(wd[base + j * s1]!));
+    } else {
+      let acc = 0;
+      for (let j = 0; j < dim; j++) acc += Math.abs(wd[base + j * s1]!) ** normType;
+      norm = acc ** (1 / normType);
+    }
+    if (f32) norm = Math.fround(norm);
+    if (norm > maxNorm) {
+      const scale = maxNorm / (norm + 1e-7);
+      const sc = f32 ? Math.fround(scale) : scale;
+      for (let j = 0; j < dim; j++) wd[base + j * s1] = wd[base + j * s1]! * sc;
+      changed = true;
+    }
+  }
+  if (changed) weight.storage.version++;
+  return weight;
+}
+
+/**
+ * Looks up rows of `weight` ([num, dim]) at integer `input` indices, like
+ * `torch.nn.functional.embedding`; the result is [...input.shape, dim].
+ * @example F.embedding(torch.tensor([[0, 2]]), weight)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.embedding.html
+ */
+export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  checkTensor('input', input);
+  checkTensor('weight', weight);
+  if (opts.sparse) throw new NotImplementedError('torchlet does not support sparse gradients (sparse=True)');
+  if (weight.dim() !== 2) throw new RuntimeError(`'weight' must be 2-D`);
+  const num = weight.shape[0]!;
+  const pad = normPaddingIdx(opts.paddingIdx, num);
+  if (opts.maxNorm !== null && opts.maxNorm !== undefined) {
+    embeddingRenorm_(weight, input, opts.maxNorm, opts.normType ?? 2);
+  } else checkIndices(input, num);
+  return embeddingOp(weight, input, pad, opts.scaleGradByFreq ?? false);
+}
+
+// ---------------------------------------------------------------- dropout
+
+/** Options of `dropout`. */
+export interface DropoutOptions {
+  /** Probability of zeroing an element (default 0.5). */
+  p?: number;
+  /** Apply dropout (default true); when false the input is returned. */
+  training?: boolean;
+  /** Multiply the input in place. */
+  inplace?: boolean;
+}
+
+/** Validates a dropout probability with PyTorch's message. */
+export function checkDropoutP(p: unknown): number {
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new TypeError(`dropout probability must be a number, got ${typeof p}`);
+  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${numStr(p)}`);
+  return p;
+}
+
+/**
+ * Zeroes elements with probability `p` and scales the rest by 1/(1-p), like
+ * `torch.nn.functional.dropout`. The mask comes from the global generator exactly as PyTorch's
+ * CPU kernel draws it, so `torch.manualSeed(s)` gives PyTorch's mask.
+ * @example F.dropout(x, 0.2, this.training)  // or F.dropout(x, { p: 0.2, training: this.training })
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.dropout.html
+ */
+export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, training = true, inplace = false): Tensor {
+  if (typeof p === 'object' && p !== null) {
+    training = p.training ?? true;
+    inplace = p.inplace ?? false;
+    p = p.p ?? 0.5;
+  }
+  checkTensor('input', input);
+  checkDropoutP(p);
+  if (p === 0 || !training || input.numel() === 0) return input;
+  if (!isFloating(input.dtype)) throw new RuntimeError(`dropout is only implemented for floating point tensors, got ${input.dtype}`);
+  const mask = emptyTensor(input.shape, input.dtype);
+  defaultGenerator.dropoutMask(mask.storage.data as FloatArray, p);
+  return inplace ? input.mul_(mask) : input.mul(mask);
+}
+
+// ---------------------------------------------------------------- layer norm
+
+const layerNormOp = defineOp({
+  name: 'native_layer_norm',
+  nodeName: 'NativeLayerNormBackward0',
+  forward(ctx, x: Tensor, weight: Tensor | null, bias: Tensor | null, n: number, eps: number) {
+    // M rows of N normalised elements; mean and rstd are cached for backward.
+    const xc = x.contiguous();
+    const X = xc.storage.data;
+    const xo = xc.offset;
+    const m = n === 0 ? 0 : xc.numel() / n;
+    const wc = weight?.contiguous() ?? null;
+    const bc = bias?.contiguous() ?? null;
+    const W = wc?.storage.data;
+    const wo = wc?.offset ?? 0;
+    const B = bc?.storage.data;
+    const bo = bc?.offset ?? 0;
+    const y = emptyTensor(x.shape, x.dtype);
+    const Y = y.storage.data;
+    const mean = new Float64Array(m);
+    const rstd = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const o = xo + r * n;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += X[o + j]!;
+      const mu = s / n;
+      let v = 0;
+      for (let j = 0; j < n; j++) {
+        const d = X[o + j]! - mu;
+        v += d * d;
+      }
+      const rs = 1 / Math.sqrt(v / n + eps);
+      mean[r] = mu;
+      rstd[r] = rs;
+      const yo = r * n;
+      for (let j = 0; j < n; j++) {
+        let val = (X[o + j]! - mu) * rs;
+        if (W) val *= W[wo + j]!;
+        if (B) val += B[bo + j]!;
+        Y[yo + j] = val;
+      }
+    }
+    ctx.save(xc, ...(wc ? [wc] : []));
+    ctx.mean = mean;
+    ctx.rstd = rstd;
+    ctx.n = n;
+    ctx.hasW = wc !== null;
+    ctx.hasB = bc !== null;
+    ctx.wShape = weight?.shape;
+    ctx.bShape = bias?.shape;
+    return y;
+  },
+  backward(ctx, [gy]) {
+    const saved = ctx.saved;
+    const xc = saved[0]!;
+    const wc = ctx.hasW ? saved[1]! : null;
+    const n = ctx.n as number;
+    const mean = ctx.mean as Float64Array;
+    const rstd = ctx.rstd as Float64Array;
+    const m = mean.length;
+    const X = xc.storage.data;
+    const xo = xc.offset;
+    const W = wc?.storage.data;
+    const wo = wc?.offset ?? 0;
+    const g = gy!.contiguous();
+    const G = g.storage.data;
+    const go = g.offset;
+    const dx = emptyTensor(xc.shape, xc.dtype);
+    const DX = dx.storage.data;
+    const dw = new Float64Array(n);
+    const db = new Float64Array(n);
+    for (let r = 0; r < m; r++) {
+      const o = r * n;
+      const mu = mean[r]!;
+      const rs = rstd[r]!;
+      // a = mean(g*w), b = mean(g*w*xhat); dx = rstd * (g*w - a - xhat*b)
+      let a = 0;
+      let b = 0;
+      for (let j = 0; j < n; j++) {
+        const gj = G[go + o + j]!;
+        const xhat = (X[xo + o + j]! - mu) * rs;
+        const gw = W ? gj * W[wo + j]! : gj;
+        a += gw;
+        b += gw * xhat;
+        dw[j] += gj * xhat;
+        db[j] += gj;
+      }
+      a /= n;
+      b /= n;
+      for (let j = 0; j < n; j++) {
+        const gj = G[go + o + j]!;
+        const xhat = (X[xo + o + j]! - mu) * rs;
+        const gw = W ? gj * W[wo + j]! : gj;
+        DX[o + j] = rs * (gw - a - xhat * b);
+      }
+    }
+    const grads: (Tensor | null)[] = [dx];
+    if (ctx.hasW) grads.push(ctx.needsInputGrad[1] ? wrapArray(dw, ctx.wShape as number[], 'float64') : null);
+    if (ctx.hasB) grads.push(ctx.needsInputGrad[grads.length] ? wrapArray(db, ctx.bShape as number[], 'float64') : null);
+    return grads;
+  },
+});
+
+/**
+ * Normalises over the last `normalizedShape.length` dims, then scales and shifts, like
+ * `torch.nn.functional.layer_norm`.
+ * @example F.layerNorm(x, [x.size(-1)], w, b)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.layer_norm.html
+ */
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  checkTensor('input', input);
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  const nsStr = `[${ns.join(', ')}]`;
+  if (ns.length === 0) throw new RuntimeError('Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []');
+  const sameShape = (t: Tensor): boolean => t.dim() === ns.length && t.shape.every((s, i) => s === ns[i]);
+  if (weight && !sameShape(weight)) {
+    throw new RuntimeError(`Expected weight to be of same shape as normalized_shape, but got weight of shape [${weight.shape.join(', ')}] and normalized_shape = ${nsStr}`);
+  }
+  if (bias && !sameShape(bias)) {
+    throw new RuntimeError(`Expected bias to be of same shape as normalized_shape, but got bias of shape [${bias.shape.join(', ')}] and normalized_shape = ${nsStr}`);
+  }
+  const off = input.dim() - ns.length;
+  if (off < 0 || ns.some((s, i) => input.shape[off + i] !== s)) {
+    throw new RuntimeError(`Given normalized_shape=${nsStr}, expected input with shape [*, ${ns.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
+  }
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${TITLE[input.dtype]}'`);
+  return layerNormOp(input, weight ?? null, bias ?? null, shapeNumel(ns), eps);
+}
+
+// ---------------------------------------------------------------- batch norm
+
+interface RunningStats {
+  mean: Tensor | null;
+  var: Tensor | null;
+}
+
+const batchNormOp = defineOp({
+  name: 'native_batch_norm',
+  nodeName: 'NativeBatchNormBackward0',
+  forward(ctx, x: Tensor, weight: Tensor | null, bias: Tensor | null, stats: RunningStats, training: boolean, momentum: number, eps: number) {
+    // x is [N, C, L] (L = product of the dims after C); statistics are per channel over N*L.
+    const nb = x.shape[0]!;
+    const c = x.shape[1]!;
+    const l = shapeNumel(x.shape.slice(2));
+    const cnt = nb * l;
+    const xc = x.contiguous();
+    const X = xc.storage.data;
+    const xo = xc.offset;
+    const mean = new Float64Array(c);
+    const invstd = new Float64Array(c);
+    if (training) {
+      for (let ch = 0; ch < c; ch++) {
+        let s = 0;
+        for (let i = 0; i < nb; i++) {
+          const o = xo + (i * c + ch) * l;
+          for (let k = 0; k < l; k++) s += X[o + k]!;
+        }
+        const mu = s / cnt;
+        let v = 0;
+        for (let i = 0; i < nb; i++) {
+          const o = xo + (i * c + ch) * l;
+          for (let k = 0; k < l; k++) {
+            const d = X[o + k]! - mu;
+            v += d * d;
+          }
+        }
+        mean[ch] = mu;
+        invstd[ch] = 1 / Math.sqrt(v / cnt + eps);
+        // running statistics: momentum update, with the unbiased variance
+        if (stats.mean) {
+          const t = stats.mean;
+          const p = t.offset + ch * (t.strides[0] ?? 0);
+          t.storage.data[p] = momentum * mu + (1 - momentum) * t.storage.data[p]!;
+        }
+        if (stats.var) {
+          const t = stats.var;
+          const p = t.offset + ch * (t.strides[0] ?? 0);
+          t.storage.data[p] = momentum * (v / (cnt - 1)) + (1 - momentum) * t.storage.data[p]!;
+        }
+      }
+      if (stats.mean) stats.mean.storage.version++;
+      if (stats.var) stats.var.storage.version++;
+    } else {
+      const rm = stats.mean!;
+      const rv = stats.var!;
+      for (let ch = 0; ch < c; ch++) {
+        mean[ch] = rm.storage.data[rm.offset + ch * (rm.strides[0] ?? 0)]!;
+        invstd[ch] = 1 / Math.sqrt(rv.storage.data[rv.offset + ch * (rv.strides[0] ?? 0)]! + eps);
+      }
+    }
+    const wc = weight?.contiguous() ?? null;
+    const bc = bias?.contiguous() ?? null;
+    const y = emptyTensor(x.shape, x.dtype);
+    const Y = y.storage.data;
+    for (let ch = 0; ch < c; ch++) {
+      const w = wc ? wc.storage.data[wc.offset + ch]! : 1;
+      const b = bc ? bc.storage.data[bc.offset + ch]! : 0;
+      const mu = mean[ch]!;
+      const is = invstd[ch]!;
+      for (let i = 0; i < nb; i++) {
+        const o = (i * c + ch) * l;
+        for (let k = 0; k < l; k++) Y[o + k] = (X[xo + o + k]! - mu) * is * w + b;
+      }
+    }
+    ctx.save(xc, ...(wc ? [wc] : []));
+    Object.assign(ctx, { mean, invstd, training, hasW: wc !== null, hasB: bc !== null, wShape: weight?.shape, bShape: bias?.shape });
+    return y;
+  },
+  backward(ctx, [gy]) {
+    const saved = ctx.saved;
+    const xc = saved[0]!;
+    const wc = ctx.hasW ? saved[1]! : null;
+    const mean = ctx.mean as Float64Array;
+    const invstd = ctx.invstd as Float64Array;
+    const nb = xc.shape[0]!;
+    const c = xc.shape[1]!;
+    const l = shapeNumel(xc.shape.slice(2));
+    const cnt = nb * l;
+    const X = xc.storage.data;
+    const xo = xc.offset;
+    const g = gy!.contiguous();
+    const G = g.storage.data;
+    const go = g.offset;
+    const dx = emptyTensor(xc.shape, xc.dtype);
+    const DX = dx.storage.data;
+    const dw = new Float64Array(c);
+    const db = new Float64Array(c);
+    for (let ch = 0; ch < c; ch++) {
+      const mu = mean[ch]!;
+      const is = invstd[ch]!;
+      const w = wc ? wc.storage.data[wc.offset + ch]! : 1;
+      let sg = 0;
+      let sgx = 0;
+      for (let i = 0; i < nb; i++) {
+        const o = (i * c + ch) * l;
+        for (let k = 0; k < l; k++) {
+          const gj = G[go + o + k]!;
+          sg += gj;
+          sgx += gj * (X[xo + o + k]! - mu) * is;
+        }
+      }
+      dw[ch] = sgx;
+      db[ch] = sg;
+      if (ctx.training) {
+        // dx = w * invstd / n * (n * g - sum(g) - xhat * sum(g * xhat))
+        const k0 = (w * is) / cnt;
+        for (let i = 0; i < nb; i++) {
+          const o = (i * c + ch) * l;
+          for (let k = 0; k < l; k++) {
+            const xhat = (X[xo + o + k]! - mu) * is;
+            DX[o + k] = k0 * (cnt * G[go + o + k]! - sg - xhat * sgx);
+          }
+        }
+      } else {
+        const k0 = w * is;
+        for (let i = 0; i < nb; i++) {
+          const o = (i * c + ch) * l;
+          for (let k = 0; k < l; k++) DX[o + k] = G[go + o + k]! * k0;
+        }
+      }
+    }
+    const grads: (Tensor | null)[] = [dx];
+    if (ctx.hasW) grads.push(wrapArray(dw, ctx.wShape as number[], 'float64'));
+    if (ctx.hasB) grads.push(wrapArray(db, ctx.bShape as number[], 'float64'));
+    return grads;
+  },
+});
+
+/**
+ * Batch normalisation over dim 1 of an (N, C, *) input, like `torch.nn.functional.batch_norm`.
+ * In training the batch statistics are used and the running statistics (when given) are updated
+ * in place with `momentum` (the variance unbiased); otherwise the running statistics are used.
+ * The sixth argument may also be an options object `{ training, momentum, eps }`.
+ * @example F.batchNorm(x, runningMean, runningVar, w, b, true, 0.1, 1e-5)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.batch_norm.html
+ */
+export function batchNorm(
+  input: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  training: boolean | { training?: boolean; momentum?: number; eps?: number } = false,
+  momentum = 0.1,
+  eps = 1e-5,
+): Tensor {
+  if (typeof training === 'object' && training !== null) {
+    momentum = training.momentum ?? 0.1;
+    eps = training.eps ?? 1e-5;
+    training = training.training ?? false;
+  }
+  checkTensor('input', input);
+  if (input.dim() < 2) {
+    // Deviation: PyTorch reads a nonexistent dim 1 here and reports a meaningless size.
+    throw new ValueError(`batch_norm: expected input with at least 2 dims (got ${input.dim()}D input)`);
+  }
+  if (training) {
+    const size = input.shape;
+    if (size[0]! * shapeNumel(size.slice(2)) === 1) {
+      throw new ValueError(`Expected more than 1 value per channel when training, got input size ${sizeStr(size)}`);
+    }
+  }
+  const c = input.shape[1]!;
+  const check = (name: string, t: Tensor | null | undefined): void => {
+    if (t && t.numel() !== c) throw new RuntimeError(`${name} should contain ${c} elements not ${t.numel()}`);
+  };
+  if (runningMean) check('running_mean', runningMean);
+  else if (!training) throw new RuntimeError('running_mean must be defined in evaluation mode');
+  if (runningVar) check('running_var', runningVar);
+  else if (!training) throw new RuntimeError('running_var must be defined in evaluation mode');
+  check('weight', weight);
+  check('bias', bias);
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"batch_norm" not implemented for '${TITLE[input.dtype]}'`);
+  return batchNormOp(input, weight ?? null, bias ?? null, { mean: runningMean, var: runningVar }, training, momentum, eps);
+}
+
+// ---------------------------------------------------------------- activations
+
+/**
+ * max(x, 0), like `torch.nn.functional.relu`.
+ * @example F.relu(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.relu.html
+ */
+export function relu(input: Tensor, inplace = false): Tensor {
+  checkTensor('input', input);
+  return inplace ? input.relu_() : input.relu();
+}
+
+/**
+ * x for x > 0, else negativeSlope * x, like `torch.nn.functional.leaky_relu`.
+ * @example F.leakyRelu(x, 0.2)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.leaky_relu.html
+ */
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false): Tensor {
+  checkTensor('input', input);
+  if (inplace) return applyInPlace(input, (s) => leakyReluOp(s, [negativeSlope]));
+  return leakyReluOp(input, [negativeSlope]);
+}
+
+/**
+ * Gaussian error linear unit, like `torch.nn.functional.gelu`; `approximate: 'tanh'` uses the tanh
+ * approximation.
+ * @example F.gelu(x, { approximate: 'tanh' })
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.gelu.html
+ */
+export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
+  checkTensor('input', input);
+  const approximate = typeof opts === 'string' ? opts : opts.approximate ?? 'none';
+  if (approximate === 'none') return geluOp(input);
+  if (approximate === 'tanh') return geluTanh(input);
+  throw new RuntimeError('approximate argument must be either none or tanh.');
+}
+
+/** tanh(x), like `torch.nn.functional.tanh`. @example F.tanh(x) */
+export function tanh(input: Tensor): Tensor {
+  checkTensor('input', input);
+  return input.tanh();
+}
+
+/** 1 / (1 + e^-x), like `torch.nn.functional.sigmoid`. @example F.sigmoid(x) */
+export function sigmoid(input: Tensor): Tensor {
+  checkTensor('input', input);
+  return input.sigmoid();
+}
+
+/**
+ * x for x > 0, else alpha * (e^x - 1), like `torch.nn.functional.elu`.
+ * @example F.elu(x, 1.0)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.elu.html
+ */
+export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
+  checkTensor('input', input);
+  if (inplace) return applyInPlace(input, (s) => eluOp(s, [alpha]));
+  return eluOp(input, [alpha]);
+}
+
+/**
+ * log(1 + e^(beta x)) / beta, linear above `threshold`, like `torch.nn.functional.softplus`.
+ * @example F.softplus(x, 1, 20)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.softplus.html
+ */
+export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+  checkTensor('input', input);
+  return softplusOp(input, [beta, threshold]);
+}
+
+/** PyTorch's implicit softmax dim (with a deprecation warning there): 0 for 0-, 1- and 3-D input, else 1. */
+function softmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+/**
+ * Softmax along `dim`, like `torch.nn.functional.softmax`.
+ * @example F.softmax(logits, -1)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.softmax.html
+ */
+export function softmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
+  checkTensor('input', input);
+  const d = typeof dim === 'object' && dim !== null ? dim.dim : dim;
+  return input.softmax(d ?? softmaxDim(input.dim()));
+}
+
+/**
+ * log(softmax(x)) along `dim`, computed stably, like `torch.nn.functional.log_softmax`.
+ * @example F.logSoftmax(logits, 1)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.log_softmax.html
+ */
+export function logSoftmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
+  checkTensor('input', input);
+  const d = typeof dim === 'object' && dim !== null ? dim.dim : dim;
+  return input.logSoftmax(d ?? softmaxDim(input.dim()));
+}
+
+// ---------------------------------------------------------------- pad
+
+/** Geometry of the region shared by the input and the padded output, per dim. */
+interface PadRegion {
+  src: View;
+  dst: View;
+}
+
+function padRegion(inShape: readonly number[], outShape: readonly number[], pads: readonly number[], a: View, b: View): PadRegion | null {
+  // a is the input-shaped view, b the output-shaped view; returns the overlapping windows.
+  const nd = inShape.length;
+  const shape: number[] = [];
+  let offA = a.offset;
+  let offB = b.offset;
+  for (let d = 0; d < nd; d++) {
+    const k = nd - 1 - d;
+    const lo = 2 * k < pads.length ? pads[2 * k]! : 0;
+    const hi = 2 * k + 1 < pads.length ? pads[2 * k + 1]! : 0;
+    const srcStart = Math.max(0, -lo);
+    const dstStart = Math.max(0, lo);
+    const len = inShape[d]! - srcStart - Math.max(0, -hi);
+    if (len <= 0) return null;
+    shape.push(len);
+    offA += srcStart * a.strides[d]!;
+    offB += dstStart * b.strides[d]!;
+  }
+  void outShape;
+  return {
+    src: { data: a.data, shape, strides: a.strides, offset: offA },
+    dst: { data: b.data, shape, strides: b.strides, offset: offB },
+  };
+}
+
+const constantPadOp = defineOp({
+  name: 'constant_pad_nd',
+  nodeName: 'ConstantPadNdBackward0',
+  forward(ctx, x: Tensor, pads: number[], outShape: number[], value: number) {
+    const out = emptyTensor(outShape, x.dtype);
+    if (value !== 0) out.storage.data.fill(value);
+    const r = padRegion(x.shape, outShape, pads, x, out);
+    if (r) backend().copy(r.src, r.dst);
+    ctx.inShape = x.shape;
+    ctx.pads = pads;
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const inShape = ctx.inShape as number[];
+    const gx = emptyTensor(inShape, gy!.dtype);
+    const r = padRegion(inShape, gy!.shape, ctx.pads as number[], gx, gy!);
+    if (r) backend().copy(r.dst, r.src);
+    return [gx];
+  },
+});
+
+/**
+ * Pads (or, with negative amounts, crops) the last dims, like `torch.nn.functional.pad`:
+ * `pad = [left, right]` for the last dim, then `[top, bottom]` for the one before, and so on.
+ * `'reflect'`, `'replicate'` and `'circular'` are supported for the last dim of 2-D / 3-D input.
+ * @example F.pad(x, [1, 1], 'constant', 0)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.pad.html
+ */
+export function pad(input: Tensor, padding: readonly number[], mode: 'constant' | 'reflect' | 'replicate' | 'circular' = 'constant', value = 0): Tensor {
+  checkTensor('input', input);
+  if (!Array.isArray(padding) || padding.some((p) => !Number.isInteger(p))) {
+    throw new TypeError('pad(): argument \'pad\' must be a sequence of integers');
+  }
+  if (mode !== 'constant') {
+    if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') {
+      throw new NotImplementedError(`Unrecognised padding mode ${String(mode)}`);
+    }
+    if (padding.length !== 2 || (input.dim() !== 2 && input.dim() !== 3)) {
+      throw new NotImplementedError(`torchlet's pad supports mode='${mode}' only for the last dim of 2-D or 3-D input`);
+    }
+    return pad1d(input, padding[0]!, padding[1]!, mode);
+  }
+  if (padding.length % 2 !== 0) throw new RuntimeError('Padding length must be divisible by 2');
+  if (padding.length / 2 > input.dim()) throw new RuntimeError('Padding length too large');
+  const nd = input.dim();
+  const outShape = input.shape.slice();
+  for (let k = 0; k < padding.length / 2; k++) {
+    const d = nd - 1 - k;
+    const size = input.shape[d]! + padding[2 * k]! + padding[2 * k + 1]!;
+    if (size < 0) {
+      throw new RuntimeError(
+        `The input size ${input.shape[d]}, plus negative padding ${padding[2 * k]} and ${padding[2 * k + 1]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
+      );
+    }
+    outShape[d] = size;
+  }
+  return constantPadOp(input, [...padding], outShape, value);
+}
+
+// ---------------------------------------------------------------- re-exports
+
+// Convolution and pooling (src/ops/conv.ts) and the losses (./functional-loss.ts) complete
+// `nn.functional`.
+export { conv1d, maxPool1d, avgPool1d, type Conv1dOptions, type MaxPool1dOptions, type AvgPool1dOptions } from '../ops/conv.js';
+export {
+  mseLoss,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  crossEntropy,
+  nllLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  type Reduction,
+  type LossOptions,
+  type SmoothL1LossOptions,
+  type HuberLossOptions,
+  type NLLLossOptions,
+  type CrossEntropyOptions,
+  type BCELossOptions,
+  type BCEWithLogitsLossOptions,
+  type KLDivLossOptions,
+} from './functional-loss.js';
+
+// ---------------------------------------------------------------- normalize
+
+/**
+ * x / max(‖x‖_p, eps) along `dim`, like `torch.nn.functional.normalize`.
+ * @example F.normalize(x, 2, 1)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.normalize.html
+ */
+export function normalize(input: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
+  checkTensor('input', input);
+  const absx = input.abs();
+  // PyTorch parity: the norm's gradient is 0 where the norm is 0 (masking avoids 0 * inf).
+  const powSum = p === 2 ? input.mul(input).sum(dim, true) : absx.pow(p).sum(dim, true);
+  const zero = powSum.eq(0);
+  const safe = powSum.maskedFill(zero, 1);
+  const norm = safe.pow(1 / p).maskedFill(zero, 0);
+  return input.div(norm.clamp(eps).expandAs(input));
+}

@@ -1,0 +1,24 @@
+/**
+ * `torch.nn`: modules, parameters, initialisers and the functional API.
+ * @example
+ * import * as torch from 'torchlet';
+ * const { nn } = torch;
+ * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+ * See https://pytorch.org/docs/1.13/nn.html
+ */
+export { Module, type StateDict, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
+export { Parameter } from './parameter.js';
+export { Identity, Linear, Bilinear, type LinearOptions } from './modules/linear.js';
+export { Embedding, type EmbeddingModuleOptions } from './modules/embedding.js';
+export { Dropout } from './modules/dropout.js';
+export { LayerNorm, BatchNorm1d, BatchNormBase, type LayerNormOptions, type BatchNormOptions } from './modules/norm.js';
+export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, ELU, Softplus } from './modules/activation.js';
+export { Sequential, ModuleList, ModuleDict } from './modules/container.js';
+export { Flatten } from './modules/flatten.js';
+export { Conv1d, type Conv1dModuleOptions } from './modules/conv.js';
+export { MaxPool1d, AvgPool1d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from './modules/pooling.js';
+export * from './modules/loss.js';
+export * as utils from './utils/index.js';
+export * as init from './init.js';
+export * as functional from './functional.js';
+export * as F from './functional.js';

@@ -1,0 +1,681 @@
+/**
+ * `nn.Module`: the base class of layers and models.
+ *
+ * Registration works like PyTorch's `__setattr__`: the constructor returns a Proxy whose
+ * `defineProperty` trap sees both `this.x = v` (an ordinary set ends in [[DefineOwnProperty]] on
+ * the receiver) and ES2022 class fields (which are defined, not set). Parameters, buffers and
+ * submodules go into Maps in assignment order (so integer-like names such as '0', '10', '2' keep
+ * their order) and are also stored as ordinary own properties, so `this.weight` reads are plain
+ * property reads.
+ */
+import '../ops/elementwise.js';
+import '../ops/inplace.js';
+import '../ops/movement.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
+import { type DType, DTYPES, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Parameter, setTensorData } from './parameter.js';
+
+/** A state dict: names to tensors, in PyTorch's key order. */
+export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` reports, like PyTorch's `_IncompatibleKeys`. */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Python's `KeyError` (named so that messages read like PyTorch's). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** Python's `AttributeError`. */
+export class AttributeError extends Error {
+  override name = 'AttributeError';
+}
+
+/** `torch.typename` of a value, for assignment errors. */
+export function typeName(v: unknown): string {
+  if (v instanceof Tensor) return legacyTypeName(v.dtype);
+  if (v instanceof Module) return v._getName();
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (v === null || v === undefined) return 'NoneType';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+}
+
+function checkName(kind: 'parameter' | 'buffer' | 'module', name: unknown): asserts name is string {
+  if (typeof name !== 'string') throw new TypeError(`${kind} name should be a string. Got ${typeName(name)}`);
+  if (name.includes('.')) {
+    throw new KeyError(kind === 'module' ? `module name can't contain ".", got: ${name}` : `${kind} name can't contain "."`);
+  }
+  if (name === '') throw new KeyError(`${kind} name can't be empty string ""`);
+}
+
+/**
+ * The Proxy handler: PyTorch's `Module.__setattr__` / `__delattr__`. Only data descriptors with a
+ * string key are inspected; accessors and symbols pass through.
+ */
+const HANDLER: ProxyHandler<Module> = {
+  defineProperty(target, key, desc) {
+    if (typeof key !== 'string' || !('value' in desc)) return Reflect.defineProperty(target, key, desc);
+    const value: unknown = desc.value;
+    const params = target._parameters;
+    const buffers = target._buffers;
+    const modules = target._modules;
+    if (value === undefined && (params.has(key) || buffers.has(key) || modules.has(key))) {
+      // A class field declared without an initializer (`weight!: Parameter`) must not erase what a
+      // base-class constructor registered.
+      return true;
+    }
+    if (value instanceof Parameter) {
+      buffers.delete(key);
+      modules.delete(key);
+      target._nonPersistentBuffers.delete(key);
+      if (value.gradFn !== null) throw nonLeafError(key);
+      params.set(key, value);
+    } else if (params.has(key)) {
+      if (value !== null) {
+        throw new TypeError(`cannot assign '${typeName(value)}' as parameter '${key}' (torch.nn.Parameter or None expected)`);
+      }
+      params.set(key, null);
+    } else if (value instanceof Module) {
+      params.delete(key);
+      buffers.delete(key);
+      target._nonPersistentBuffers.delete(key);
+      modules.set(key, value);
+    } else if (modules.has(key)) {
+      if (value !== null) {
+        throw new TypeError(`cannot assign '${typeName(value)}' as child module '${key}' (torch.nn.Module or None expected)`);
+      }
+      modules.set(key, null);
+    } else if (buffers.has(key)) {
+      if (value !== null && !(value instanceof Tensor)) {
+        throw new TypeError(`cannot assign '${typeName(value)}' as buffer '${key}' (torch.Tensor or None expected)`);
+      }
+      buffers.set(key, value as Tensor | null);
+    }
+    return Reflect.defineProperty(target, key, desc);
+  },
+  deleteProperty(target, key) {
+    if (typeof key === 'string') {
+      if (target._parameters.has(key)) target._parameters.delete(key);
+      else if (target._buffers.has(key)) {
+        target._buffers.delete(key);
+        target._nonPersistentBuffers.delete(key);
+      } else target._modules.delete(key);
+    }
+    return Reflect.deleteProperty(target, key);
+  },
+};
+
+function nonLeafError(name: string): ValueError {
+  return new ValueError(
+    `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
+  );
+}
+
+/** Indents every line but the first by `n` spaces (PyTorch's `_addindent`). */
+function addIndent(s: string, n: number): string {
+  const lines = s.split('\n');
+  if (lines.length === 1) return s;
+  const first = lines.shift()!;
+  return `${first}\n${lines.map((l) => ' '.repeat(n) + l).join('\n')}`;
+}
+
+/** Options of `namedParameters` / `namedBuffers`. */
+export interface NamedMembersOptions {
+  /** Prepended to every name. */
+  prefix?: string;
+  /** Include submodules' members (default true). */
+  recurse?: boolean;
+  /** Yield a tensor shared by several modules only once (default true). */
+  removeDuplicate?: boolean;
+}
+
+/**
+ * Base class of all layers and models, like `torch.nn.Module`. Subclass it, assign
+ * `nn.Parameter`s, submodules and buffers (`registerBuffer`) in the constructor, and implement
+ * `forward`. Calling a module is `m.forward(...)`.
+ * @example
+ * class Net extends nn.Module {
+ *   fc1 = new nn.Linear(4, 8);
+ *   fc2 = new nn.Linear(8, 2);
+ *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html
+ */
+export class Module {
+  /** The state_dict version of this class (PyTorch's `_version`), stored in `stateDict()._metadata`. */
+  static _version = 1;
+  /** Training (true) or evaluation (false) mode; set by `train()` / `eval()`. */
+  declare training: boolean;
+  /** @internal registered parameters, in registration order */
+  declare readonly _parameters: Map<string, Parameter | null>;
+  /** @internal registered buffers, in registration order */
+  declare readonly _buffers: Map<string, Tensor | null>;
+  /** @internal names of buffers left out of the state dict */
+  declare readonly _nonPersistentBuffers: Set<string>;
+  /** @internal registered child modules, in registration order */
+  declare readonly _modules: Map<string, Module | null>;
+  /** @internal the object behind the proxy, for writes that bypass registration */
+  declare readonly _target: Module;
+
+  constructor() {
+    const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: false, enumerable: false, configurable: false });
+    Object.defineProperties(this, {
+      _parameters: hidden(new Map()),
+      _buffers: hidden(new Map()),
+      _nonPersistentBuffers: hidden(new Set()),
+      _modules: hidden(new Map()),
+      _target: hidden(this),
+      training: { value: true, writable: true, enumerable: false, configurable: true },
+    });
+    // Subclass constructors (and their class fields) run against the proxy.
+    return new Proxy(this, HANDLER);
+  }
+
+  /** The computation; subclasses override it. */
+  forward(..._args: any[]): any {
+    throw new NotImplementedError(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+
+  /** @internal The class name, as printed (`_get_name`). */
+  _getName(): string {
+    return this.constructor.name;
+  }
+
+  // ------------------------------------------------------------------ registration
+
+  private hasAttr(name: string): boolean {
+    return name in this && (this as Record<string, unknown>)[name] !== undefined;
+  }
+
+  /** @internal Stores a value under `name` without the registration logic (maps already updated). */
+  protected _setRaw(name: string, value: unknown): void {
+    Object.defineProperty(this._target, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  /**
+   * Adds a parameter (or `null`, which keeps the name out of `parameters()` and the state dict).
+   * @example this.registerParameter('bias', null);
+   */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName('parameter', name);
+    if (this.hasAttr(name) && !this._parameters.has(name)) throw new KeyError(`attribute '${name}' already exists`);
+    if (param === null || param === undefined) {
+      this._parameters.set(name, null);
+      this._setRaw(name, null);
+      return;
+    }
+    if (!(param instanceof Parameter)) {
+      throw new TypeError(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    if (param.gradFn !== null) throw nonLeafError(name);
+    this._parameters.set(name, param);
+    this._setRaw(name, param);
+  }
+
+  /**
+   * Adds a buffer: state that is not a parameter (BatchNorm's `running_mean`). Persistent buffers
+   * (the default) are part of the state dict.
+   * @example this.registerBuffer('running_mean', torch.zeros(n));
+   */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    checkName('buffer', name);
+    if (this.hasAttr(name) && !this._buffers.has(name)) throw new KeyError(`attribute '${name}' already exists`);
+    if (tensor !== null && tensor !== undefined && !(tensor instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    this._buffers.set(name, tensor ?? null);
+    if (opts.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    else this._nonPersistentBuffers.add(name);
+    this._setRaw(name, tensor ?? null);
+  }
+
+  /**
+   * Adds a child module (or `null`).
+   * @example seq.addModule('fc', new nn.Linear(2, 3));
+   */
+  addModule(name: string, module: Module | null): void {
+    if (!(module instanceof Module) && module !== null) throw new TypeError(`${typeName(module)} is not a Module subclass`);
+    if (typeof name !== 'string') throw new TypeError(`module name should be a string. Got ${typeName(name)}`);
+    if (this.hasAttr(name) && !this._modules.has(name)) throw new KeyError(`attribute '${name}' already exists`);
+    checkName('module', name);
+    this._modules.set(name, module);
+    this._setRaw(name, module);
+  }
+
+  /** Alias of `addModule`. */
+  registerModule(name: string, module: Module | null): void {
+    this.addModule(name, module);
+  }
+
+  // ------------------------------------------------------------------ traversal
+
+  /**
+   * `[name, module]` for this module and all descendants (pre-order), like `named_modules`.
+   * @example for (const [name, m] of model.namedModules()) console.log(name);
+   */
+  namedModules(opts: { memo?: Set<Module>; prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const memo = opts.memo ?? new Set<Module>();
+    const prefix = opts.prefix ?? '';
+    const removeDuplicate = opts.removeDuplicate ?? true;
+    const out: [string, Module][] = [];
+    const walk = (m: Module, p: string): void => {
+      if (memo.has(m)) return;
+      if (removeDuplicate) memo.add(m);
+      out.push([p, m]);
+      for (const [name, child] of m._modules) {
+        if (child === null) continue;
+        walk(child, p + (p ? '.' : '') + name);
+      }
+    };
+    walk(this, prefix);
+    return out;
+  }
+
+  /** This module and all descendants, like `modules()`. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** `[name, child]` for the direct children, like `named_children`. */
+  namedChildren(): [string, Module][] {
+    const memo = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, m] of this._modules) {
+      if (m !== null && !memo.has(m)) {
+        memo.add(m);
+        out.push([name, m]);
+      }
+    }
+    return out;
+  }
+
+  /** The direct children, like `children()`. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  private namedMembers<T extends Tensor>(get: (m: Module) => Iterable<[string, T | null]>, opts: NamedMembersOptions): [string, T][] {
+    const prefix = opts.prefix ?? '';
+    const removeDuplicate = opts.removeDuplicate ?? true;
+    const mods: [string, Module][] =
+      opts.recurse ?? true ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
+    const memo = new Set<Tensor>();
+    const out: [string, T][] = [];
+    for (const [mp, m] of mods) {
+      for (const [k, v] of get(m)) {
+        if (v === null || memo.has(v)) continue;
+        if (removeDuplicate) memo.add(v);
+        out.push([mp + (mp ? '.' : '') + k, v]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `[name, parameter]` pairs, like `named_parameters` (names as in the state dict).
+   * @example const names = model.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', ...]
+   */
+  namedParameters(opts: NamedMembersOptions = {}): [string, Parameter][] {
+    return this.namedMembers((m) => m._parameters, opts);
+  }
+
+  /**
+   * The parameters (each once), like `parameters()`; pass them to an optimizer.
+   * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+   */
+  parameters(opts: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(opts).map(([, p]) => p);
+  }
+
+  /** `[name, buffer]` pairs, like `named_buffers` (non-persistent buffers included). */
+  namedBuffers(opts: NamedMembersOptions = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m._buffers, opts);
+  }
+
+  /** The buffers, like `buffers()`. */
+  buffers(opts: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(opts).map(([, b]) => b);
+  }
+
+  /**
+   * The submodule at a dotted path, like `get_submodule('encoder.0')`.
+   * @example model.getSubmodule('net.0')
+   */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    return target.split('.').reduce<Module>((mod, item) => {
+      if (!mod.hasAttr(item)) throw new AttributeError(`${mod._getName()} has no attribute \`${item}\``);
+      const next = (mod as unknown as Record<string, unknown>)[item];
+      if (!(next instanceof Module)) throw new AttributeError(`\`${item}\` is not an nn.Module`);
+      return next;
+    }, this);
+  }
+
+  /** The parameter at a dotted path, like `get_parameter('fc.weight')`. */
+  getParameter(target: string): Parameter {
+    const i = target.lastIndexOf('.');
+    const mod = this.getSubmodule(i < 0 ? '' : target.slice(0, i));
+    const name = target.slice(i + 1);
+    if (!mod.hasAttr(name)) throw new AttributeError(`${mod._getName()} has no attribute \`${name}\``);
+    const p = (mod as unknown as Record<string, unknown>)[name];
+    if (!(p instanceof Parameter)) throw new AttributeError(`\`${name}\` is not an nn.Parameter`);
+    return p;
+  }
+
+  /** Calls `fn` on every submodule (children first) and then on this module, like `apply`. */
+  apply(fn: (m: Module) => void): this {
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ modes and grads
+
+  /**
+   * Sets training mode on this module and its descendants, like `train(mode)`.
+   * @example model.train(); model.eval();
+   */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ValueError('training mode is expected to be boolean');
+    this.training = mode;
+    for (const m of this.children()) m.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Sets `requiresGrad` on every parameter, like `requires_grad_`. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * Clears the parameters' gradients. `setToNone` (default true) sets `.grad` to null, otherwise
+   * the gradients are zeroed in place.
+   */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    // Deviation: PyTorch 1.13 defaults set_to_none to False; torchlet follows PyTorch 2.x (true).
+    const setToNone = opts.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (setToNone) p.grad = null;
+      else {
+        if (p.grad.gradFn !== null) p.grad = p.grad.detach();
+        else p.grad.requiresGrad_(false);
+        noGrad(() => p.grad!.zero_());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ conversion
+
+  /**
+   * Applies `fn` to every parameter (keeping the Parameter objects, PyTorch's `param.data = ...`)
+   * and buffer (replaced), children first.
+   */
+  protected _apply(fn: (t: Tensor) => Tensor): this {
+    for (const m of this.children()) m._apply(fn);
+    for (const [, p] of this._parameters) {
+      if (p === null) continue;
+      const applied = noGrad(() => fn(p));
+      if (applied !== p) setTensorData(p, applied.detach());
+      if (p.grad !== null) {
+        const g = noGrad(() => fn(p.grad!));
+        if (g !== p.grad) setTensorData(p.grad, g.detach());
+      }
+    }
+    for (const [k, b] of this._buffers) {
+      if (b === null) continue;
+      const applied = noGrad(() => fn(b));
+      this._buffers.set(k, applied);
+      this._setRaw(k, applied);
+    }
+    return this;
+  }
+
+  /**
+   * Moves to a device (only 'cpu') or casts floating parameters and buffers to a floating dtype,
+   * like `Module.to`.
+   * @example model.to('float64');
+   */
+  to(deviceOrDtype: DType | string): this {
+    if (DTYPES.includes(deviceOrDtype as DType)) {
+      const dtype = deviceOrDtype as DType;
+      if (!isFloating(dtype)) {
+        throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+      }
+      return this._apply((t) => (isFloating(t.dtype) ? t.to(dtype) : t));
+    }
+    if (deviceOrDtype === 'cpu') return this;
+    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${String(deviceOrDtype)}`);
+  }
+
+  /** Casts floating parameters and buffers to float64, like `double()`. */
+  double(): this {
+    return this._apply((t) => (isFloating(t.dtype) ? t.to('float64') : t));
+  }
+
+  /** Casts floating parameters and buffers to float32, like `float()`. */
+  float(): this {
+    return this._apply((t) => (isFloating(t.dtype) ? t.to('float32') : t));
+  }
+
+  /** Returns this module (host memory). */
+  cpu(): this {
+    return this;
+  }
+
+  // ------------------------------------------------------------------ state dict
+
+  /**
+   * Parameters and persistent buffers by name, like `state_dict()`: a plain object whose keys are
+   * in PyTorch's order. Values are detached (sharing storage) unless `keepVars`. A non-enumerable
+   * `_metadata` records each module's `_version`, as PyTorch's OrderedDict does.
+   * @example Object.keys(model.stateDict()) // ['0.weight', '0.bias', ...]
+   */
+  stateDict(opts: { prefix?: string; keepVars?: boolean; destination?: StateDict } = {}): StateDict {
+    const dest: StateDict = opts.destination ?? {};
+    const prefix = opts.prefix ?? '';
+    const keepVars = opts.keepVars ?? false;
+    let meta = (dest as { _metadata?: Record<string, { version: number }> })._metadata;
+    if (meta === undefined && opts.destination === undefined) {
+      meta = {};
+      Object.defineProperty(dest, '_metadata', { value: meta, enumerable: false, writable: true, configurable: true });
+    }
+    if (meta) meta[prefix.slice(0, -1)] = { version: (this.constructor as typeof Module)._version };
+    this._saveToStateDict(dest, prefix, keepVars);
+    for (const [name, m] of this._modules) {
+      if (m !== null) m.stateDict({ destination: dest, prefix: `${prefix}${name}.`, keepVars });
+    }
+    return dest;
+  }
+
+  /** @internal This module's own entries of the state dict. */
+  protected _saveToStateDict(dest: StateDict, prefix: string, keepVars: boolean): void {
+    for (const [name, p] of this._parameters) if (p !== null) dest[prefix + name] = keepVars ? p : p.detach();
+    for (const [name, b] of this._buffers) {
+      if (b !== null && !this._nonPersistentBuffers.has(name)) dest[prefix + name] = keepVars ? b : b.detach();
+    }
+  }
+
+  /**
+   * Copies parameters and buffers from `stateDict` into this module and its descendants, like
+   * `load_state_dict`. With `strict` (default), missing and unexpected keys are errors; shape
+   * mismatches are always errors (PyTorch's messages).
+   * @example model.loadStateDict(torch.load('model.pt'));
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
+    const strict = opts.strict ?? true;
+    if (stateDict === null || typeof stateDict !== 'object') {
+      throw new TypeError(`Expected state_dict to be dict-like, got ${typeName(stateDict)}.`);
+    }
+    const metadata = (stateDict as { _metadata?: Record<string, { version?: number }> })._metadata;
+    const entries = new Map<string, unknown>(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const errorMsgs: string[] = [];
+    const load = (m: Module, local: Map<string, unknown>, prefix: string): void => {
+      const localMeta = metadata?.[prefix.slice(0, -1)] ?? {};
+      m._loadFromStateDict(local, prefix, localMeta, missingKeys, unexpectedKeys, errorMsgs);
+      for (const [name, child] of m._modules) {
+        if (child === null) continue;
+        const cp = `${prefix}${name}.`;
+        const sub = new Map<string, unknown>();
+        for (const [k, v] of local) if (k.startsWith(cp)) sub.set(k, v);
+        load(child, sub, cp);
+      }
+    };
+    load(this, entries, '');
+    if (strict) {
+      if (unexpectedKeys.length > 0) {
+        errorMsgs.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+      }
+      if (missingKeys.length > 0) {
+        errorMsgs.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+      }
+    }
+    if (errorMsgs.length > 0) {
+      throw new RuntimeError(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errorMsgs.join('\n\t')}`);
+    }
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * @internal Loads this module's own entries (PyTorch's `_load_from_state_dict`); `state` holds
+   * the keys under `prefix` and may be modified.
+   */
+  protected _loadFromStateDict(
+    state: Map<string, unknown>,
+    prefix: string,
+    _localMetadata: { version?: number },
+    missingKeys: string[],
+    unexpectedKeys: string[],
+    errorMsgs: string[],
+  ): void {
+    const local = new Map<string, Tensor>();
+    for (const [k, v] of this._parameters) if (v !== null) local.set(k, v);
+    for (const [k, v] of this._buffers) if (v !== null && !this._nonPersistentBuffers.has(k)) local.set(k, v);
+    for (const [name, param] of local) {
+      const key = prefix + name;
+      if (!state.has(key)) {
+        missingKeys.push(key);
+        continue;
+      }
+      const input = state.get(key);
+      if (!(input instanceof Tensor)) {
+        errorMsgs.push(
+          `While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received <class '${typeName(input)}'>`,
+        );
+        continue;
+      }
+      // Backward compatibility: loading a 1-dim tensor into a 0-dim one (PyTorch 0.3 checkpoints).
+      const src = param.dim() === 0 && input.dim() === 1 ? input.select(0, 0) : input;
+      if (src.dim() !== param.dim() || src.shape.some((s, i) => s !== param.shape[i])) {
+        errorMsgs.push(
+          `size mismatch for ${key}: copying a param with shape torch.Size([${src.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${param.shape.join(', ')}]).`,
+        );
+        continue;
+      }
+      try {
+        noGrad(() => param.copy_(src));
+      } catch (e) {
+        errorMsgs.push(
+          `While copying the parameter named "${key}", whose dimensions in the model are torch.Size([${param.shape.join(', ')}]) and whose dimensions in the checkpoint are torch.Size([${src.shape.join(', ')}]), an exception occurred : ('${(e as Error).message}',).`,
+        );
+      }
+    }
+    for (const key of state.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const inputName = key.slice(prefix.length).split('.', 1)[0]!;
+      if (!this._modules.has(inputName) && !local.has(inputName)) unexpectedKeys.push(key);
+    }
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  /** Extra text inside this module's parentheses when printed (PyTorch's `extra_repr`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /**
+   * PyTorch's module repr: the class name, `extraRepr()`, and the children indented.
+   * @example String(new nn.Linear(3, 2)) // 'Linear(in_features=3, out_features=2, bias=True)'
+   */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines: string[] = [];
+    for (const [key, m] of this._modules) {
+      childLines.push(`(${key}): ${addIndent(m === null ? 'None' : m.toString(), 2)}`);
+    }
+    const lines = [...extraLines, ...childLines];
+    let main = `${this._getName()}(`;
+    if (lines.length) {
+      if (extraLines.length === 1 && childLines.length === 0) main += extraLines[0];
+      else main += `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${main})`;
+  }
+}
+
+Object.defineProperty(Module.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Module) {
+    return this.toString();
+  },
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+
+// ---------------------------------------------------------------- repr helpers for extraRepr
+
+/** Python's `repr(float)`: shortest round-trip digits, `1e-05`, `0.1`, `1.0`, `inf`. */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mant, expStr] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  let body: string;
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    body = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  } else if (exp < 0) {
+    body = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  } else if (digits.length <= exp + 1) {
+    body = `${digits}${'0'.repeat(exp + 1 - digits.length)}.0`;
+  } else {
+    body = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  }
+  return neg ? `-${body}` : body;
+}
+
+/** Python's repr of a number that PyTorch keeps as given: integers print without `.0`. */
+export function pyNum(x: number): string {
+  return Number.isInteger(x) ? String(x) : pyFloat(x);
+}
+
+/** Python's `True` / `False`. */
+export function pyBool(b: boolean): string {
+  return b ? 'True' : 'False';
+}
+
+/** Python's tuple repr: `(3,)`, `(2, 3)`. */
+export function pyTuple(xs: readonly number[]): string {
+  return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
+}

@@ -1,0 +1,202 @@
+/**
+ * Activation modules: `ReLU`, `LeakyReLU`, `GELU`, `Tanh`, `Sigmoid`, `Softmax`, `LogSoftmax`,
+ * `ELU`, `Softplus`.
+ */
+import type { Tensor } from '../../tensor/tensor.js';
+import * as F from '../functional.js';
+import { Module, pyFloat, pyNum } from '../module.js';
+
+type InplaceOpt = { inplace?: boolean } | boolean;
+
+function inplaceOf(o: InplaceOpt | undefined): boolean {
+  return typeof o === 'boolean' ? o : o?.inplace ?? false;
+}
+
+/**
+ * max(x, 0), like `torch.nn.ReLU`.
+ * @example new nn.ReLU().forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.ReLU.html
+ */
+export class ReLU extends Module {
+  readonly inplace: boolean;
+
+  constructor(opts: InplaceOpt = {}) {
+    super();
+    this.inplace = inplaceOf(opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.relu(input, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/**
+ * x for x > 0, else negativeSlope * x, like `torch.nn.LeakyReLU`.
+ * @example new nn.LeakyReLU(0.2).forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LeakyReLU.html
+ */
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+
+  constructor(negativeSlope = 1e-2, opts: InplaceOpt = {}) {
+    super();
+    this.negativeSlope = negativeSlope;
+    this.inplace = inplaceOf(opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.leakyRelu(input, this.negativeSlope, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * Gaussian error linear unit, like `torch.nn.GELU` (`approximate: 'none' | 'tanh'`).
+ * @example new nn.GELU({ approximate: 'tanh' }).forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.GELU.html
+ */
+export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+
+  constructor(opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}) {
+    super();
+    this.approximate = typeof opts === 'string' ? opts : opts.approximate ?? 'none';
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.gelu(input, { approximate: this.approximate });
+  }
+
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+/**
+ * tanh(x), like `torch.nn.Tanh`.
+ * @example new nn.Tanh().forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Tanh.html
+ */
+export class Tanh extends Module {
+  override forward(input: Tensor): Tensor {
+    return input.tanh();
+  }
+}
+
+/**
+ * 1 / (1 + e^-x), like `torch.nn.Sigmoid`.
+ * @example new nn.Sigmoid().forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Sigmoid.html
+ */
+export class Sigmoid extends Module {
+  override forward(input: Tensor): Tensor {
+    return input.sigmoid();
+  }
+}
+
+function dimArg(dim: number | null | { dim?: number | null } | undefined): number | null {
+  const d = typeof dim === 'object' && dim !== null ? dim.dim ?? null : dim ?? null;
+  if (d !== null && !Number.isInteger(d)) throw new TypeError(`dim must be an integer or null, got ${String(d)}`);
+  return d;
+}
+
+/**
+ * Softmax along `dim`, like `torch.nn.Softmax`.
+ * @example new nn.Softmax(1).forward(x)   // or new nn.Softmax({ dim: 1 })
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
+ */
+export class Softmax extends Module {
+  readonly dim: number | null;
+
+  constructor(dim: number | null | { dim?: number | null } = null) {
+    super();
+    this.dim = dimArg(dim);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.softmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/**
+ * log(softmax(x)) along `dim`, like `torch.nn.LogSoftmax`.
+ * @example new nn.LogSoftmax(1).forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LogSoftmax.html
+ */
+export class LogSoftmax extends Module {
+  readonly dim: number | null;
+
+  constructor(dim: number | null | { dim?: number | null } = null) {
+    super();
+    this.dim = dimArg(dim);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.logSoftmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/**
+ * x for x > 0, else alpha * (e^x - 1), like `torch.nn.ELU`.
+ * @example new nn.ELU(1.0).forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.ELU.html
+ */
+export class ELU extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+
+  constructor(alpha = 1.0, opts: InplaceOpt = {}) {
+    super();
+    this.alpha = alpha;
+    this.inplace = inplaceOf(opts);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.elu(input, this.alpha, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * log(1 + e^(beta x)) / beta (linear above `threshold`), like `torch.nn.Softplus`.
+ * @example new nn.Softplus(1, 20).forward(x)
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Softplus.html
+ */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(beta = 1, threshold = 20) {
+    super();
+    if (typeof beta !== 'number' || typeof threshold !== 'number') throw new TypeError('Softplus: beta and threshold must be numbers');
+    this.beta = beta;
+    this.threshold = threshold;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.softplus(input, this.beta, this.threshold);
+  }
+
+  override extraRepr(): string {
+    return `beta=${pyNum(this.beta)}, threshold=${pyNum(this.threshold)}`;
+  }
+}

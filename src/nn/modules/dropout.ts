@@ -1,0 +1,34 @@
+/**
+ * `Dropout`.
+ */
+import type { Tensor } from '../../tensor/tensor.js';
+import { checkDropoutP, dropout } from '../functional.js';
+import { Module, pyBool, pyFloat } from '../module.js';
+
+/**
+ * During training, zeroes each element with probability `p` and scales the rest by 1/(1-p); in
+ * eval mode returns the input. Like `torch.nn.Dropout`, the mask comes from the global generator
+ * exactly as PyTorch draws it.
+ * @example const drop = new nn.Dropout(0.2); drop.forward(x); drop.eval(); drop.forward(x) === x;
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Dropout.html
+ */
+export class Dropout extends Module {
+  /** Probability of zeroing an element. */
+  readonly p: number;
+  /** Multiply the input in place. */
+  readonly inplace: boolean;
+
+  constructor(p = 0.5, opts: { inplace?: boolean } | boolean = {}) {
+    super();
+    this.p = checkDropoutP(p);
+    this.inplace = typeof opts === 'boolean' ? opts : opts.inplace ?? false;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return dropout(input, this.p, this.training, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * Loss modules: thin wrappers that store the options (and the `weight` / `pos_weight` buffers) and
+ * call the functional losses in ../functional-loss.ts. Like PyTorch's `_Loss`, the reduction is
+ * checked when the loss is computed, and the repr is the bare class name (`CrossEntropyLoss()`).
+ *
+ * Deviation: the legacy `size_average` and `reduce` arguments are not supported; use `reduction`.
+ */
+import type { Tensor } from '../../tensor/tensor.js';
+import {
+  type BCELossOptions,
+  type BCEWithLogitsLossOptions,
+  type CrossEntropyOptions,
+  type HuberLossOptions,
+  type KLDivLossOptions,
+  type LossOptions,
+  type NLLLossOptions,
+  type Reduction,
+  type SmoothL1LossOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  huberLoss,
+  klDiv,
+  l1Loss,
+  mseLoss,
+  nllLoss,
+  smoothL1Loss,
+} from '../functional-loss.js';
+import { Module } from '../module.js';
+
+export type {
+  BCELossOptions,
+  BCEWithLogitsLossOptions,
+  CrossEntropyOptions,
+  HuberLossOptions,
+  KLDivLossOptions,
+  LossOptions,
+  NLLLossOptions,
+  Reduction,
+  SmoothL1LossOptions,
+};
+
+/** The options object of a loss constructor (a non-object is rejected with a clear error). */
+function opts<T extends object>(name: string, o: T | undefined): T {
+  if (o === undefined) return {} as T;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new TypeError(`${name}: expected an options object like { reduction: 'sum' }, got ${o === null ? 'null' : typeof o}`);
+  }
+  return o;
+}
+
+/**
+ * Base class of the losses (PyTorch's `_Loss`): holds `reduction`.
+ * See https://pytorch.org/docs/1.13/nn.html#loss-functions
+ */
+export class Loss extends Module {
+  /** 'none' | 'mean' | 'sum' (KLDivLoss also 'batchmean'); checked when the loss is computed. */
+  reduction: Reduction | 'batchmean';
+
+  constructor(reduction: Reduction | 'batchmean' | undefined = 'mean') {
+    super();
+    this.reduction = reduction ?? 'mean';
+  }
+}
+
+/** Base class of the losses with a class `weight` buffer (PyTorch's `_WeightedLoss`). */
+export class WeightedLoss extends Loss {
+  /** Per-class (or per-element) rescaling weight: a buffer, in the state dict when set. */
+  declare weight: Tensor | null;
+
+  constructor(weight: Tensor | null | undefined, reduction: Reduction | undefined) {
+    super(reduction);
+    this.registerBuffer('weight', weight ?? null);
+  }
+}
+
+/**
+ * Mean squared error, like `torch.nn.MSELoss`.
+ * @example const loss = new nn.MSELoss().forward(pred, target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.MSELoss.html
+ */
+export class MSELoss extends Loss {
+  constructor(options?: LossOptions) {
+    super(opts('MSELoss', options).reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, { reduction: this.reduction as Reduction });
+  }
+}
+
+/**
+ * Mean absolute error, like `torch.nn.L1Loss`.
+ * @example const loss = new nn.L1Loss({ reduction: 'sum' }).forward(pred, target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.L1Loss.html
+ */
+export class L1Loss extends Loss {
+  constructor(options?: LossOptions) {
+    super(opts('L1Loss', options).reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction as Reduction });
+  }
+}
+
+/**
+ * Smooth L1 loss, like `torch.nn.SmoothL1Loss` (`beta` default 1).
+ * @example const loss = new nn.SmoothL1Loss({ beta: 0.5 }).forward(pred, target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.SmoothL1Loss.html
+ */
+export class SmoothL1Loss extends Loss {
+  /** Threshold between the quadratic and the linear part. */
+  beta: number;
+
+  constructor(options?: SmoothL1LossOptions) {
+    const o = opts('SmoothL1Loss', options);
+    super(o.reduction);
+    this.beta = o.beta ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction as Reduction, beta: this.beta });
+  }
+}
+
+/**
+ * Huber loss, like `torch.nn.HuberLoss` (`delta` default 1).
+ * @example const loss = new nn.HuberLoss({ delta: 2 }).forward(pred, target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.HuberLoss.html
+ */
+export class HuberLoss extends Loss {
+  /** Threshold between the quadratic and the linear part. */
+  delta: number;
+
+  constructor(options?: HuberLossOptions) {
+    const o = opts('HuberLoss', options);
+    super(o.reduction);
+    this.delta = o.delta ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction as Reduction, delta: this.delta });
+  }
+}
+
+/**
+ * Cross-entropy of logits against class indices or class probabilities, like
+ * `torch.nn.CrossEntropyLoss` (fused log-softmax + NLL).
+ * @example
+ * const ce = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const loss = ce.forward(logits, torch.tensor([1, 0, 4]));
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.CrossEntropyLoss.html
+ */
+export class CrossEntropyLoss extends WeightedLoss {
+  /** Target value that is ignored (default -100). */
+  ignoreIndex: number;
+  /** Label smoothing in [0, 1] (default 0). */
+  labelSmoothing: number;
+
+  constructor(options?: CrossEntropyOptions) {
+    const o = opts('CrossEntropyLoss', options);
+    super(o.weight, o.reduction);
+    this.ignoreIndex = o.ignoreIndex ?? -100;
+    this.labelSmoothing = o.labelSmoothing ?? 0;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return crossEntropy(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction as Reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+}
+
+/**
+ * Negative log-likelihood of log-probabilities, like `torch.nn.NLLLoss`.
+ * @example const loss = new nn.NLLLoss().forward(logits.logSoftmax(1), target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.NLLLoss.html
+ */
+export class NLLLoss extends WeightedLoss {
+  /** Target value that is ignored (default -100). */
+  ignoreIndex: number;
+
+  constructor(options?: NLLLossOptions) {
+    const o = opts('NLLLoss', options);
+    super(o.weight, o.reduction);
+    this.ignoreIndex = o.ignoreIndex ?? -100;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction as Reduction });
+  }
+}
+
+/**
+ * Binary cross-entropy of probabilities, like `torch.nn.BCELoss`.
+ * @example const loss = new nn.BCELoss().forward(logits.sigmoid(), target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.BCELoss.html
+ */
+export class BCELoss extends WeightedLoss {
+  constructor(options?: BCELossOptions) {
+    const o = opts('BCELoss', options);
+    super(o.weight, o.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction as Reduction });
+  }
+}
+
+/**
+ * Sigmoid + binary cross-entropy in one numerically stable op, like `torch.nn.BCEWithLogitsLoss`.
+ * @example const loss = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([3]) }).forward(logits, target);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.BCEWithLogitsLoss.html
+ */
+export class BCEWithLogitsLoss extends Loss {
+  /** Rescaling weight of each element: a buffer, in the state dict when set. */
+  declare weight: Tensor | null;
+  /** Weight of positive examples (broadcast over the last dim): a buffer, in the state dict when set. */
+  declare pos_weight: Tensor | null;
+
+  constructor(options?: BCEWithLogitsLossOptions) {
+    const o = opts('BCEWithLogitsLoss', options);
+    super(o.reduction);
+    this.registerBuffer('weight', o.weight ?? null);
+    this.registerBuffer('pos_weight', o.posWeight ?? null);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.pos_weight,
+      reduction: this.reduction as Reduction,
+    });
+  }
+}
+
+/**
+ * Kullback-Leibler divergence of log-probabilities `input` from `target`, like
+ * `torch.nn.KLDivLoss`; use `reduction: 'batchmean'` for the mathematical definition.
+ * @example const loss = new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logq, p);
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.KLDivLoss.html
+ */
+export class KLDivLoss extends Loss {
+  /** Whether the target holds log-probabilities. */
+  logTarget: boolean;
+
+  constructor(options?: KLDivLossOptions) {
+    const o = opts('KLDivLoss', options);
+    super(o.reduction);
+    this.logTarget = o.logTarget ?? false;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Normalisation layers: `LayerNorm`, `BatchNorm1d`.
+ */
+import { noGrad } from '../../autograd/grad-mode.js';
+import { ValueError } from '../../errors.js';
+import { emptyTensor, scalarTensor } from '../../tensor/create.js';
+import type { DType } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { checkInt } from '../../ops/util.js';
+import { batchNorm, layerNorm } from '../functional.js';
+import * as init from '../init.js';
+import { Module, pyBool, pyFloat, pyTuple } from '../module.js';
+import { Parameter } from '../parameter.js';
+
+/** Options of `LayerNorm`. */
+export interface LayerNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn `weight` (ones) and `bias` (zeros) of shape normalizedShape (default true). */
+  elementwiseAffine?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * Normalises over the last dims (`normalizedShape`) of each sample, like `torch.nn.LayerNorm`.
+ * @example const ln = new nn.LayerNorm(10); ln.forward(torch.randn(20, 5, 10));
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LayerNorm.html
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  /** normalizedShape-shaped scale, or null. */
+  declare weight: Parameter | null;
+  /** normalizedShape-shaped shift, or null. */
+  declare bias: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    ns.forEach((s) => checkInt('normalized_shape', s));
+    this.normalizedShape = Object.freeze(ns);
+    this.eps = opts.eps ?? 1e-5;
+    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    if (this.elementwiseAffine) {
+      const dtype = opts.dtype ?? 'float32';
+      this.weight = new Parameter(emptyTensor(ns, dtype));
+      this.bias = new Parameter(emptyTensor(ns, dtype));
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    this.resetParameters();
+  }
+
+  /** Sets weight to ones and bias to zeros. */
+  resetParameters(): void {
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/** Options of the batch norm layers. */
+export interface BatchNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Running-statistics factor (default 0.1); null uses a cumulative moving average. */
+  momentum?: number | null;
+  /** Learn `weight` (ones) and `bias` (zeros) (default true). */
+  affine?: boolean;
+  /** Keep `running_mean` / `running_var` / `num_batches_tracked` buffers (default true). */
+  trackRunningStats?: boolean;
+  /** Parameter and buffer dtype (default float32). */
+  dtype?: DType;
+}
+
+/** The shared part of the batch norm layers (PyTorch's `_NormBase` + `_BatchNorm`). */
+export abstract class BatchNormBase extends Module {
+  static override _version = 2;
+  readonly numFeatures: number;
+  readonly eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  /** [numFeatures] scale, or null. */
+  declare weight: Parameter | null;
+  /** [numFeatures] shift, or null. */
+  declare bias: Parameter | null;
+  /** [numFeatures] running mean (buffer), or null. */
+  declare running_mean: Tensor | null;
+  /** [numFeatures] running unbiased variance (buffer), or null. */
+  declare running_var: Tensor | null;
+  /** 0-d int64 count of training batches seen (buffer), or null. */
+  declare num_batches_tracked: Tensor | null;
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super();
+    this.numFeatures = checkInt('num_features', numFeatures);
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    const dtype = opts.dtype ?? 'float32';
+    if (this.affine) {
+      this.weight = new Parameter(emptyTensor([numFeatures], dtype));
+      this.bias = new Parameter(emptyTensor([numFeatures], dtype));
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', emptyTensor([numFeatures], dtype));
+      this.registerBuffer('running_var', emptyTensor([numFeatures], dtype).fill_(1));
+      this.registerBuffer('num_batches_tracked', scalarTensor(0, 'int64'));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+    this.resetParameters();
+  }
+
+  /** Zeroes running_mean and num_batches_tracked, sets running_var to ones. */
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    noGrad(() => {
+      this.running_mean!.zero_();
+      this.running_var!.fill_(1);
+      this.num_batches_tracked!.zero_();
+    });
+  }
+
+  /** Resets the running statistics, weight (ones) and bias (zeros). */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.affine) {
+      init.ones_(this.weight!);
+      init.zeros_(this.bias!);
+    }
+  }
+
+  /** Throws when the input rank is wrong for this layer. */
+  protected abstract checkInputDim(input: Tensor): void;
+
+  override forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    let factor = this.momentum ?? 0.0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
+      noGrad(() => this.num_batches_tracked!.add_(1));
+      // momentum=None: cumulative moving average
+      factor = this.momentum === null ? 1.0 / this.num_batches_tracked.item() : this.momentum;
+    }
+    const bnTraining = this.training ? true : this.running_mean === null && this.running_var === null;
+    const useStats = !this.training || this.trackRunningStats;
+    return batchNorm(
+      input,
+      useStats ? this.running_mean : null,
+      useStats ? this.running_var : null,
+      this.weight,
+      this.bias,
+      bnTraining,
+      factor,
+      this.eps,
+    );
+  }
+
+  override extraRepr(): string {
+    const m = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+
+  protected override _loadFromStateDict(
+    state: Map<string, unknown>,
+    prefix: string,
+    localMetadata: { version?: number },
+    missingKeys: string[],
+    unexpectedKeys: string[],
+    errorMsgs: string[],
+  ): void {
+    const version = localMetadata.version;
+    // PyTorch parity: state dicts from before version 2 (or without metadata) lack num_batches_tracked.
+    if ((version === undefined || version < 2) && this.trackRunningStats) {
+      const key = `${prefix}num_batches_tracked`;
+      if (!state.has(key)) state.set(key, scalarTensor(0, 'int64'));
+    }
+    super._loadFromStateDict(state, prefix, localMetadata, missingKeys, unexpectedKeys, errorMsgs);
+  }
+}
+
+/**
+ * Batch normalisation over (N, C) or (N, C, L) input, like `torch.nn.BatchNorm1d`: batch
+ * statistics in training (updating the running statistics), running statistics in eval mode.
+ * @example const bn = new nn.BatchNorm1d(100); bn.forward(torch.randn(20, 100));
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.BatchNorm1d.html
+ */
+export class BatchNorm1d extends BatchNormBase {
+  protected override checkInputDim(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3) throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Pooling layers: `MaxPool1d`, `AvgPool1d`.
+ */
+import { type IntOrList, avgPool1d, maxPool1d } from '../../ops/conv.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { Module, pyBool, pyTuple } from '../module.js';
+
+/** Options of `MaxPool1d`. */
+export interface MaxPool1dModuleOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrList | null;
+  /** Implicit -inf padding on both sides, at most half the kernel size (default 0). */
+  padding?: IntOrList;
+  /** Spacing between window elements (default 1). */
+  dilation?: IntOrList;
+  /** `forward` also returns the argmax positions (default false). */
+  returnIndices?: boolean;
+  /** Use ceil instead of floor for the output length (default false). */
+  ceilMode?: boolean;
+}
+
+/** Options of `AvgPool1d`. */
+export interface AvgPool1dModuleOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrList | null;
+  /** Implicit zero padding on both sides (default 0). */
+  padding?: IntOrList;
+  /** Use ceil instead of floor for the output length (default false). */
+  ceilMode?: boolean;
+  /** Count the zero padding in the divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+/** Python's repr of an int or a list of ints, as PyTorch stores them. */
+function pyIntOrList(v: IntOrList): string {
+  return typeof v === 'number' ? String(v) : `[${v.join(', ')}]`;
+}
+
+/** PyTorch's `_single`. */
+function single(v: IntOrList): number[] {
+  return typeof v === 'number' ? [v] : [...v];
+}
+
+/**
+ * 1-D max pooling over the last dim of [N, C, L] or [C, L] input, like `torch.nn.MaxPool1d`.
+ * With `returnIndices`, `forward` returns `[output, indices]`.
+ * @example new nn.MaxPool1d(3, { stride: 2 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 4]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.MaxPool1d.html
+ */
+export class MaxPool1d extends Module {
+  readonly kernelSize: IntOrList;
+  readonly stride: IntOrList;
+  readonly padding: IntOrList;
+  readonly dilation: IntOrList;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: IntOrList, opts: MaxPool1dModuleOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.returnIndices = opts.returnIndices ?? false;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return this.returnIndices ? maxPool1d(input, this.kernelSize, { ...opts, returnIndices: true }) : maxPool1d(input, this.kernelSize, opts);
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntOrList(this.kernelSize)}, stride=${pyIntOrList(this.stride)}, padding=${pyIntOrList(this.padding)}, dilation=${pyIntOrList(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/**
+ * 1-D average pooling over the last dim of [N, C, L] or [C, L] input, like `torch.nn.AvgPool1d`.
+ * @example new nn.AvgPool1d(3, { stride: 2, padding: 1 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 5]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.AvgPool1d.html
+ */
+export class AvgPool1d extends Module {
+  /** `[K]`. */
+  readonly kernelSize: number[];
+  /** `[stride]`. */
+  readonly stride: number[];
+  /** `[padding]`. */
+  readonly padding: number[];
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: IntOrList, opts: AvgPool1dModuleOptions = {}) {
+    super();
+    this.kernelSize = single(kernelSize);
+    this.stride = single(opts.stride ?? kernelSize);
+    this.padding = single(opts.padding ?? 0);
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}

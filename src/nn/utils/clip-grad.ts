@@ -1,0 +1,124 @@
+/**
+ * Gradient clipping, like `torch.nn.utils.clip_grad_norm_` and `clip_grad_value_` (PyTorch 1.13).
+ * Both change `.grad` in place and skip parameters without a gradient.
+ */
+import { noGrad } from '../../autograd/grad-mode.js';
+import { RuntimeError } from '../../errors.js';
+import { scalarTensor } from '../../tensor/create.js';
+import { Tensor } from '../../tensor/tensor.js';
+
+/** Options of {@link clipGradNorm_} (the keyword arguments after `max_norm`). */
+export interface ClipGradNormOptions {
+  /** Order of the norm: a number, `Infinity` or `'inf'` (default 2). */
+  normType?: number | 'inf';
+  /** Throw when the total norm is NaN or infinite (default false). */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
+  if (parameters instanceof Tensor) parameters = [parameters];
+  if (parameters === null || typeof parameters !== 'object' || typeof (parameters as any)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${fn}(): parameters must be a Tensor or an iterable of Tensors`);
+  }
+  const grads: Tensor[] = [];
+  for (const p of parameters) {
+    if (!(p instanceof Tensor)) throw new TypeError(`${fn}(): parameters must be Tensors, got ${p === null ? 'null' : typeof p}`);
+    if (p.grad !== null) grads.push(p.grad);
+  }
+  return grads;
+}
+
+/** Python's repr of a float (`2.0`, `inf`) for the error message. */
+function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return Number.isInteger(v) && Math.abs(v) < 1e16 ? `${v}.0` : String(v);
+}
+
+/** `torch.norm(x, p)` over the elements of `d`, in double precision (0 for no elements). */
+function vectorNorm(d: ArrayLike<number>, p: number): number {
+  const n = d.length;
+  if (p === Infinity || p === -Infinity) {
+    if (n === 0) return 0;
+    let m = Math.abs(d[0]!);
+    for (let i = 1; i < n; i++) {
+      const a = Math.abs(d[i]!);
+      if (Number.isNaN(a) || Number.isNaN(m)) m = NaN;
+      else if (p > 0 ? a > m : a < m) m = a;
+    }
+    return m;
+  }
+  let s = 0;
+  if (p === 0) {
+    for (let i = 0; i < n; i++) if (d[i] !== 0) s += 1;
+    return s;
+  }
+  if (p === 1) {
+    for (let i = 0; i < n; i++) s += Math.abs(d[i]!);
+    return s;
+  }
+  if (p === 2) {
+    for (let i = 0; i < n; i++) s += d[i]! * d[i]!;
+    return Math.sqrt(s);
+  }
+  for (let i = 0; i < n; i++) s += Math.abs(d[i]!) ** p;
+  return s ** (1 / p);
+}
+
+/**
+ * Scales the gradients of `parameters` so that their total `normType`-norm (over all gradients
+ * together) is at most `maxNorm`, like `torch.nn.utils.clip_grad_norm_`. Returns the total norm
+ * before clipping, as a 0-d tensor.
+ * @example
+ * loss.backward();
+ * const total = nn.utils.clipGradNorm_(model.parameters(), 1.0);
+ * See https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_norm_.html
+ */
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType: number | 'inf' | ClipGradNormOptions = 2,
+  errorIfNonfinite = false,
+): Tensor {
+  if (normType !== null && typeof normType === 'object') {
+    errorIfNonfinite = normType.errorIfNonfinite ?? false;
+    normType = normType.normType ?? 2;
+  }
+  const grads = gradsOf(parameters, 'clip_grad_norm_');
+  if (typeof maxNorm !== 'number') throw new TypeError(`clip_grad_norm_(): max_norm must be a number, got ${typeof maxNorm}`);
+  const p = normType === 'inf' ? Infinity : normType;
+  if (typeof p !== 'number') throw new TypeError(`clip_grad_norm_(): norm_type must be a number or 'inf', got ${String(normType)}`);
+  if (grads.length === 0) return scalarTensor(0, 'float32');
+  // Per-gradient norms are tensors of the gradient's dtype in PyTorch: round them like one.
+  const dtype = grads[0]!.dtype;
+  const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const norms = grads.map((g) => round(vectorNorm(g.dataSync(), p)));
+  const total = p === Infinity ? round(vectorNorm(norms, Infinity)) : round(vectorNorm(norms, p));
+  if (errorIfNonfinite && !Number.isFinite(total)) {
+    throw new RuntimeError(
+      `The total norm of order ${pyFloat(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+    );
+  }
+  // clip_coef = max_norm / (total_norm + 1e-6), clamped to 1.0: float32 tensor arithmetic
+  const coef = round(round(maxNorm) / round(total + round(1e-6)));
+  const clamped = Number.isNaN(coef) ? NaN : Math.min(coef, 1.0);
+  const c = scalarTensor(clamped, dtype);
+  noGrad(() => {
+    for (const g of grads) g.mul_(c);
+  });
+  return scalarTensor(total, dtype);
+}
+
+/**
+ * Clamps every gradient of `parameters` to `[-clipValue, clipValue]` in place, like
+ * `torch.nn.utils.clip_grad_value_`.
+ * @example nn.utils.clipGradValue_(model.parameters(), 0.5);
+ * See https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_value_.html
+ */
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  const grads = gradsOf(parameters, 'clip_grad_value_');
+  if (typeof clipValue !== 'number') throw new TypeError(`clip_grad_value_(): clip_value must be a number, got ${typeof clipValue}`);
+  noGrad(() => {
+    for (const g of grads) g.clamp_(-clipValue, clipValue);
+  });
+}

@@ -1,0 +1,527 @@
+/**
+ * 1-D convolution and pooling: `conv1d`, `maxPool1d`, `avgPool1d`. Each is one autograd op whose
+ * forward and backward call the backend's fused kernels (js/kernels/conv1d.ts) on contiguous
+ * arrays; the public functions validate arguments in PyTorch 1.13's order and wording, and handle
+ * unbatched input and padding='same'. `pad1d` (reflect / replicate / circular) serves nn.Conv1d's
+ * padding modes and is composed from narrow/expand/cat.
+ *
+ * Deviation: the backward passes run the fused kernels outside the graph, so double backward
+ * (createGraph through these ops) throws instead of building a second-order graph.
+ */
+import { defineOp } from '../autograd/function.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { Backend } from '../backends/backend.js';
+import { jsBackend } from '../backends/js/index.js';
+import { NotImplementedError, RuntimeError } from '../errors.js';
+import { emptyTensor } from '../tensor/create.js';
+import { type DType, type FloatArray, legacyTypeName } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { cat, castTo } from './movement.js';
+import { backend, castRaw, checkTensor } from './util.js';
+
+/** An int or a one-element list, as PyTorch's `_single` parameters accept. */
+export type IntOrList = number | readonly number[];
+
+/** Options of `conv1d` (PyTorch's keyword arguments). */
+export interface Conv1dOptions {
+  /** Step between output positions (default 1). */
+  stride?: IntOrList;
+  /** Zeros added on both sides (default 0), or 'valid' (none) or 'same' (output length = input length; stride 1 only). */
+  padding?: IntOrList | 'same' | 'valid';
+  /** Spacing between kernel taps (default 1). */
+  dilation?: IntOrList;
+  /** Number of blocked connections from input to output channels (default 1). */
+  groups?: number;
+}
+
+/** Options of `maxPool1d`. */
+export interface MaxPool1dOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrList | null;
+  /** Implicit -inf padding on both sides, at most half the kernel size (default 0). */
+  padding?: IntOrList;
+  /** Spacing between window elements (default 1). */
+  dilation?: IntOrList;
+  /** Use ceil instead of floor for the output length (default false). */
+  ceilMode?: boolean;
+  /** Also return the argmax positions (default false). */
+  returnIndices?: boolean;
+}
+
+/** Options of `avgPool1d`. */
+export interface AvgPool1dOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrList | null;
+  /** Implicit zero padding on both sides, at most half the kernel size (default 0). */
+  padding?: IntOrList;
+  /** Use ceil instead of floor for the output length (default false). */
+  ceilMode?: boolean;
+  /** Count the zero padding in the divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** The active backend when it has the fused routine, otherwise the js backend (same memory). */
+function fused(routine: 'conv1dForward' | 'conv1dBackward' | 'pool1dForward' | 'pool1dBackward'): Backend {
+  const k = backend();
+  return k[routine] ? k : jsBackend;
+}
+
+/** The elements of `t` in row-major order, without a copy when `t` is contiguous. */
+function dense(t: Tensor): FloatArray {
+  const c = t.isContiguous() ? t : castRaw(t, t.dtype);
+  return c.data.subarray(c.offset, c.offset + c.numel()) as FloatArray;
+}
+
+function noDoubleBackward(op: string): void {
+  if (isGradEnabled()) throw new RuntimeError(`double backward through ${op} is not supported`);
+}
+
+function title(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
+}
+
+function shapeStr(s: readonly number[]): string {
+  return `[${s.join(', ')}]`;
+}
+
+/** An int parameter given as a number or a list, as a list of integers (type errors for JS callers). */
+function intList(fn: string, name: string, v: unknown): number[] {
+  const xs = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : null;
+  if (xs === null || xs.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
+    throw new TypeError(`${fn}(): argument '${name}' must be an int or a list of ints, but got ${JSON.stringify(v) ?? String(v)}`);
+  }
+  return xs as number[];
+}
+
+function checkBool(fn: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${typeof v}`);
+  return v;
+}
+
+/** PyTorch's `pooling_output_shape` (floor division; the ceil_mode window must start inside the padded input). */
+export function poolingOutputLength(L: number, K: number, P: number, S: number, D: number, ceilMode: boolean): number {
+  let o = Math.floor((L + 2 * P - D * (K - 1) - 1 + (ceilMode ? S - 1 : 0)) / S) + 1;
+  if (ceilMode && (o - 1) * S >= L + P) o--;
+  return o;
+}
+
+/** C++ integer division (truncation), as in PyTorch's `pad <= kernel_size / 2`. */
+function half(k: number): number {
+  return Math.trunc(k / 2);
+}
+
+// ---------------------------------------------------------------- conv1d
+
+interface ConvGeom {
+  stride: number;
+  padL: number;
+  Lo: number;
+  dilation: number;
+  groups: number;
+}
+
+const convolution = defineOp({
+  name: 'convolution',
+  nodeName: 'ConvolutionBackward0',
+  forward(ctx, x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom): Tensor {
+    const [N, C, L] = x.shape as [number, number, number];
+    const [O, , K] = w.shape as [number, number, number];
+    const y = emptyTensor([N, O, g.Lo], x.dtype);
+    fused('conv1dForward').conv1dForward!({
+      x: dense(x), w: dense(w), b: b ? dense(b) : null, y: y.data as FloatArray,
+      N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
+    });
+    ctx.save(x, w);
+    ctx.geom = g;
+    ctx.hasBias = b !== null;
+    return y;
+  },
+  backward(ctx, [gy]) {
+    noDoubleBackward('conv1d');
+    const [x, w] = ctx.saved as [Tensor, Tensor];
+    const g = ctx.geom as ConvGeom;
+    const need = ctx.needsInputGrad;
+    const [N, C, L] = x.shape as [number, number, number];
+    const [O, , K] = w.shape as [number, number, number];
+    const gx = need[0] ? emptyTensor(x.shape, x.dtype) : null;
+    const gw = need[1] ? emptyTensor(w.shape, w.dtype) : null;
+    const gb = ctx.hasBias && need[2] ? emptyTensor([O], x.dtype) : null;
+    fused('conv1dBackward').conv1dBackward!({
+      x: dense(x), w: dense(w), gy: dense(gy!.dtype === x.dtype ? gy! : castRaw(gy!, x.dtype)),
+      gx: gx ? (gx.data as FloatArray) : null, gw: gw ? (gw.data as FloatArray) : null, gb: gb ? (gb.data as FloatArray) : null,
+      N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
+    });
+    return ctx.hasBias ? [gx, gw, gb] : [gx, gw];
+  },
+});
+
+/**
+ * 1-D convolution over [N, C, L] (or unbatched [C, L]) input with a [O, C/groups, K] weight, like
+ * `torch.nn.functional.conv1d` (cross-correlation, PyTorch's argument checks and messages).
+ * @example F.conv1d(torch.randn(2, 4, 10), torch.randn(6, 4, 3), null, { padding: 1 }).shape // [2, 6, 10]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.conv1d.html
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  checkTensor('input', input);
+  checkTensor('weight', weight);
+  if (bias !== null && bias !== undefined) checkTensor('bias', bias);
+  const b = bias ?? null;
+  if (input.dim() !== 2 && input.dim() !== 3) {
+    throw new RuntimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
+  }
+  const batched = input.dim() === 3;
+  const x = batched ? input : input.unsqueeze(0);
+  const groups = opts.groups ?? 1;
+  if (typeof groups !== 'number' || !Number.isInteger(groups)) {
+    throw new TypeError(`conv1d(): argument 'groups' must be int, but got ${String(groups)}`);
+  }
+  const strideL = intList('conv1d', 'stride', opts.stride ?? 1);
+  const dilationL = intList('conv1d', 'dilation', opts.dilation ?? 1);
+  const pad = opts.padding ?? 0;
+  const wd = weight.dim();
+  let paddingL: number[];
+  let padR: number | null = null; // set by padding='same' (may exceed the left padding by one)
+  if (typeof pad === 'string') {
+    if (pad === 'same') {
+      // PyTorch's _convolution_mode: checks and the split of d*(K-1) zeros (the extra one on the right).
+      for (const s of strideL) if (s !== 1) throw new RuntimeError("padding='same' is not supported for strided convolutions");
+      if (wd < 3) throw new RuntimeError('weight should have at least three dimensions');
+      if (wd !== x.dim()) {
+        throw new RuntimeError(
+          `Expected ${wd}-dimensional input for ${wd}-dimensional weight${shapeStr(weight.shape)}, but got ${x.dim()}-dimensional input of size ${shapeStr(x.shape)} instead`,
+        );
+      }
+      const total = (dilationL[0] ?? 1) * (weight.shape[2]! - 1);
+      const left = Math.trunc(total / 2);
+      paddingL = [left];
+      padR = total - left;
+    } else if (pad === 'valid') {
+      paddingL = [0];
+    } else {
+      throw new RuntimeError(`Invalid padding string: '${pad}'`);
+    }
+  } else {
+    paddingL = intList('conv1d', 'padding', pad);
+  }
+  // at::_convolution
+  if (wd < 3) throw new RuntimeError('weight should have at least three dimensions');
+  if (groups <= 0) throw new RuntimeError('non-positive groups is not supported');
+  const spatial = wd - 2;
+  const expand = (name: string, xs: number[]): number => {
+    if (xs.length !== 1 && xs.length !== spatial) {
+      throw new RuntimeError(
+        `expected ${name} to be a single integer value or a list of ${spatial} values to match the convolution dimensions, but got ${name}=${shapeStr(xs)}`,
+      );
+    }
+    return xs[0]!;
+  };
+  const stride = expand('stride', strideL);
+  const padL = expand('padding', paddingL);
+  const dilation = expand('dilation', dilationL);
+  // check_shape_forward
+  if (padL < 0 || (padR !== null && padR < 0)) throw new RuntimeError('negative padding is not supported');
+  if (stride <= 0) throw new RuntimeError('non-positive stride is not supported');
+  if (dilation <= 0) throw new RuntimeError('non-positive dilation is not supported');
+  if (wd !== x.dim()) {
+    throw new RuntimeError(
+      `Expected ${wd}-dimensional input for ${wd}-dimensional weight ${shapeStr(weight.shape)}, but got ${x.dim()}-dimensional input of size ${shapeStr(x.shape)} instead`,
+    );
+  }
+  const [O, Cg, K] = weight.shape as [number, number, number];
+  if (O < groups) {
+    throw new RuntimeError(
+      `Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`,
+    );
+  }
+  if (O % groups !== 0) {
+    throw new RuntimeError(
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${shapeStr(weight.shape)}] instead`,
+    );
+  }
+  const right = padR ?? padL;
+  const L = x.shape[2]!;
+  if (x.shape[1] !== Cg * groups) {
+    // PyTorch parity: with asymmetric 'same' padding the message shows the input after the extra zero.
+    const shown = [x.shape[0]!, x.shape[1]!, L + right - padL];
+    throw new RuntimeError(
+      `Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(shown)} to have ${Cg * groups} channels, but got ${x.shape[1]} channels instead`,
+    );
+  }
+  if (b !== null && (b.dim() !== 1 || b.shape[0] !== O)) {
+    throw new RuntimeError(
+      `Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${O} elements, but got bias of size ${shapeStr(b.shape)} instead`,
+    );
+  }
+  const padded = L + padL + right;
+  const span = dilation * (K - 1) + 1;
+  if (padded < span) {
+    throw new RuntimeError(
+      `Calculated padded input size per channel: (${padded}). Kernel size: (${span}). Kernel size can't be greater than actual input size`,
+    );
+  }
+  // dtypes: PyTorch's wording depends on which check fires first (mkldnn for float, the kernel otherwise).
+  let bb = b;
+  if (x.dtype === 'float32') {
+    for (const [name, t] of [['weight', weight], ['bias', b]] as const) {
+      if (t !== null && t.dtype !== 'float32') {
+        throw new RuntimeError(
+          `Input type (torch.FloatTensor) and ${name} type (${legacyTypeName(t.dtype)}) should be the same or input should be a MKLDNN tensor and ${name} is a dense tensor`,
+        );
+      }
+    }
+  } else {
+    if (weight.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${title(x.dtype)} but found ${title(weight.dtype)}`);
+    if (x.dtype !== 'float64' && x.dtype !== 'int64') {
+      // Deviation: PyTorch's slow CPU path also convolves int32; torchlet supports float32, float64 and int64.
+      throw new RuntimeError(`"conv1d" not implemented for '${title(x.dtype)}'`);
+    }
+    if (bb !== null && bb.dtype !== x.dtype) bb = castTo(bb, x.dtype);
+  }
+  const Lo = Math.floor((padded - span) / stride) + 1;
+  const y = convolution(x, weight, bb, { stride, padL, Lo, dilation, groups });
+  return batched ? y : y.squeeze(0);
+}
+
+// ---------------------------------------------------------------- padding modes of nn.Conv1d
+
+/** Non-zero padding modes of `nn.Conv1d`. */
+export type PaddingMode = 'reflect' | 'replicate' | 'circular';
+
+/**
+ * Pads the last dim of a 2-D or 3-D tensor by `left` and `right` elements with PyTorch's
+ * `F.pad(x, [left, right], mode)` for the non-constant modes (used by nn.Conv1d's `paddingMode`).
+ * @example pad1d(torch.tensor([[1, 2, 3]]), 2, 1, 'reflect') // [[3, 2, 1, 2, 3, 2]]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.pad.html
+ */
+export function pad1d(x: Tensor, left: number, right: number, mode: PaddingMode): Tensor {
+  checkTensor('input', x);
+  if (x.dim() !== 2 && x.dim() !== 3) {
+    throw new NotImplementedError('Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now');
+  }
+  const L = x.shape[x.dim() - 1]!;
+  const parts: Tensor[] = [];
+  const at = (i: number): Tensor => x.narrow(-1, i, 1);
+  if (mode === 'reflect') {
+    if (left >= L || right >= L) {
+      throw new RuntimeError(
+        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${left}, ${right}) at dimension ${x.dim() - 1} of input ${shapeStr(x.shape)}`,
+      );
+    }
+    for (let i = left; i >= 1; i--) parts.push(at(i));
+    parts.push(x);
+    for (let i = 1; i <= right; i++) parts.push(at(L - 1 - i));
+  } else if (mode === 'replicate') {
+    const edge = (i: number, n: number): Tensor => at(i).expand([...x.shape.slice(0, -1), n]);
+    if (left > 0) parts.push(edge(0, left));
+    parts.push(x);
+    if (right > 0) parts.push(edge(L - 1, right));
+  } else if (mode === 'circular') {
+    // PyTorch parity: 1.13's circular pad needs a batch dim (pad length must be 2 * (ndim - 2)).
+    if (x.dim() !== 3) throw new RuntimeError(`Invalid padding size, expected ${2 * (x.dim() - 2)} but got 2`);
+    if (left > L || right > L) throw new RuntimeError('Padding value causes wrapping around more than once.');
+    if (left > 0) parts.push(x.narrow(-1, L - left, left));
+    parts.push(x);
+    if (right > 0) parts.push(x.narrow(-1, 0, right));
+  } else {
+    throw new RuntimeError(`Unrecognised padding mode ${String(mode)}`);
+  }
+  return parts.length === 1 ? x : cat(parts, -1);
+}
+
+// ---------------------------------------------------------------- pooling ops
+
+interface PoolGeom {
+  mode: 'max' | 'avg';
+  kernelSize: number;
+  stride: number;
+  padding: number;
+  dilation: number;
+  countIncludePad: boolean;
+  Lo: number;
+}
+
+function poolArgs(g: PoolGeom, R: number, L: number) {
+  return { mode: g.mode, R, L, Lo: g.Lo, kernelSize: g.kernelSize, stride: g.stride, padding: g.padding, dilation: g.dilation, countIncludePad: g.countIncludePad };
+}
+
+const maxPoolOp = defineOp({
+  name: 'max_pool1d_with_indices',
+  nodeName: 'MaxPool2DWithIndicesBackward0',
+  forward(ctx, x: Tensor, g: PoolGeom): Tensor[] {
+    const L = x.shape[x.dim() - 1]!;
+    const outShape = [...x.shape.slice(0, -1), g.Lo];
+    const y = emptyTensor(outShape, x.dtype);
+    const idx = emptyTensor(outShape, 'int64');
+    const R = L === 0 ? 0 : x.numel() / L;
+    fused('pool1dForward').pool1dForward!({
+      ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: idx.data as Float64Array,
+    });
+    ctx.save(idx);
+    ctx.inShape = x.shape;
+    ctx.geom = g;
+    return [y, idx];
+  },
+  backward(ctx, [gy]) {
+    noDoubleBackward('max_pool1d');
+    const [idx] = ctx.saved as [Tensor];
+    const inShape = ctx.inShape as number[];
+    const L = inShape[inShape.length - 1]!;
+    const gx = emptyTensor(inShape, gy!.dtype);
+    const R = L === 0 ? 0 : gx.numel() / L;
+    fused('pool1dBackward').pool1dBackward!({
+      ...poolArgs(ctx.geom as PoolGeom, R, L),
+      gy: dense(gy!), gx: gx.data as FloatArray, indices: dense(idx) as Float64Array,
+    });
+    return [gx];
+  },
+});
+
+const avgPoolOp = defineOp({
+  name: 'avg_pool1d',
+  nodeName: 'AvgPool2DBackward0',
+  forward(ctx, x: Tensor, g: PoolGeom): Tensor {
+    const L = x.shape[x.dim() - 1]!;
+    const y = emptyTensor([...x.shape.slice(0, -1), g.Lo], x.dtype);
+    const R = L === 0 ? 0 : x.numel() / L;
+    fused('pool1dForward').pool1dForward!({ ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: null });
+    if (x.dtype === 'int64') {
+      // PyTorch parity: integer average pooling divides in int64 (truncation toward zero).
+      const d = y.data;
+      for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
+    }
+    ctx.inShape = x.shape;
+    ctx.geom = g;
+    return y;
+  },
+  backward(ctx, [gy]) {
+    noDoubleBackward('avg_pool1d');
+    const inShape = ctx.inShape as number[];
+    const L = inShape[inShape.length - 1]!;
+    const gx = emptyTensor(inShape, gy!.dtype);
+    const R = L === 0 ? 0 : gx.numel() / L;
+    fused('pool1dBackward').pool1dBackward!({ ...poolArgs(ctx.geom as PoolGeom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
+    return [gx];
+  },
+});
+
+// ---------------------------------------------------------------- maxPool1d
+
+/**
+ * 1-D max pooling over the last dim of [N, C, L] or [C, L] input, like
+ * `torch.nn.functional.max_pool1d`. With `returnIndices`, also returns the argmax positions along
+ * L (int64); gradients flow to the first maximum of each window.
+ * @example F.maxPool1d(torch.randn(2, 3, 10), 3, { stride: 2 }).shape // [2, 3, 4]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.max_pool1d.html
+ */
+export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts?: MaxPool1dOptions): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  checkTensor('input', input);
+  const ceilMode = checkBool('max_pool1d', 'ceil_mode', opts.ceilMode ?? false);
+  const returnIndices = checkBool('max_pool1d', 'return_indices', opts.returnIndices ?? false);
+  const ks = intList('max_pool1d', 'kernel_size', kernelSize);
+  const st = opts.stride === null || opts.stride === undefined ? [] : intList('max_pool1d', 'stride', opts.stride);
+  const pd = intList('max_pool1d', 'padding', opts.padding ?? 0);
+  const dl = intList('max_pool1d', 'dilation', opts.dilation ?? 1);
+  const nd = input.dim();
+  if ((nd !== 2 && nd !== 3) || input.shape[nd - 1] === 0 || input.shape[nd - 2] === 0) {
+    throw new RuntimeError(
+      `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shapeStr(input.shape)}`,
+    );
+  }
+  const L = input.shape[nd - 1]!;
+  const C = input.shape[nd - 2]!;
+  // PyTorch computes indices (max_pool2d_with_indices) when asked or when autograd needs them;
+  // the two paths check arguments in different words.
+  const withIndices = returnIndices || (input.requiresGrad && isGradEnabled());
+  let k: number, s: number, p: number, d: number, Lo: number;
+  if (!withIndices) {
+    if (ks.length !== 1) throw new RuntimeError(`max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size ${ks.length}`);
+    if (st.length > 1) throw new RuntimeError(`max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but got size ${st.length}`);
+    if (pd.length !== 1) throw new RuntimeError(`max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got size ${pd.length}`);
+    if (dl.length !== 1) throw new RuntimeError(`max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got size ${dl.length}`);
+    [k, s, p, d] = [ks[0]!, st.length ? st[0]! : ks[0]!, pd[0]!, dl[0]!];
+    if (k <= 0) throw new RuntimeError(`max_pool1d() kernel_size must be greater than zero, but got ${k}`);
+    if (s <= 0) throw new RuntimeError(`max_pool1d() stride must be greater than zero, but got ${s}`);
+    if (p < 0) throw new RuntimeError(`max_pool1d() padding must be non-negative, but got ${p}`);
+    if (p > half(k)) throw new RuntimeError(`max_pool1d() padding should be at most half of kernel size, but got padding=${p} and kernel_size=${k}`);
+    if (d <= 0) throw new RuntimeError(`max_pool1d() dilation must be greater than zero, but got ${d}`);
+    Lo = poolingOutputLength(L, k, p, s, d, ceilMode);
+    if (Lo < 0) throw new RuntimeError(`max_pool1d() Invalid computed output size: ${Lo}`);
+    if (input.dtype !== 'float32' && input.dtype !== 'float64') {
+      throw new RuntimeError(`"max_pool1d_impl" not implemented for '${title(input.dtype)}'`);
+    }
+  } else {
+    const stride = st.length ? st : ks;
+    for (const [name, xs] of [['kernel_size', ks], ['stride', stride], ['padding', pd], ['dilation', dl]] as const) {
+      if (xs.length !== 1) throw new RuntimeError(`max_pool1d() argument '${name}' should contain one int (got ${xs.length})`);
+    }
+    [k, s, p, d] = [ks[0]!, stride[0]!, pd[0]!, dl[0]!];
+    Lo = checkPool2d(C, L, k, s, p, d, ceilMode, null);
+    if (input.dtype !== 'float32' && input.dtype !== 'float64') {
+      throw new RuntimeError(`"max_pool2d" not implemented for '${title(input.dtype)}'`);
+    }
+  }
+  const [y, idx] = maxPoolOp(input, { mode: 'max', kernelSize: k, stride: s, padding: p, dilation: d, countIncludePad: false, Lo }) as [Tensor, Tensor];
+  return returnIndices ? [y, idx] : y;
+}
+
+/**
+ * PyTorch's `pooling_output_shape` + `pool2d_shape_check` for a [C, 1, L] plane (the 1-D pools run
+ * as 2-D pools with height 1); returns the output length. `unsqueezed` is the 2-D input's shape,
+ * for the dims message (avg_pool1d only; max_pool1d checked dims before).
+ */
+function checkPool2d(C: number, L: number, k: number, s: number, p: number, d: number, ceilMode: boolean, unsqueezed: number[] | null): number {
+  if (s === 0) throw new RuntimeError('stride should not be zero');
+  if (p < 0) throw new RuntimeError(`pad must be non-negative, but got pad: ${p}`);
+  if (p > half(k)) throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${p} and kernel_size=${k}`);
+  const Lo = poolingOutputLength(L, k, p, s, d, ceilMode);
+  if (k <= 0) throw new RuntimeError(`kernel size should be greater than zero, but got kH: 1 kW: ${k}`);
+  if (s <= 0) throw new RuntimeError(`stride should be greater than zero, but got dH: 1 dW: ${s}`);
+  if (d <= 0) throw new RuntimeError(`dilation should be greater than zero, but got dilationH: 1 dilationW: ${d}`);
+  if (unsqueezed !== null && (C === 0 || L === 0)) {
+    throw new RuntimeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${shapeStr(unsqueezed)}`);
+  }
+  if (Lo < 1) {
+    throw new RuntimeError(`Given input size: (${C}x1x${L}). Calculated output size: (${C}x1x${Lo}). Output size is too small`);
+  }
+  return Lo;
+}
+
+// ---------------------------------------------------------------- avgPool1d
+
+/**
+ * 1-D average pooling over the last dim of [N, C, L] or [C, L] input, like
+ * `torch.nn.functional.avg_pool1d`.
+ * @example F.avgPool1d(torch.randn(2, 3, 10), 3, { stride: 2, padding: 1 }).shape // [2, 3, 5]
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.avg_pool1d.html
+ */
+export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPool1dOptions = {}): Tensor {
+  checkTensor('input', input);
+  const ceilMode = checkBool('avg_pool1d', 'ceil_mode', opts.ceilMode ?? false);
+  const countIncludePad = checkBool('avg_pool1d', 'count_include_pad', opts.countIncludePad ?? true);
+  const ks = intList('avg_pool1d', 'kernel_size', kernelSize);
+  const st = opts.stride === null || opts.stride === undefined ? [] : intList('avg_pool1d', 'stride', opts.stride);
+  const pd = intList('avg_pool1d', 'padding', opts.padding ?? 0);
+  const nd = input.dim();
+  if (nd !== 2 && nd !== 3) {
+    throw new RuntimeError(
+      `Expected 2 to 3 dimensions, but got ${nd}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)`,
+    );
+  }
+  const stride = st.length ? st : ks;
+  for (const [name, xs] of [['kernel_size', ks], ['stride', stride], ['padding', pd]] as const) {
+    if (xs.length !== 1) throw new RuntimeError(`avg_pool1d() argument '${name}' should contain one int (got ${xs.length})`);
+  }
+  const [k, s, p] = [ks[0]!, stride[0]!, pd[0]!];
+  const L = input.shape[nd - 1]!;
+  const C = input.shape[nd - 2]!;
+  const unsqueezed = [...input.shape.slice(0, -1), 1, L];
+  const Lo = checkPool2d(C, L, k, s, p, 1, ceilMode, unsqueezed);
+  if (input.dtype !== 'float32' && input.dtype !== 'float64' && input.dtype !== 'int64') {
+    throw new RuntimeError(`"avg_pool2d" not implemented for '${title(input.dtype)}'`);
+  }
+  return avgPoolOp(input, { mode: 'avg', kernelSize: k, stride: s, padding: p, dilation: 1, countIncludePad, Lo });
+}

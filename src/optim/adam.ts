@@ -1,0 +1,229 @@
+/**
+ * Adam, like `torch.optim.Adam` (PyTorch 1.13's single-tensor implementation, with its float32
+ * rounding order). The update loop is shared with AdamW, which decays the weights directly.
+ */
+import { RuntimeError, ValueError } from '../errors.js';
+import type { FloatArray } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  Optimizer,
+  type ParamGroup,
+  type Params,
+  asStepTensor,
+  bumpVersion,
+  checkBetas,
+  checkOption,
+  gradOf,
+  incrementStep,
+  pyFloat,
+  pyPow,
+  readData,
+  rd,
+  scalarOf,
+  stateData,
+  stateLike,
+  stepTensor,
+  unsupported,
+  updateInPlace,
+} from './optimizer.js';
+
+/** Options of {@link Adam} (PyTorch's keyword arguments in camelCase). */
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr?: number;
+  /** Coefficients of the running averages of the gradient and its square (default [0.9, 0.999]). */
+  betas?: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps?: number;
+  /** Weight decay (L2 penalty) added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Use the AMSGrad variant (default false). */
+  amsgrad?: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+  /** Accepted for parity; torchlet always runs the single-tensor loop (default null). */
+  foreach?: boolean | null;
+  /** CUDA graphs only: true fails at `step()`, as on a CPU in PyTorch. */
+  capturable?: boolean;
+  /** Not supported: must be false. */
+  differentiable?: boolean;
+  /** CUDA only: true fails, as on a CPU in PyTorch. */
+  fused?: boolean;
+}
+
+/** A parameter group of {@link Adam}. */
+export interface AdamGroup extends ParamGroup {
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  foreach: boolean | null;
+  capturable: boolean;
+  /** Adam only (AdamW has no such option in PyTorch 1.13). */
+  differentiable?: boolean;
+  /** Adam only (AdamW has no such option in PyTorch 1.13). */
+  fused?: boolean;
+}
+
+/** Per-parameter state of {@link Adam} and AdamW, under PyTorch's names. */
+export interface AdamState {
+  /** Number of steps taken, a 0-d float32 tensor. */
+  step: Tensor;
+  /** Running average of the gradient. */
+  exp_avg: Tensor;
+  /** Running average of the squared gradient. */
+  exp_avg_sq: Tensor;
+  /** Running maximum of `exp_avg_sq` (amsgrad only). */
+  max_exp_avg_sq?: Tensor;
+}
+
+/** Validates Adam/AdamW's shared options with PyTorch's checks and messages, in its order. @internal */
+export function checkAdamOptions(lr: number, betas: unknown, eps: number, weightDecay: number): void {
+  checkOption('lr', lr, 'number');
+  checkOption('eps', eps, 'number');
+  checkBetas(betas);
+  checkOption('weightDecay', weightDecay, 'number');
+  if (!(0 <= lr)) throw new ValueError(`Invalid learning rate: ${pyFloat(lr)}`);
+  if (!(0 <= eps)) throw new ValueError(`Invalid epsilon value: ${pyFloat(eps)}`);
+  if (!(0 <= betas[0] && betas[0] < 1)) throw new ValueError(`Invalid beta parameter at index 0: ${pyFloat(betas[0])}`);
+  if (!(0 <= betas[1] && betas[1] < 1)) throw new ValueError(`Invalid beta parameter at index 1: ${pyFloat(betas[1])}`);
+  if (!(0 <= weightDecay)) throw new ValueError(`Invalid weight_decay value: ${pyFloat(weightDecay)}`);
+}
+
+/** The scalars of one Adam/AdamW update, as the parameter's dtype sees them. */
+interface AdamScalars {
+  f32: boolean;
+  sign: number;
+  decoupled: boolean;
+  decay: number;
+  wd: number;
+  b1: number;
+  a1: number;
+  b2: number;
+  a2: number;
+  negStepSize: number;
+  bc2Sqrt: number;
+  eps: number;
+}
+
+/**
+ * One Adam/AdamW update of a parameter `w` with gradient `g`, running averages `m`, `v` and
+ * (amsgrad) `vmax`, in PyTorch's single-tensor order; `rd` rounds each temporary to the dtype.
+ */
+function adamKernel(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars): void {
+  const { f32, sign, decoupled, decay, wd, b1, a1, b2, a2, negStepSize, bc2Sqrt, eps } = k;
+  for (let i = 0; i < w.length; i++) {
+    let gi = sign * g[i]!;
+    if (decoupled) w[i] = w[i]! * decay; // AdamW: param.mul_(1 - lr * weight_decay)
+    else if (wd !== 0) gi = rd(gi + wd * w[i]!, f32); // Adam: grad = grad.add(param, alpha=weight_decay)
+    m[i] = rd(m[i]! * b1, f32) + a1 * gi; // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+    v[i] = rd(v[i]! * b2, f32) + rd(a2 * gi, f32) * gi; // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    let s = v[i]!;
+    if (vmax !== null) {
+      vmax[i] = Math.max(vmax[i]!, s); // torch.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+      s = vmax[i]!;
+    }
+    const denom = rd(rd(rd(Math.sqrt(s), f32) / bc2Sqrt, f32) + eps, f32); // (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+    w[i] = w[i]! + rd(rd(negStepSize * m[i]!, f32) / denom, f32); // param.addcdiv_(exp_avg, denom, value=-step_size)
+  }
+}
+
+/**
+ * One Adam or AdamW step for every parameter of `group` with a gradient. `decoupled` selects
+ * AdamW's `param.mul_(1 - lr * weight_decay)` over Adam's `grad.add(param, alpha=weight_decay)`.
+ * @internal
+ */
+export function adamUpdate(
+  name: string,
+  group: AdamGroup,
+  state: Map<Tensor, AdamState>,
+  decoupled: boolean,
+): void {
+  const { lr, eps, weightDecay, amsgrad, maximize } = group;
+  const [beta1, beta2] = group.betas;
+  for (const p of group.params) {
+    const grad = gradOf(p, name);
+    if (grad === null) continue;
+    if (group.capturable) throw new RuntimeError('If capturable=True, params and state_steps must be CUDA tensors.');
+    let st = state.get(p);
+    if (st === undefined) {
+      st = { step: stepTensor(), exp_avg: stateLike(p), exp_avg_sq: stateLike(p) };
+      if (amsgrad) st.max_exp_avg_sq = stateLike(p);
+      state.set(p, st);
+    }
+    if (amsgrad && st.max_exp_avg_sq === undefined) st.max_exp_avg_sq = stateLike(p);
+    st.step = asStepTensor(st.step);
+    const step = incrementStep(st.step);
+
+    const dt = p.dtype;
+    const g = readData(grad);
+    const m = stateData(st.exp_avg, p, 'exp_avg');
+    const v = stateData(st.exp_avg_sq, p, 'exp_avg_sq');
+    const vmax = amsgrad ? stateData(st.max_exp_avg_sq, p, 'max_exp_avg_sq') : null;
+    const biasCorrection1 = 1 - pyPow(beta1, step);
+    const biasCorrection2 = 1 - pyPow(beta2, step);
+    // Python scalars, as the kernels of p's dtype see them
+    const k: AdamScalars = {
+      f32: dt === 'float32',
+      sign: maximize ? -1 : 1,
+      decoupled,
+      decay: scalarOf(1 - lr * weightDecay, dt),
+      wd: scalarOf(weightDecay, dt),
+      b1: scalarOf(beta1, dt),
+      a1: scalarOf(1 - beta1, dt),
+      b2: scalarOf(beta2, dt),
+      a2: scalarOf(1 - beta2, dt),
+      negStepSize: scalarOf(-(lr / biasCorrection1), dt),
+      bc2Sqrt: scalarOf(Math.sqrt(biasCorrection2), dt),
+      eps: scalarOf(eps, dt),
+    };
+    updateInPlace(p, (w) => adamKernel(w, g, m, v, vmax, k));
+    bumpVersion(st.exp_avg, st.exp_avg_sq, amsgrad ? st.max_exp_avg_sq : null);
+  }
+}
+
+/**
+ * Adam, like `torch.optim.Adam`: weight decay is an L2 penalty added to the gradient.
+ * @example
+ * const opt = new optim.Adam([w, b], { lr: 1e-3, betas: [0.9, 0.999] });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * See https://pytorch.org/docs/stable/generated/torch.optim.Adam.html
+ */
+export class Adam extends Optimizer<AdamGroup, AdamState> {
+  constructor(params: Params<AdamGroup>, options: AdamOptions = {}) {
+    const {
+      lr = 1e-3,
+      betas = [0.9, 0.999],
+      eps = 1e-8,
+      weightDecay = 0,
+      amsgrad = false,
+      maximize = false,
+      foreach = null,
+      capturable = false,
+      differentiable = false,
+      fused = false,
+    } = options;
+    checkAdamOptions(lr, betas, eps, weightDecay);
+    checkOption('amsgrad', amsgrad, 'boolean');
+    checkOption('maximize', maximize, 'boolean');
+    if (differentiable) unsupported('torchlet optimizers do not support differentiable=True');
+    super(params, {
+      lr,
+      betas: [betas[0], betas[1]],
+      eps,
+      weightDecay,
+      amsgrad,
+      maximize,
+      foreach,
+      capturable,
+      differentiable,
+      fused,
+    });
+    if (fused) throw new RuntimeError('FusedAdam requires all the params to be CUDA, floating point');
+  }
+
+  protected updateGroup(group: AdamGroup): void {
+    adamUpdate('Adam', group, this.state, false);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `torch.optim`: optimizers and learning-rate schedulers.
+ * @example
+ * import * as torch from 'torchlet';
+ * const opt = new torch.optim.Adam([w], { lr: 1e-3 });
+ * const sched = new torch.optim.lrScheduler.StepLR(opt, 10, { gamma: 0.5 });
+ * See https://pytorch.org/docs/stable/optim.html
+ */
+export {
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type OptimizerStateDict,
+} from './optimizer.js';
+export { SGD, type SGDOptions, type SGDGroup, type SGDState } from './sgd.js';
+export { Adam, type AdamOptions, type AdamGroup, type AdamState } from './adam.js';
+export { AdamW, type AdamWOptions } from './adamw.js';
+export { RMSprop, type RMSpropOptions, type RMSpropGroup, type RMSpropState } from './rmsprop.js';
+export { Adagrad, type AdagradOptions, type AdagradGroup, type AdagradState } from './adagrad.js';
+export * as lrScheduler from './lr-scheduler.js';
