@@ -141,3 +141,4 @@ export { matmul, mm, bmm, mv, dot, addmm } from './ops/matmul.js';
 export * as autograd from './autograd/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
+export { lstmLayer, gruLayer, rnnLayer, type RnnLayerOptions, type RnnTanhReluLayerOptions } from './ops/rnn.js';
