@@ -4,3 +4,10 @@
  * See https://pytorch.org/docs/stable/nn.html#utilities
  */
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';
+/**
+ * `torch.nn.utils.rnn`: `PackedSequence`, `packPaddedSequence`, `padPackedSequence`,
+ * `padSequence`, `packSequence`, `unpadSequence`, `unpackSequence`, `invertPermutation`.
+ * @example const packed = nn.utils.rnn.packPaddedSequence(x, [4, 2, 1]);
+ * See https://pytorch.org/docs/1.13/nn.html#utilities-functions
+ */
+export * as rnn from './rnn.js';
