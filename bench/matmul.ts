@@ -12,6 +12,7 @@ import { gemm } from '../src/backends/js/kernels/gemm.js';
 
 const SIZES = [256, 512, 1024];
 const QUICK = process.env.BENCH_QUICK === '1';
+const WARMUP_MS = QUICK ? 100 : 500;
 
 /** Runs to time per size (after warm-up): fewer for the slow large sizes. */
 function repsFor(n: number): { warmup: number; runs: number } {
@@ -47,7 +48,9 @@ function timeGemm(m: number, k: number, n: number, f64: boolean, warmup: number,
   const b = view(randomArray(f64, k * n), k, n, bT);
   const out = view(f64 ? new Float64Array(m * n) : new Float32Array(m * n), m, n);
   const o = { alpha: 1, beta: 0 };
-  for (let i = 0; i < warmup; i++) gemm(a, b, out, o);
+  // Warm up for `warmup` calls and at least WARMUP_MS, so V8 has tiered the kernel up to TurboFan.
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - w0 < WARMUP_MS; i++) gemm(a, b, out, o);
   const ts: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -80,7 +83,10 @@ for n in [int(s) for s in sys.argv[1:]]:
     ts.sort()
     print(n, 2 * n ** 3 / ts[len(ts) // 2] / 1e9)
 `;
-  const text = execFileSync(py, ['-c', script, ...sizes.map(String)], { encoding: 'utf8', timeout: 600_000 });
+  // torch.set_num_threads(1) does not reach the BLAS library's own thread pool (Debian's torch
+  // calls OpenBLAS, which then ran on 2 threads here), so pin those through the environment too.
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const text = execFileSync(py, ['-c', script, ...sizes.map(String)], { encoding: 'utf8', timeout: 600_000, env });
   const res = new Map<number, number>();
   for (const line of text.trim().split('\n')) {
     const [n, g] = line.trim().split(/\s+/).map(Number);

@@ -1,8 +1,8 @@
 /**
  * The js backend's gemm kernel against a naive float64 triple loop: odd sizes, every transpose
  * combination (as strides), broadcast batches (stride 0), offsets, alpha/beta, beta = 0 with NaN in
- * out, float32 / float64 / int32 / int64-in-Float64Array, and each internal path (direct, skinny,
- * packed with several K slices and row / column blocks).
+ * out, float32 / float64 / int32 / int64-in-Float64Array, and each internal path (direct for small
+ * or skinny problems, transposed skinny, packed with several K slices and row / column blocks).
  */
 import { describe, expect, it } from 'vitest';
 import type { View } from '../../../src/backends/backend.js';
@@ -181,10 +181,12 @@ describe('gemm: float shapes from the odd-size list', () => {
 
 describe('gemm: all four transpose combinations', () => {
   const shapes: [number, number, number][] = [
-    [3, 5, 7], // direct path
+    [3, 5, 7], // direct path (small), ragged last column block
+    [30, 30, 30], // direct path (small), rows 4+4+...+2
     [65, 33, 17], // packed, edge tiles in M and N
     [129, 300, 67], // packed, two K slices, two M blocks
-    [2, 129, 257], // skinny (M = 2)
+    [2, 129, 257], // direct path (skinny, M = 2)
+    [11, 200, 131], // direct path (skinny, M = 11 = 4 + 4 + 2 + 1)
     [257, 65, 3], // skinny by transposition (N = 3)
     [1, 513, 33], // matrix-vector, row vector on the left
     [31, 127, 1], // matrix-vector, column vector on the right
@@ -250,12 +252,12 @@ describe('gemm: alpha and beta', () => {
 
 describe('gemm: block boundaries of the packed path', () => {
   const cases: Case[] = [
-    { kind: 'f32', nb: 1, m: 5, k: 3, n: 2049 }, // two column panels (NC = 2048)
-    { kind: 'f64', nb: 1, m: 6, k: 2, n: 2053, tb: true },
+    { kind: 'f32', nb: 1, m: 13, k: 3, n: 2049 }, // two column panels (NC = 2048)
+    { kind: 'f64', nb: 1, m: 14, k: 2, n: 2053, tb: true },
     { kind: 'f32', nb: 1, m: 257, k: 513, n: 9 }, // three K slices, three row blocks
     { kind: 'f64', nb: 1, m: 131, k: 257, n: 130, beta: 1, alpha: -1 },
     { kind: 'f32', nb: 1, m: 128, k: 256, n: 128 }, // exact multiples of the blocks
-    { kind: 'f32', nb: 2, m: 9, k: 1000, n: 7, ta: true, beta: 0.5 },
+    { kind: 'f32', nb: 2, m: 40, k: 1000, n: 37, ta: true, beta: 0.5 }, // four K slices
   ];
   for (const c of cases) it(describeCase(c), () => check(c));
 });
@@ -311,6 +313,17 @@ describe('gemm: degenerate sizes', () => {
     const b = makeOperand('f32', 1, 4, 2, {}, rand);
     const out = makeOut('f32', 1, 2, 2, 0, () => 0);
     expect(() => gemm(a, b, out, { alpha: 1, beta: 0 })).toThrow(RangeError);
+  });
+
+  it('rejects views that reach outside their data', () => {
+    const rand = rng(5);
+    const a = makeOperand('f32', 1, 2, 3, {}, rand);
+    const b = makeOperand('f32', 1, 3, 2, {}, rand);
+    const out = makeOut('f32', 1, 2, 2, 0, () => 0);
+    const tooFar: View = { ...b, offset: b.data.length - 2 };
+    expect(() => gemm(a, tooFar, out, { alpha: 1, beta: 0 })).toThrow(RangeError);
+    const shortOut: View = { ...out, data: new Float32Array(3) };
+    expect(() => gemm(a, b, shortOut, { alpha: 1, beta: 0 })).toThrow(RangeError);
   });
 });
 

@@ -5,8 +5,8 @@
  *   B  batch count;  M  rows of `a` and `out`;  K  the contracted dim;  N  columns of `b` and `out`.
  *   a is [B,M,K], b is [B,K,N], out is [B,M,N]. Lower-case m, n, k are the sizes of one 2-D problem
  *   (after the rewrites described below); mc, kc, nc are the sizes of the current cache block.
- *   Stride names: `ars`/`acs` = row/column stride of A (so along M and along K), `brs`/`bcs` = along
- *   K and along N, `crs`/`ccs` = along M and along N of the output C.
+ *   A, B, C name the 2-D operands of one problem (C = out). Strides: `ars`/`acs` = A along M / K,
+ *   `brs`/`bcs` = B along K / N, `crs`/`ccs` = C along M / N; `sab`/`sbb`/`scb` = batch strides.
  *
  * Dispatch (see `gemm`):
  *   1. Empty problems return; K = 0 only scales `out` by beta (beta = 0 writes zeros).
@@ -14,15 +14,13 @@
  *      a plain triple loop (int32 wraps like C, as PyTorch does). int64 is stored in a Float64Array
  *      and takes the float path: products and sums of integers are exact in doubles up to 2^53,
  *      in any summation order, so the blocked float kernel is also an exact int64 kernel.
- *   3. A broadcast `b` (batch stride 0) whose `a` batches are laid out like one tall matrix is
- *      folded into a single [B*M, K] x [K, N] product, so the packed panel of b is shared.
- *   4. Each 2-D problem: if N is the small side (N <= SKINNY < M) the problem is transposed,
- *      C^T = B^T A^T, which is free (only strides swap), so M is always the small side of a skinny
- *      problem. Then:
- *        - m*n*k < SMALL_WORK: `gemmSmall`, a direct dot-product loop (no packing overhead);
- *        - m <= SKINNY (matrix-vector and the LSTM's [batch, H] x [H, 4H]): `gemmSkinny`,
- *          register-blocked 4x4 / 2x4 / 1x4 kernels that read a and b in place through their
- *          strides (packing b would cost as much memory traffic as the product itself);
+ *   3. A broadcast b (batch stride 0) whose a batches are laid out like one tall matrix is folded
+ *      into a single [B*M, K] x [K, N] product, so b is packed once instead of B times.
+ *   4. Each 2-D problem: if N is the small side (N <= SKINNY and N < M) the problem is transposed,
+ *      C^T = B^T A^T, which is free (only strides swap), so M is the small side of a skinny
+ *      problem and N >= 4 whenever M >= 4. Then:
+ *        - m <= SKINNY (matrix-vector, the LSTM's [batch, H] x [H, 4H]) or m*n*k < SMALL_WORK:
+ *          `gemmDirect`, register-blocked 4x4 / 2x4 / 1x4 / 1x8 kernels reading a and b in place;
  *        - otherwise `gemmPacked`, the blocked kernel below.
  *
  * Blocking scheme of `gemmPacked` (GotoBLAS / BLIS loop order):
@@ -32,29 +30,36 @@
  *       for ic in M step MC                  -- row block; pack A[ic:ic+mc, pc:pc+kc] into PA
  *         for jr in nc step NR               -- one NR-wide sliver of PB (stays in L1)
  *           for ir in mc step MR             -- one MR-tall sliver of PA (streams from L2)
- *             micro-kernel: MR x NR tile of C += sum over kc of outer products
+ *             micro-kernel: MR x NR tile of C (+)= sum over kc of outer products
  *
  *   PA holds the A block as ceil(mc/MR) slivers, each `kc` steps of MR consecutive values (column
- *   k of the sliver), zero-padded past M. PB holds the B panel as ceil(nc/NR) slivers, each `kc`
- *   steps of NR consecutive values (row k of the sliver), zero-padded past N. The micro-kernel thus
+ *   p of the sliver), zero-padded past M. PB holds the B panel as ceil(nc/NR) slivers, each `kc`
+ *   steps of NR consecutive values (row p of the sliver), zero-padded past N. The micro-kernel thus
  *   reads both operands with unit stride whatever the input strides were (transposes, broadcast
- *   batches, offsets), and padded edges let it always run the full MR x NR tile; only the valid
- *   part of the tile is stored. Beta is applied on the first K slice only (pc = 0); later slices
- *   accumulate (beta = 1). With beta = 0 the old contents of `out` are never read, so NaN there
- *   does not leak.
+ *   batches, offsets): the strides cost only the packing, O(MK + KN) against O(MNK) of work.
+ *   Padded edges let it always run the full MR x NR tile; only the valid part is stored. Beta is
+ *   applied on the first K slice only (pc = 0); later slices accumulate (beta = 1). With beta = 0
+ *   the old contents of `out` are never read, so NaN there does not leak.
  *
- * Measured choices (Node 20 / V8, AMD EPYC, one thread; see bench/matmul.ts):
- *   - Micro-kernel 4x4 with 16 accumulators in locals: as fast as 4x3, 3x4, 4x8 (~4.5 GFLOPS at
- *     512) and faster than 2x4, 2x8 and 1x8; unrolling K by 2 made it slower.
- *   - The packing buffers are Float64Array for both float32 and float64 inputs: converting once
- *     while packing is as fast as Float32Array scratch (within noise), lets a single monomorphic
- *     micro-kernel serve both dtypes, and keeps all K accumulation in doubles. float32 results are
- *     therefore accumulated in float64 and rounded to float32 once per K slice (KC terms).
- *   - Block sizes barely matter in this compute-bound regime (a 4x4 register tile in JS runs at
- *     ~1 multiply-add per cycle); MC x KC = 128 x 256 doubles = 256 KiB keeps the A block in L2.
+ * Measured choices (Node 20 / V8 11.3, AMD EPYC, one thread; see bench/matmul.ts). In V8 a scalar
+ * kernel is instruction-bound, not cache-bound: every typed-array load is an index add with an
+ * overflow check, a bounds check and (for typed arrays) a detached-buffer check, and the 16
+ * accumulators plus 8 operands exceed the 15 usable XMM registers, so some live on the stack.
+ *   - Micro-kernel 4x4: 8 loads per 16 multiply-adds. 4x3, 3x4 and 3x3 are as fast within noise,
+ *     2x4, 4x2, 2x6, 4x6, 4x8 and 1x8 are slower (fewer loads per flop vs more spills); unrolling
+ *     K by 2 was 2x slower.
+ *   - The packing buffers are plain JS arrays of doubles (PACKED_DOUBLE_ELEMENTS), not typed
+ *     arrays: their loads skip the detached check and the base-pointer reloads, ~12% faster
+ *     (4.6 -> 5.2 GFLOPS at 512) than Float64Array scratch, which in turn matched Float32Array
+ *     scratch for float32 inputs. One double buffer pair serves float32 and float64 inputs alike,
+ *     so the micro-kernel is monomorphic and all K accumulation is in doubles (float32 results
+ *     are rounded to float32 once per K slice of KC terms).
+ *   - Block sizes barely matter in this instruction-bound regime: MC x KC from 64..256 x 128..512
+ *     all ran within noise of each other; 128 x 256 doubles = 256 KiB keeps the A block in L2.
+ *   - gemmDirect beats packing below ~32^3 multiply-adds (a plain dot-product loop did not: it was
+ *     3-4x slower than either), and for [M, 256] x [256, 1024] it is faster than packing up to
+ *     M = 8 and even at M = 12, as packing B costs about as much as a few rows of product.
  *   - Scratch buffers are module-level, grown on demand, never shrunk, and shared by all calls.
- *
- * Accumulation precision: every path accumulates in JS doubles and converts once on store.
  */
 import type { GemmOptions, View } from '../../backend.js';
 import type { FloatArray, TypedArray } from '../../../tensor/dtype.js';
@@ -69,9 +74,9 @@ const MC = 128;
 const KC = 256;
 /** Columns of B per packed panel (a multiple of NR). */
 const NC = 2048;
-/** Below this many multiply-adds (m*n*k) the direct loop beats packing. */
-const SMALL_WORK = 4096;
-/** Problems whose smaller side (M, or N by transposition) is at most this use the unpacked path. */
+/** Below this many multiply-adds (m*n*k) the unpacked direct kernels beat packing. */
+const SMALL_WORK = 32 * 32 * 32;
+/** Problems whose smaller side (M, or N by transposition) is at most this use the unpacked kernels. */
 const SKINNY = 12;
 
 /**
@@ -94,7 +99,8 @@ const tile = new Float64Array(MR * NR);
  * kernel (accumulating in float64); Int32Array takes an exact, wrapping integer loop; int64 (stored
  * in a Float64Array) is exact through the float64 kernel for magnitudes up to 2^53.
  *
- * @throws RangeError when the views are not rank 3 or their shapes do not agree.
+ * @throws RangeError when the views are not rank 3, their shapes do not agree, or a view reaches
+ *   outside its data array.
  */
 export function gemm(a: View, b: View, out: View, o: GemmOptions): void {
   if (a.shape.length !== 3 || b.shape.length !== 3 || out.shape.length !== 3) {
@@ -110,6 +116,9 @@ export function gemm(a: View, b: View, out: View, o: GemmOptions): void {
     );
   }
   if (nb === 0 || m === 0 || n === 0) return;
+  checkBounds(a, 'a');
+  checkBounds(b, 'b');
+  checkBounds(out, 'out');
   const { alpha, beta } = o;
   const A = a.data;
   const Bd = b.data;
@@ -142,18 +151,35 @@ export function gemm(a: View, b: View, out: View, o: GemmOptions): void {
     sab = 0;
     scb = 0;
   }
-  // Copy into a local so TS narrows once; all float arrays share the same code below.
-  const Cf = C as FloatArray;
   for (let bi = 0; bi < batches; bi++) {
     const ao = a.offset + bi * sab;
     const bo = b.offset + bi * sbb;
     const co = out.offset + bi * scb;
     if (n <= SKINNY && n < rows) {
       // C^T [n, rows] = B^T [n, k] @ A^T [k, rows]: swap operands, swap each one's two strides.
-      gemmFloat(n, rows, k, alpha, beta, Bd, bo, bcs, brs, A, ao, acs, ars, Cf, co, ccs, crs);
+      gemmFloat(n, rows, k, alpha, beta, Bd, bo, bcs, brs, A, ao, acs, ars, C, co, ccs, crs);
     } else {
-      gemmFloat(rows, n, k, alpha, beta, A, ao, ars, acs, Bd, bo, brs, bcs, Cf, co, crs, ccs);
+      gemmFloat(rows, n, k, alpha, beta, A, ao, ars, acs, Bd, bo, brs, bcs, C, co, crs, ccs);
     }
+  }
+}
+
+/**
+ * Throws unless every element of the view lies inside its data array. Besides
+ * catching bad strides early, this keeps an out-of-range read (undefined) from ever reaching the
+ * packing buffers, which would turn them into generic arrays and slow every later call.
+ */
+function checkBounds(v: View, name: string): void {
+  if (v.shape.includes(0)) return; // no elements (a and b when K = 0)
+  let lo = v.offset;
+  let hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const span = (v.shape[d] - 1) * v.strides[d];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (lo < 0 || hi >= v.data.length || !Number.isInteger(lo) || !Number.isInteger(hi)) {
+    throw new RangeError(`gemm: view '${name}' reaches outside its data (elements ${lo}..${hi} of ${v.data.length})`);
   }
 }
 
@@ -161,15 +187,14 @@ function isFloat(x: TypedArray): x is FloatArray {
   return x instanceof Float32Array || x instanceof Float64Array;
 }
 
-/** One 2-D float problem (k >= 1, m, n >= 1): picks the direct, skinny or packed kernel. */
+/** One 2-D float problem (k >= 1, m, n >= 1): picks the direct or the packed kernel. */
 function gemmFloat(
   m: number, n: number, k: number, alpha: number, beta: number,
   A: TypedArray, ao: number, ars: number, acs: number,
   B: TypedArray, bo: number, brs: number, bcs: number,
   C: FloatArray, co: number, crs: number, ccs: number,
 ): void {
-  if (m * n * k < SMALL_WORK) gemmSmall(m, n, k, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, crs, ccs);
-  else if (m <= SKINNY) gemmSkinny(m, n, k, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, crs, ccs);
+  if (m <= SKINNY || m * n * k < SMALL_WORK) gemmDirect(m, n, k, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, crs, ccs);
   else gemmPacked(m, n, k, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, crs, ccs);
 }
 
@@ -182,83 +207,78 @@ function scaleOut(C: TypedArray, co: number, m: number, n: number, crs: number, 
   }
 }
 
-/** Direct dot-product loop for tiny problems: no scratch, no packing. */
-function gemmSmall(
+// ---------------------------------------------------------------------------------------------
+// Direct path: no packing; a and b are read in place through their strides. Used for small
+// problems and for skinny ones (m <= SKINNY: matrix-vector, the LSTM's [batch, H] x [H, 4H]),
+// where packing b would cost as much memory traffic as the product itself. Columns go 4 at a
+// time (8 for a single row); rows go 4 / 2 / 1 at a time (m = 7 is 4 + 2 + 1); each kernel keeps
+// its accumulators in locals and walks K with one index per operand.
+// ---------------------------------------------------------------------------------------------
+
+function gemmDirect(
   m: number, n: number, k: number, alpha: number, beta: number,
   A: TypedArray, ao: number, ars: number, acs: number,
   B: TypedArray, bo: number, brs: number, bcs: number,
   C: FloatArray, co: number, crs: number, ccs: number,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * ars;
-    const ci = co + i * crs;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let pa = ai;
-      let pb = bo + j * bcs;
-      for (let p = 0; p < k; p++) {
-        s += A[pa] * B[pb];
-        pa += acs;
-        pb += brs;
+  if (n < 4) {
+    // Fewer than 4 columns (only when m < 4 too, as the caller transposes otherwise): dots.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        let pa = ao + i * ars;
+        let pb = bo + j * bcs;
+        for (let p = 0; p < k; p++) {
+          s += A[pa] * B[pb];
+          pa += acs;
+          pb += brs;
+        }
+        const idx = co + i * crs + j * ccs;
+        C[idx] = beta === 0 ? alpha * s : alpha * s + beta * C[idx];
       }
-      const idx = ci + j * ccs;
-      C[idx] = beta === 0 ? alpha * s : alpha * s + beta * C[idx];
     }
+    return;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Skinny path: m <= SKINNY rows, operands read in place. Rows go 4 / 2 / 1 at a time (m = 3 is
-// 2 + 1), columns 4 at a time with a dot-product tail; each kernel keeps its accumulators in
-// locals and walks K with one pointer per operand row / column.
-// ---------------------------------------------------------------------------------------------
-
-function gemmSkinny(
-  m: number, n: number, k: number, alpha: number, beta: number,
-  A: TypedArray, ao: number, ars: number, acs: number,
-  B: TypedArray, bo: number, brs: number, bcs: number,
-  C: FloatArray, co: number, crs: number, ccs: number,
-): void {
   const t = tile;
+  if (m === 1 && n >= 8) {
+    // Row vector times matrix (also every matrix-vector product, by the caller's transposition):
+    // 8 columns per pass, 9 loads per 8 multiply-adds, ~20% faster than 1x4. The storeTile call
+    // reads only tile row 0, whose 8 entries fill tile rows 0-1 of the 4-wide layout.
+    for (let j0 = 0; j0 < n; j0 += 8) {
+      const j = Math.min(j0, n - 8);
+      const skip = j0 - j;
+      direct1x8(k, A, ao, acs, B, bo + j * bcs, brs, bcs, t);
+      storeTile(t, skip, C, co + j0 * ccs, crs, ccs, 1, 8 - skip, alpha, beta);
+    }
+    return;
+  }
   // Column blocks outside, row groups inside: the K x 4 block of B is fetched once and then
-  // served from L1 to every row group; the few rows of A stay in L1 throughout.
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  // served from L1 to every row group. A ragged last block is shifted left to end at column n;
+  // it recomputes up to 3 columns and stores only the new ones (tile columns skip..3).
+  for (let j0 = 0; j0 < n; j0 += 4) {
+    const j = Math.min(j0, n - 4);
+    const skip = j0 - j;
     const bj = bo + j * bcs;
+    const cj = co + j0 * ccs;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      skinny4x4(k, A, ao + i * ars, ars, acs, B, bj, brs, bcs, t);
-      storeTile(t, C, co + i * crs + j * ccs, crs, ccs, 4, 4, alpha, beta);
+      direct4x4(k, A, ao + i * ars, ars, acs, B, bj, brs, bcs, t);
+      storeTile(t, skip, C, cj + i * crs, crs, ccs, 4, 4 - skip, alpha, beta);
     }
     if (i + 2 <= m) {
-      skinny2x4(k, A, ao + i * ars, ars, acs, B, bj, brs, bcs, t);
-      storeTile(t, C, co + i * crs + j * ccs, crs, ccs, 2, 4, alpha, beta);
+      direct2x4(k, A, ao + i * ars, ars, acs, B, bj, brs, bcs, t);
+      storeTile(t, skip, C, cj + i * crs, crs, ccs, 2, 4 - skip, alpha, beta);
       i += 2;
     }
     if (i < m) {
-      skinny1x4(k, A, ao + i * ars, acs, B, bj, brs, bcs, t);
-      storeTile(t, C, co + i * crs + j * ccs, crs, ccs, 1, 4, alpha, beta);
-    }
-  }
-  // Column tail (< 4 columns): one dot product per element.
-  for (; j < n; j++) {
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      let pa = ao + i * ars;
-      let pb = bo + j * bcs;
-      for (let p = 0; p < k; p++) {
-        s += A[pa] * B[pb];
-        pa += acs;
-        pb += brs;
-      }
-      const idx = co + i * crs + j * ccs;
-      C[idx] = beta === 0 ? alpha * s : alpha * s + beta * C[idx];
+      direct1x4(k, A, ao + i * ars, acs, B, bj, brs, bcs, t);
+      storeTile(t, skip, C, cj + i * crs, crs, ccs, 1, 4 - skip, alpha, beta);
     }
   }
 }
 
 /** 4 rows of A x 4 columns of B, read in place: t[r*4+c] = sum_p A[r,p] * B[p,c]. */
-function skinny4x4(
+function direct4x4(
   k: number, A: TypedArray, ai: number, ars: number, acs: number,
   B: TypedArray, bj: number, brs: number, bcs: number, t: Float64Array,
 ): void {
@@ -284,7 +304,7 @@ function skinny4x4(
 }
 
 /** 2 rows of A x 4 columns of B, read in place (tile rows 0-1 of t). */
-function skinny2x4(
+function direct2x4(
   k: number, A: TypedArray, ai: number, ars: number, acs: number,
   B: TypedArray, bj: number, brs: number, bcs: number, t: Float64Array,
 ): void {
@@ -305,7 +325,7 @@ function skinny2x4(
 }
 
 /** 1 row of A x 4 columns of B, read in place (tile row 0 of t). */
-function skinny1x4(
+function direct1x4(
   k: number, A: TypedArray, ai: number, acs: number,
   B: TypedArray, bj: number, brs: number, bcs: number, t: Float64Array,
 ): void {
@@ -320,6 +340,26 @@ function skinny1x4(
     pb += brs;
   }
   t[0] = c0; t[1] = c1; t[2] = c2; t[3] = c3;
+}
+
+/** 1 row of A x 8 columns of B, read in place (t[0..7]). */
+function direct1x8(
+  k: number, A: TypedArray, ai: number, acs: number,
+  B: TypedArray, bj: number, brs: number, bcs: number, t: Float64Array,
+): void {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+  let pa = ai;
+  let pb = bj;
+  const bc2 = 2 * bcs, bc3 = 3 * bcs, bc4 = 4 * bcs, bc5 = 5 * bcs, bc6 = 6 * bcs, bc7 = 7 * bcs;
+  for (let p = 0; p < k; p++) {
+    const a0 = A[pa];
+    c0 += a0 * B[pb]; c1 += a0 * B[pb + bcs]; c2 += a0 * B[pb + bc2]; c3 += a0 * B[pb + bc3];
+    c4 += a0 * B[pb + bc4]; c5 += a0 * B[pb + bc5]; c6 += a0 * B[pb + bc6]; c7 += a0 * B[pb + bc7];
+    pa += acs;
+    pb += brs;
+  }
+  t[0] = c0; t[1] = c1; t[2] = c2; t[3] = c3;
+  t[4] = c4; t[5] = c5; t[6] = c6; t[7] = c7;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +397,7 @@ function gemmPacked(
           const cj = co + ic * crs + (jc + jr) * ccs;
           for (let ir = 0; ir < mc; ir += MR) {
             micro4x4(kc, pa, ir * kc, pb, ib, t);
-            storeTile(t, C, cj + ir * crs, crs, ccs, Math.min(MR, mc - ir), nr, alpha, betaEff);
+            storeTile(t, 0, C, cj + ir * crs, crs, ccs, Math.min(MR, mc - ir), nr, alpha, betaEff);
           }
         }
       }
@@ -468,16 +508,16 @@ function micro4x4(kc: number, pa: number[], ia: number, pb: number[], ib: number
 }
 
 /**
- * C[ci + r*crs + c*ccs] = alpha * t[r*4 + c] + beta * C[...] for r < mr, c < nr; beta = 0 never
- * reads C.
+ * C[ci + r*crs + c*ccs] = alpha * t[r*NR + t0 + c] + beta * C[...] for r < mr, c < nr (tile
+ * columns from t0 on); beta = 0 never reads C.
  */
 function storeTile(
-  t: Float64Array, C: FloatArray, ci: number, crs: number, ccs: number,
+  t: Float64Array, t0: number, C: FloatArray, ci: number, crs: number, ccs: number,
   mr: number, nr: number, alpha: number, beta: number,
 ): void {
   for (let r = 0; r < mr; r++) {
     const row = ci + r * crs;
-    const tr = r * NR;
+    const tr = r * NR + t0;
     if (beta === 0) {
       for (let c = 0; c < nr; c++) C[row + c * ccs] = alpha * t[tr + c];
     } else {
