@@ -22,3 +22,21 @@ export * as utils from './utils/index.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
+export {
+  RNNBase,
+  LSTM,
+  GRU,
+  RNN,
+  RNNCellBase,
+  LSTMCell,
+  GRUCell,
+  RNNCell,
+  type RNNMode,
+  type RNNBaseOptions,
+  type LSTMOptions,
+  type GRUOptions,
+  type RNNOptions,
+  type RNNCellOptions,
+  type RNNCellModuleOptions,
+  type LSTMState,
+} from './modules/rnn.js';
