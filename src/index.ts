@@ -142,3 +142,5 @@ export * as autograd from './autograd/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
 export { lstmLayer, gruLayer, rnnLayer, type RnnLayerOptions, type RnnTanhReluLayerOptions } from './ops/rnn.js';
+export { load, save, UnpicklingError, FormatError, type LoadOptions, type SaveOptions } from './io/index.js';
+export { safetensors } from './io/index.js';
