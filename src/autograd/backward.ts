@@ -7,6 +7,36 @@ import { Tensor } from '../tensor/tensor.js';
 import { installMethods } from '../ops/install.js';
 import { onesLikeRaw } from './grad-utils.js';
 import { type BackwardOptions, runBackward } from './engine.js';
+import { checkBool, checkOptions, describeValue } from '../validate.js';
+
+function tensorList(fn: string, name: string, v: unknown): readonly Tensor[] {
+  if (v instanceof Tensor) return [v];
+  if (!Array.isArray(v)) throw new TypeError(`${fn}: argument '${name}' must be a Tensor or an array of Tensors, got ${describeValue(v)}`);
+  v.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`${fn}: argument '${name}' must be an array of Tensors, but element ${i} is ${describeValue(t)}`);
+  });
+  return v as Tensor[];
+}
+
+function gradList(fn: string, name: string, v: unknown, n: number): readonly (Tensor | null | undefined)[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new TypeError(`${fn}: argument '${name}' must be an array of Tensors (or nulls), got ${describeValue(v)}`);
+  if (v.length !== n) throw new RuntimeError(`${fn}: got ${v.length} entries in '${name}' for ${n} outputs`);
+  v.forEach((t, i) => {
+    if (t !== null && t !== undefined && !(t instanceof Tensor)) {
+      throw new TypeError(`${fn}: argument '${name}' must hold Tensors or nulls, but element ${i} is ${describeValue(t)}`);
+    }
+  });
+  return v as (Tensor | null)[];
+}
+
+/** Validates `{ retainGraph, createGraph }` (plus `extra` keys) of a backward call. */
+function backwardOptions<O extends BackwardOptions>(fn: string, opts: unknown, extra: string[] = []): O {
+  const o = checkOptions<O>(fn, opts, ['retainGraph', 'createGraph', ...extra]);
+  if (o.retainGraph !== undefined && o.retainGraph !== null) checkBool(fn, 'retainGraph', o.retainGraph);
+  if (o.createGraph !== undefined) checkBool(fn, 'createGraph', o.createGraph);
+  return o;
+}
 
 function checkGradShape(g: Tensor, out: Tensor, i: number): void {
   if (g.shape.length !== out.shape.length || g.shape.some((s, k) => s !== out.shape[k])) {
@@ -39,9 +69,11 @@ export function grad(
   inputs: Tensor | readonly Tensor[],
   opts: BackwardOptions & { gradOutputs?: (Tensor | null)[]; allowUnused?: boolean } = {},
 ): (Tensor | null)[] {
-  const outs = outputs instanceof Tensor ? [outputs] : outputs;
-  const ins = inputs instanceof Tensor ? [inputs] : inputs;
-  return runBackward(outs, seedGrads(outs, opts.gradOutputs), { ...opts, inputs: ins });
+  const outs = tensorList('grad()', 'outputs', outputs);
+  const ins = tensorList('grad()', 'inputs', inputs);
+  const o = backwardOptions<BackwardOptions & { gradOutputs?: (Tensor | null)[]; allowUnused?: boolean }>('grad()', opts, ['gradOutputs', 'allowUnused']);
+  if (o.allowUnused !== undefined) checkBool('grad()', 'allowUnused', o.allowUnused);
+  return runBackward(outs, seedGrads(outs, gradList('grad()', 'gradOutputs', o.gradOutputs, outs.length)), { ...o, inputs: ins });
 }
 
 /** Backward from several roots at once, like `torch.autograd.backward`. */
@@ -50,8 +82,8 @@ export function backward(
   gradTensors?: (Tensor | null)[],
   opts: BackwardOptions = {},
 ): void {
-  const outs = tensors instanceof Tensor ? [tensors] : tensors;
-  runBackward(outs, seedGrads(outs, gradTensors), opts);
+  const outs = tensorList('backward()', 'tensors', tensors);
+  runBackward(outs, seedGrads(outs, gradList('backward()', 'grad_tensors', gradTensors, outs.length)), backwardOptions('backward()', opts));
 }
 
 /** A handle that removes a registered hook. */
@@ -76,9 +108,13 @@ declare module '../tensor/tensor.js' {
 
 installMethods({
   backward(this: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}) {
-    runBackward([this], seedGrads([this], [gradient]), opts);
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      throw new TypeError(`backward(): argument 'gradient' must be a Tensor or null, got ${describeValue(gradient)}`);
+    }
+    runBackward([this], seedGrads([this], [gradient]), backwardOptions('backward()', opts));
   },
   registerHook(this: Tensor, hook: (g: Tensor) => Tensor | void | undefined): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`register_hook(): expected a function, got ${describeValue(hook)}`);
     if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
     let list: ((g: Tensor) => Tensor | void | undefined)[];
     if (this.gradFn) {

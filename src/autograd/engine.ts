@@ -5,9 +5,9 @@
  */
 import { RuntimeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { isAnomalyEnabled, setGradEnabled } from './grad-mode.js';
+import { isAnomalyEnabled, runInBackward, setGradEnabled } from './grad-mode.js';
 import { type Edge, type Node, gradientEdge } from './node.js';
-import { sumToShape, addGrad, cloneGrad, castGrad, hasNonFinite } from './grad-utils.js';
+import { sumToShape, addGrad, cloneGrad, castGrad, nonFiniteKind } from './grad-utils.js';
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -95,14 +95,8 @@ export function runBackward(
         // a leaf reached only through null gradients (e.g. norm with p = 0) keeps grad null
         if (!opts.inputs && gradsIn[0]) accumulate(node.variable, gradsIn[0], createGraph);
       } else if (node.fn) {
-        const out = node.fn(node.ctx, gradsIn);
-        if (isAnomalyEnabled()) {
-          out.forEach((g, i) => {
-            if (g && hasNonFinite(g)) {
-              throw new RuntimeError(`Function '${node.name}' returned nan values in its ${i}th output.`);
-            }
-          });
-        }
+        const out = isAnomalyEnabled() ? runInBackward(() => node.fn!(node.ctx, gradsIn)) : node.fn(node.ctx, gradsIn);
+        if (isAnomalyEnabled()) checkBackwardAnomaly(node, out);
         if (!retain) node.ctx._release();
         node.next.forEach((e, i) => {
           if (!e) return;
@@ -133,6 +127,29 @@ export function runBackward(
     });
   }
   return captured;
+}
+
+/**
+ * Anomaly mode, backward: PyTorch's `Function 'LogBackward0' returned nan values in its 0th output.`
+ * Deviation: infinities are reported too (`returned inf values`); PyTorch checks only for NaN.
+ * The error's `cause` carries the stack of the forward call that created the node.
+ */
+function checkBackwardAnomaly(node: Node, out: readonly (Tensor | null | undefined)[]): void {
+  let firstInf = -1;
+  for (let i = 0; i < out.length; i++) {
+    const g = out[i];
+    if (!g || (g.dtype !== 'float32' && g.dtype !== 'float64')) continue;
+    const kind = nonFiniteKind(g);
+    if (kind === 'nan') throw anomalyError(node, `Function '${node.name}' returned nan values in its ${i}th output.`);
+    if (kind === 'inf' && firstInf < 0) firstInf = i;
+  }
+  if (firstInf >= 0) throw anomalyError(node, `Function '${node.name}' returned inf values in its ${firstInf}th output.`);
+}
+
+function anomalyError(node: Node, message: string): RuntimeError {
+  const cause = new Error(`forward call that created ${node.name}`);
+  if (node.trace) cause.stack = node.trace;
+  return new RuntimeError(message, { cause });
 }
 
 function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {

@@ -3,10 +3,12 @@
  * recording off and returns fresh tensors (or views); when any tensor input requires grad and
  * grad mode is on, a Node is recorded and attached to the floating outputs.
  */
+import { RuntimeError } from '../errors.js';
 import { isFloating } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from './grad-mode.js';
+import { isAnomalyEnabled, isGradEnabled, isInBackward, setGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Ctx, Node, gradientEdge } from './node.js';
+import { nonFiniteKind } from './grad-utils.js';
 
 /** What an op declares: its aten name, forward and backward. */
 export interface OpSpec<A extends unknown[], R extends Tensor | Tensor[]> {
@@ -43,6 +45,23 @@ function collectInputs(args: readonly unknown[]): Tensor[] {
   return inputs;
 }
 
+/**
+ * Anomaly mode, forward: the first op whose floating outputs hold NaN or an infinity while all its
+ * tensor inputs are finite is reported by name (an op that only passes on non-finite values it
+ * was given is not the one to blame). Runs only when anomaly detection is on.
+ */
+function checkForwardAnomaly(name: string, inputs: readonly Tensor[], outs: readonly Tensor[]): void {
+  let kind: 'nan' | 'inf' | null = null;
+  for (const o of outs) {
+    if (!isFloating(o.dtype)) continue;
+    const k = nonFiniteKind(o);
+    if (k === 'nan' || (k === 'inf' && kind === null)) kind = k;
+  }
+  if (kind === null) return;
+  for (const t of inputs) if (isFloating(t.dtype) && nonFiniteKind(t) !== null) return;
+  throw new RuntimeError(`anomaly detected: '${name}' produced ${kind} values in its output`);
+}
+
 /** Defines an op; the returned function records the graph when needed. */
 export function defineOp<A extends unknown[], R extends Tensor | Tensor[]>(spec: OpSpec<A, R>): (...args: A) => R {
   const nodeName = spec.nodeName ?? `${pascal(spec.name)}Backward0`;
@@ -60,6 +79,7 @@ export function defineOp<A extends unknown[], R extends Tensor | Tensor[]>(spec:
       setGradEnabled(prev);
     }
     const outs: Tensor[] = Array.isArray(out) ? out : [out as Tensor];
+    if (isAnomalyEnabled() && !isInBackward()) checkForwardAnomaly(spec.name, inputs, outs);
     if (!needsGrad) {
       ctx._release();
       return out;

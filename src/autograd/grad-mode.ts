@@ -3,7 +3,13 @@
  * instance), like PyTorch's thread-local grad mode.
  */
 
+import { describeValue } from '../validate.js';
+
 let enabled = true;
+
+function checkFn(name: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`${name}(): expected a function to run, got ${describeValue(fn)}`);
+}
 
 /** True when ops record the autograd graph. */
 export function isGradEnabled(): boolean {
@@ -12,6 +18,7 @@ export function isGradEnabled(): boolean {
 
 /** Sets grad mode and returns the previous value. Prefer `noGrad(fn)` / `enableGrad(fn)`. */
 export function setGradEnabled(mode: boolean): boolean {
+  if (typeof mode !== 'boolean') throw new TypeError(`setGradEnabled(): expected a boolean, got ${describeValue(mode)}`);
   const prev = enabled;
   enabled = mode;
   return prev;
@@ -23,6 +30,7 @@ export function setGradEnabled(mode: boolean): boolean {
  * See https://pytorch.org/docs/stable/generated/torch.no_grad.html
  */
 export function noGrad<T>(fn: () => T): T {
+  checkFn('noGrad', fn);
   const prev = setGradEnabled(false);
   try {
     return fn();
@@ -36,6 +44,7 @@ export function noGrad<T>(fn: () => T): T {
  * @example torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
  */
 export function enableGrad<T>(fn: () => T): T {
+  checkFn('enableGrad', fn);
   const prev = setGradEnabled(true);
   try {
     return fn();
@@ -54,4 +63,21 @@ export function setDetectAnomaly(mode: boolean): void {
 /** True when anomaly detection is on. */
 export function isAnomalyEnabled(): boolean {
   return anomaly;
+}
+
+let backwardDepth = 0;
+
+/** @internal The engine runs backward functions inside this (anomaly mode checks them per node, not per op). */
+export function runInBackward<T>(fn: () => T): T {
+  backwardDepth++;
+  try {
+    return fn();
+  } finally {
+    backwardDepth--;
+  }
+}
+
+/** @internal True while a backward function runs. */
+export function isInBackward(): boolean {
+  return backwardDepth > 0;
 }

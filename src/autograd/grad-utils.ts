@@ -39,9 +39,19 @@ export function castGrad(g: Tensor, dtype: DType): Tensor {
 
 /** True when any element is NaN or infinite. */
 export function hasNonFinite(g: Tensor): boolean {
-  const d = g.dataSync();
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return true;
-  return false;
+  return nonFiniteKind(g) !== null;
+}
+
+/** 'nan' when any element is NaN, else 'inf' when any is infinite, else null (anomaly mode). */
+export function nonFiniteKind(t: Tensor): 'nan' | 'inf' | null {
+  const d = t.dataSync();
+  let inf = false;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v !== v) return 'nan';
+    if (v === Infinity || v === -Infinity) inf = true;
+  }
+  return inf ? 'inf' : null;
 }
 
 import { emptyTensor } from '../tensor/create.js';

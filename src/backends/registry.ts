@@ -14,6 +14,8 @@ interface Entry {
 const entries: Entry[] = [{ name: 'js', priority: 0, init: () => jsBackend }];
 const failures = new Map<string, string>();
 let current: Backend | null = null;
+/** A backend chosen with `setBackend` (tests, benchmarks), or null for resolution by priority. */
+let chosen: string | null = null;
 
 /** Registers a backend factory; higher priority wins. Re-resolves on next use. */
 export function registerBackend(name: string, init: () => Backend, priority: number): void {
@@ -31,7 +33,7 @@ function forced(): string | undefined {
 /** The active backend (resolved lazily, cached). */
 export function backend(): Backend {
   if (current) return current;
-  const want = forced();
+  const want = chosen ?? forced();
   const sorted = [...entries].sort((a, b) => b.priority - a.priority);
   for (const e of sorted) {
     if (want && e.name !== want) continue;
@@ -49,4 +51,24 @@ export function backend(): Backend {
 /** Why each backend that failed to initialise was skipped. */
 export function backendFailures(): ReadonlyMap<string, string> {
   return failures;
+}
+
+/**
+ * Makes the backend `name` active (null: back to resolution by priority and TORCHLET_BACKEND).
+ * Used by tests and benchmarks to run the same code on each backend.
+ * @throws Error when no backend of that name is registered or it fails to initialise.
+ */
+export function setBackend(name: string | null): void {
+  current = null;
+  chosen = null;
+  if (name === null) return;
+  const e = entries.find((x) => x.name === name);
+  if (!e) throw new Error(`backend '${name}' is not registered (registered: ${entries.map((x) => x.name).join(', ')})`);
+  current = e.init(); // throws if it cannot initialise
+  chosen = name;
+}
+
+/** Names of the registered backends, highest priority first. */
+export function registeredBackends(): string[] {
+  return [...entries].sort((a, b) => b.priority - a.priority).map((e) => e.name);
 }

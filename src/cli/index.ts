@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `torchlet` command (package.json `bin`): `torchlet inspect FILE [--json]`,
- * `torchlet convert IN OUT`. See io-commands.ts.
+ * Entry point of the `torchlet` command (package.json `bin` -> bin/torchlet.js -> here). The
+ * subcommands are registered in commands/index.ts; program.ts parses and dispatches (tests call
+ * its `runCli`).
  */
-import { main } from './io-commands.js';
+import { runCli } from './program.js';
 
-process.exitCode = main(process.argv.slice(2), {
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
-});
+// `torchlet forecast ... | head` closes the pipe early: that is not an error
+for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

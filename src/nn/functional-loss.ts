@@ -9,6 +9,7 @@
  * their backward has a fast loop and, when a graph of the gradient is requested (`createGraph`), a
  * composite formula.
  */
+import { checkOptions, describeValue } from '../validate.js';
 import '../ops/elementwise.js';
 import '../ops/movement.js';
 import '../ops/reduce.js';
@@ -110,7 +111,7 @@ function numberArg(fn: string, name: string, v: unknown, dflt: number): number {
 function pyStr(v: unknown): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  return String(v);
+  return typeof v === 'string' ? v : describeValue(v);
 }
 
 const warned = new Set<string>();
@@ -121,8 +122,8 @@ function warnOnce(key: string, msg: string): void {
   console.warn(`UserWarning: ${msg}`);
 }
 
-/** PyTorch's `_Reduction.get_enum`: validates a reduction (default 'mean'). */
-function getReduction(r: unknown): Reduction {
+/** PyTorch's `_Reduction.get_enum`: validates a reduction (default 'mean'). @internal */
+export function getReduction(r: unknown): Reduction {
   if (r === undefined || r === 'mean') return 'mean';
   if (r === 'none' || r === 'sum') return r;
   if (r === 'elementwise_mean') {
@@ -502,6 +503,7 @@ function resultOf(x: Tensor, t: Tensor): DType {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.mse_loss.html
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  opts = checkOptions<LossOptions>('mseLoss()', opts, ['reduction']);
   const [x, t, r] = regressionArgs('mse_loss', input, target, opts.reduction);
   const dt = resultOf(x, t);
   if (!isFloating(dt)) throw new RuntimeError(`"mse_cpu" not implemented for '${typeTitle(dt)}'`);
@@ -514,6 +516,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.l1_loss.html
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  opts = checkOptions<LossOptions>('l1Loss()', opts, ['reduction']);
   const [x, t, r] = regressionArgs('l1_loss', input, target, opts.reduction);
   // PyTorch 1.13's l1_loss is composite: (input - target).abs() then the reduction.
   return applyReduction(x.sub(t).abs(), r);
@@ -526,6 +529,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.smooth_l1_loss.html
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  opts = checkOptions<SmoothL1LossOptions>('smoothL1Loss()', opts, ['reduction', 'beta']);
   const [x, t, r] = regressionArgs('smooth_l1_loss', input, target, opts.reduction);
   const beta = numberArg('smooth_l1_loss', 'beta', opts.beta, 1);
   if (!(beta >= 0)) throw new RuntimeError('smooth_l1_loss does not support negative values for beta.');
@@ -541,6 +545,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.huber_loss.html
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+  opts = checkOptions<HuberLossOptions>('huberLoss()', opts, ['reduction', 'delta']);
   const x = tensorArg('huber_loss', 'input', 1, input);
   const t = tensorArg('huber_loss', 'target', 2, target);
   warnSize(x, t);
@@ -562,6 +567,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.binary_cross_entropy.html
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossOptions = {}): Tensor {
+  opts = checkOptions<BCELossOptions>('binaryCrossEntropy()', opts, ['weight', 'reduction']);
   const fn = 'binary_cross_entropy';
   const x = tensorArg(fn, 'input', 1, input);
   const t = tensorArg(fn, 'target', 2, target);
@@ -597,6 +603,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.binary_cross_entropy_with_logits.html
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsLossOptions = {}): Tensor {
+  opts = checkOptions<BCEWithLogitsLossOptions>('binaryCrossEntropyWithLogits()', opts, ['weight', 'posWeight', 'reduction']);
   const fn = 'binary_cross_entropy_with_logits';
   const x = tensorArg(fn, 'input', 1, input);
   const t = tensorArg(fn, 'target', 2, target);
@@ -644,6 +651,10 @@ function xlogx(t: Tensor): Tensor {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.kl_div.html
  */
 export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}): Tensor {
+  opts = checkOptions<KLDivLossOptions>('klDiv()', opts, ['reduction', 'logTarget']);
+  if (opts.logTarget !== undefined && typeof opts.logTarget !== 'boolean') {
+    throw new TypeError(`kl_div(): argument 'log_target' must be bool, got ${describeValue(opts.logTarget)}`);
+  }
   const x = tensorArg('kl_div', 'input', 1, input);
   const t = tensorArg('kl_div', 'target', 2, target);
   const red = opts.reduction;
@@ -868,6 +879,7 @@ function weightArray(w: Tensor | null): Float64Array | null {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.nll_loss.html
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+  opts = checkOptions<NLLLossOptions>('nllLoss()', opts, ['weight', 'ignoreIndex', 'reduction']);
   const fn = 'nll_loss_nd';
   const x = tensorArg(fn, 'input', 1, input);
   const t = tensorArg(fn, 'target', 2, target);
@@ -1178,6 +1190,7 @@ function ceProbBackwardKernel(
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.cross_entropy.html
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  opts = checkOptions<CrossEntropyOptions>('crossEntropy()', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   const fn = 'cross_entropy_loss';
   const x = tensorArg(fn, 'input', 1, input);
   const t = tensorArg(fn, 'target', 2, target);

@@ -5,6 +5,7 @@
  * one `defineOp`, float64 accumulation); the rest compose existing ops.
  * Deviation: the fused ops' backward is not itself differentiable (no double backward).
  */
+import { checkBool, checkNumber, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
 import '../ops/elementwise.js';
 import '../ops/movement.js';
 import '../ops/reduce.js';
@@ -20,7 +21,7 @@ import type { View } from '../backends/backend.js';
 import { elu as eluOp, gelu as geluOp, geluTanh, leakyRelu as leakyReluOp, softplus as softplusOp } from '../ops/elementwise.js';
 import { applyInPlace } from '../ops/inplace.js';
 import { pad1d } from '../ops/conv.js';
-import { backend, checkTensor } from '../ops/util.js';
+import { backend, checkInt, checkTensor, normDim } from '../ops/util.js';
 
 /** Python's AssertionError (PyTorch uses `assert` for some argument checks). */
 export class AssertionError extends Error {
@@ -49,6 +50,7 @@ function numStr(x: number): string {
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor('input', input);
   checkTensor('weight', weight);
+  if (bias !== undefined && bias !== null) checkTensor('bias', bias);
   const out = input.matmul(weight.t());
   return bias ? out.add(bias) : out;
 }
@@ -157,7 +159,7 @@ export interface EmbeddingOptions {
 /** Normalises `paddingIdx` against `num` rows; -1 means none (PyTorch's convention). */
 export function normPaddingIdx(paddingIdx: number | null | undefined, num: number): number {
   if (paddingIdx === null || paddingIdx === undefined) return -1;
-  if (!Number.isInteger(paddingIdx)) throw new TypeError(`padding_idx must be an integer, got ${String(paddingIdx)}`);
+  if (!Number.isInteger(paddingIdx)) throw new TypeError(`padding_idx must be an integer, got ${describeValue(paddingIdx)}`);
   if (paddingIdx > 0 && paddingIdx >= num) throw new AssertionError('Padding_idx must be within num_embeddings');
   if (paddingIdx < 0) {
     if (paddingIdx < -num) throw new AssertionError('Padding_idx must be within num_embeddings');
@@ -224,6 +226,11 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
   checkTensor('input', input);
   checkTensor('weight', weight);
+  opts = checkOptions<EmbeddingOptions>('embedding()', opts, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
+  optional(opts.maxNorm, null, (v) => checkNumber('embedding()', 'maxNorm', v), true);
+  optional(opts.normType, 2, (v) => checkNumber('embedding()', 'normType', v));
+  optional(opts.scaleGradByFreq, false, (v) => checkBool('embedding()', 'scaleGradByFreq', v));
+  optional(opts.sparse, false, (v) => checkBool('embedding()', 'sparse', v));
   if (opts.sparse) throw new NotImplementedError('torchlet does not support sparse gradients (sparse=True)');
   if (weight.dim() !== 2) throw new RuntimeError(`'weight' must be 2-D`);
   const num = weight.shape[0]!;
@@ -248,7 +255,8 @@ export interface DropoutOptions {
 
 /** Validates a dropout probability with PyTorch's message. */
 export function checkDropoutP(p: unknown): number {
-  if (typeof p !== 'number' || Number.isNaN(p)) throw new TypeError(`dropout probability must be a number, got ${typeof p}`);
+  if (typeof p !== 'number') throw new TypeError(`dropout probability must be a number, got ${describeValue(p)}`);
+  if (Number.isNaN(p)) throw new ValueError('dropout probability has to be between 0 and 1, but got nan');
   if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${numStr(p)}`);
   return p;
 }
@@ -261,17 +269,20 @@ export function checkDropoutP(p: unknown): number {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.dropout.html
  */
 export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, training = true, inplace = false): Tensor {
-  if (typeof p === 'object' && p !== null) {
-    training = p.training ?? true;
-    inplace = p.inplace ?? false;
-    p = p.p ?? 0.5;
+  if (isPlainObject(p)) {
+    const o = checkOptions<DropoutOptions>('dropout()', p, ['p', 'training', 'inplace']);
+    training = o.training ?? true;
+    inplace = o.inplace ?? false;
+    p = o.p ?? 0.5;
   }
   checkTensor('input', input);
-  checkDropoutP(p);
-  if (p === 0 || !training || input.numel() === 0) return input;
+  const prob = checkDropoutP(p);
+  checkBool('dropout()', 'training', training);
+  checkBool('dropout()', 'inplace', inplace);
+  if (prob === 0 || !training || input.numel() === 0) return input;
   if (!isFloating(input.dtype)) throw new RuntimeError(`dropout is only implemented for floating point tensors, got ${input.dtype}`);
   const mask = emptyTensor(input.shape, input.dtype);
-  defaultGenerator.dropoutMask(mask.storage.data as FloatArray, p);
+  defaultGenerator.dropoutMask(mask.storage.data as FloatArray, prob);
   return inplace ? input.mul_(mask) : input.mul(mask);
 }
 
@@ -392,7 +403,14 @@ export function layerNorm(
   eps = 1e-5,
 ): Tensor {
   checkTensor('input', input);
+  if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
+    throw new TypeError(`layer_norm(): argument 'normalized_shape' must be an integer or an array of integers, got ${describeValue(normalizedShape)}`);
+  }
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  ns.forEach((s) => checkInt('normalized_shape', s));
+  if (weight !== undefined && weight !== null) checkTensor('weight', weight);
+  if (bias !== undefined && bias !== null) checkTensor('bias', bias);
+  checkNumber('layer_norm()', 'eps', eps);
   const nsStr = `[${ns.join(', ')}]`;
   if (ns.length === 0) throw new RuntimeError('Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []');
   const sameShape = (t: Tensor): boolean => t.dim() === ns.length && t.shape.every((s, i) => s === ns[i]);
@@ -606,6 +624,7 @@ export function batchNorm(
  */
 export function relu(input: Tensor, inplace = false): Tensor {
   checkTensor('input', input);
+  checkBool('relu()', 'inplace', inplace);
   return inplace ? input.relu_() : input.relu();
 }
 
@@ -616,6 +635,8 @@ export function relu(input: Tensor, inplace = false): Tensor {
  */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false): Tensor {
   checkTensor('input', input);
+  checkNumber('leaky_relu()', 'negative_slope', negativeSlope);
+  checkBool('leaky_relu()', 'inplace', inplace);
   if (inplace) return applyInPlace(input, (s) => leakyReluOp(s, [negativeSlope]));
   return leakyReluOp(input, [negativeSlope]);
 }
@@ -628,7 +649,7 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false):
  */
 export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
   checkTensor('input', input);
-  const approximate = typeof opts === 'string' ? opts : opts.approximate ?? 'none';
+  const approximate = typeof opts === 'string' ? opts : checkOptions<{ approximate?: string }>('gelu()', opts, ['approximate']).approximate ?? 'none';
   if (approximate === 'none') return geluOp(input);
   if (approximate === 'tanh') return geluTanh(input);
   throw new RuntimeError('approximate argument must be either none or tanh.');
@@ -653,6 +674,8 @@ export function sigmoid(input: Tensor): Tensor {
  */
 export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
   checkTensor('input', input);
+  checkNumber('elu()', 'alpha', alpha);
+  checkBool('elu()', 'inplace', inplace);
   if (inplace) return applyInPlace(input, (s) => eluOp(s, [alpha]));
   return eluOp(input, [alpha]);
 }
@@ -664,6 +687,8 @@ export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
   checkTensor('input', input);
+  checkNumber('softplus()', 'beta', beta);
+  checkNumber('softplus()', 'threshold', threshold);
   return softplusOp(input, [beta, threshold]);
 }
 
@@ -679,7 +704,7 @@ function softmaxDim(ndim: number): number {
  */
 export function softmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
   checkTensor('input', input);
-  const d = typeof dim === 'object' && dim !== null ? dim.dim : dim;
+  const d = isPlainObject(dim) ? checkOptions<{ dim?: number | null }>('softmax()', dim, ['dim']).dim : dim;
   return input.softmax(d ?? softmaxDim(input.dim()));
 }
 
@@ -690,7 +715,7 @@ export function softmax(input: Tensor, dim?: number | null | { dim?: number | nu
  */
 export function logSoftmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
   checkTensor('input', input);
-  const d = typeof dim === 'object' && dim !== null ? dim.dim : dim;
+  const d = isPlainObject(dim) ? checkOptions<{ dim?: number | null }>('log_softmax()', dim, ['dim']).dim : dim;
   return input.logSoftmax(d ?? softmaxDim(input.dim()));
 }
 
@@ -758,11 +783,12 @@ const constantPadOp = defineOp({
 export function pad(input: Tensor, padding: readonly number[], mode: 'constant' | 'reflect' | 'replicate' | 'circular' = 'constant', value = 0): Tensor {
   checkTensor('input', input);
   if (!Array.isArray(padding) || padding.some((p) => !Number.isInteger(p))) {
-    throw new TypeError('pad(): argument \'pad\' must be a sequence of integers');
+    throw new TypeError(`pad(): argument 'pad' must be a sequence of integers, got ${describeValue(padding)}`);
   }
+  checkNumber('pad()', 'value', value);
   if (mode !== 'constant') {
     if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') {
-      throw new NotImplementedError(`Unrecognised padding mode ${String(mode)}`);
+      throw new NotImplementedError(`Unrecognised padding mode ${typeof mode === 'string' ? mode : describeValue(mode)}`);
     }
     if (padding.length !== 2 || (input.dim() !== 2 && input.dim() !== 3)) {
       throw new NotImplementedError(`torchlet's pad supports mode='${mode}' only for the last dim of 2-D or 3-D input`);
@@ -821,6 +847,9 @@ export {
  */
 export function normalize(input: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
   checkTensor('input', input);
+  checkNumber('normalize()', 'p', p);
+  checkNumber('normalize()', 'eps', eps);
+  normDim(dim, input.dim());
   const absx = input.abs();
   // PyTorch parity: the norm's gradient is 0 where the norm is 0 (masking avoids 0 * inf).
   const powSum = p === 2 ? input.mul(input).sum(dim, true) : absx.pow(p).sum(dim, true);

@@ -2,6 +2,7 @@
  * `nn.init`: in-place initialisers, drawing from the global generator so that
  * `torch.manualSeed(s)` reproduces PyTorch's numbers. Each runs without recording the graph.
  */
+import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import '../ops/inplace.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../errors.js';
@@ -73,11 +74,11 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param?: numbe
     let slope: number;
     if (param === undefined || param === null) slope = 0.01;
     else if (typeof param === 'number') slope = param;
-    else throw new ValueError(`negative_slope ${String(param)} not a valid number`);
+    else throw new ValueError(`negative_slope ${typeof param === 'string' ? param : describeValue(param)} not a valid number`);
     return Math.sqrt(2.0 / (1 + slope ** 2));
   }
   if (nonlinearity === 'selu') return 3.0 / 4;
-  throw new ValueError(`Unsupported nonlinearity ${nonlinearity}`);
+  throw new ValueError(`Unsupported nonlinearity ${typeof nonlinearity === 'string' ? nonlinearity : describeValue(nonlinearity)}`);
 }
 
 /**
@@ -98,7 +99,7 @@ export function calculateFanInAndFanOut(tensor: Tensor): [number, number] {
 function correctFan(tensor: Tensor, mode: string): number {
   const m = typeof mode === 'string' ? mode.toLowerCase() : mode;
   if (m !== 'fan_in' && m !== 'fan_out') {
-    throw new ValueError(`Mode ${String(mode)} not supported, please use one of ['fan_in', 'fan_out']`);
+    throw new ValueError(`Mode ${typeof mode === 'string' ? mode : describeValue(mode)} not supported, please use one of ['fan_in', 'fan_out']`);
   }
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   return m === 'fan_in' ? fanIn : fanOut;
@@ -111,6 +112,8 @@ function correctFan(tensor: Tensor, mode: string): number {
  */
 export function uniform_(tensor: Tensor, a = 0, b = 1): Tensor {
   checkTensorArg('uniform_', tensor);
+  checkNumber('uniform_()', 'a', a);
+  checkNumber('uniform_()', 'b', b);
   floatOnly('check_uniform_bounds', tensor);
   if (!(a <= b)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
   return noGrad(() => fillInPlace(tensor, (out) => defaultGenerator.uniform(out, a, b)));
@@ -123,6 +126,8 @@ export function uniform_(tensor: Tensor, a = 0, b = 1): Tensor {
  */
 export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
   checkTensorArg('normal_', tensor);
+  checkNumber('normal_()', 'mean', mean);
+  checkNumber('normal_()', 'std', std);
   floatOnly('normal_kernel_cpu', tensor);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   return noGrad(() => fillInPlace(tensor, (out) => defaultGenerator.normal(out, mean, std)));
@@ -134,6 +139,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
  */
 export function constant_(tensor: Tensor, val: number): Tensor {
   checkTensorArg('constant_', tensor);
+  if (typeof val !== 'number' && typeof val !== 'boolean') throw new TypeError(`constant_(): argument 'val' must be a number, got ${describeValue(val)}`);
   return noGrad(() => tensor.fill_(val));
 }
 
@@ -172,6 +178,7 @@ export function eye_(tensor: Tensor): Tensor {
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.xavier_uniform_
  */
 export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
+  checkNumber('xavier_uniform_()', 'gain', gain);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   const a = Math.sqrt(3.0) * std;
@@ -184,6 +191,7 @@ export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
  * @example nn.init.xavierNormal_(w)
  */
 export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
+  checkNumber('xavier_normal_()', 'gain', gain);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   return normal_(tensor, 0, std);
@@ -206,6 +214,7 @@ export interface KaimingOptions {
  */
 export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions = {}): Tensor {
   checkTensorArg('kaiming_uniform_', tensor);
+  opts = checkOptions<KaimingOptions>('kaiming_uniform_()', opts, ['a', 'mode', 'nonlinearity']);
   if (tensor.shape.includes(0)) return tensor; // PyTorch warns "Initializing zero-element tensors is a no-op"
   const fan = correctFan(tensor, opts.mode ?? 'fan_in');
   const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
@@ -220,6 +229,7 @@ export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions = {}): Tens
  */
 export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions = {}): Tensor {
   checkTensorArg('kaiming_normal_', tensor);
+  opts = checkOptions<KaimingOptions>('kaiming_normal_()', opts, ['a', 'mode', 'nonlinearity']);
   if (tensor.shape.includes(0)) return tensor;
   const fan = correctFan(tensor, opts.mode ?? 'fan_in');
   const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
@@ -239,6 +249,7 @@ export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions = {}): Tenso
  */
 export function orthogonal_(tensor: Tensor, gain = 1): Tensor {
   checkTensorArg('orthogonal_', tensor);
+  checkNumber('orthogonal_()', 'gain', gain);
   if (tensor.dim() < 2) throw new ValueError('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
   floatOnly('normal_kernel_cpu', tensor);

@@ -8,6 +8,7 @@
  * their order) and are also stored as ordinary own properties, so `this.weight` reads are plain
  * property reads.
  */
+import { checkBool, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
 import '../ops/elementwise.js';
 import '../ops/inplace.js';
 import '../ops/movement.js';
@@ -34,6 +35,10 @@ export class KeyError extends Error {
 /** Python's `AttributeError`. */
 export class AttributeError extends Error {
   override name = 'AttributeError';
+}
+
+function checkPrefix(fn: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'string') throw new TypeError(`${fn}: argument 'prefix' must be a string, got ${describeValue(v)}`);
 }
 
 /** `torch.typename` of a value, for assignment errors. */
@@ -262,6 +267,10 @@ export class Module {
    * @example for (const [name, m] of model.namedModules()) console.log(name);
    */
   namedModules(opts: { memo?: Set<Module>; prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    opts = checkOptions('namedModules()', opts, ['memo', 'prefix', 'removeDuplicate']);
+    if (opts.memo !== undefined && !(opts.memo instanceof Set)) throw new TypeError(`namedModules(): argument 'memo' must be a Set, got ${describeValue(opts.memo)}`);
+    checkPrefix('namedModules()', opts.prefix);
+    optional(opts.removeDuplicate, true, (v) => checkBool('namedModules()', 'removeDuplicate', v));
     const memo = opts.memo ?? new Set<Module>();
     const prefix = opts.prefix ?? '';
     const removeDuplicate = opts.removeDuplicate ?? true;
@@ -303,6 +312,10 @@ export class Module {
   }
 
   private namedMembers<T extends Tensor>(get: (m: Module) => Iterable<[string, T | null]>, opts: NamedMembersOptions): [string, T][] {
+    opts = checkOptions('parameters()', opts, ['prefix', 'recurse', 'removeDuplicate']);
+    checkPrefix('parameters()', opts.prefix);
+    optional(opts.recurse, true, (v) => checkBool('parameters()', 'recurse', v));
+    optional(opts.removeDuplicate, true, (v) => checkBool('parameters()', 'removeDuplicate', v));
     const prefix = opts.prefix ?? '';
     const removeDuplicate = opts.removeDuplicate ?? true;
     const mods: [string, Module][] =
@@ -372,6 +385,7 @@ export class Module {
 
   /** Calls `fn` on every submodule (children first) and then on this module, like `apply`. */
   apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply(): expected a function, got ${describeValue(fn)}`);
     for (const m of this.children()) m.apply(fn);
     fn(this);
     return this;
@@ -407,7 +421,8 @@ export class Module {
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     // Deviation: PyTorch 1.13 defaults set_to_none to False; torchlet follows PyTorch 2.x (true).
-    const setToNone = opts.setToNone ?? true;
+    const o = checkOptions<{ setToNone?: boolean }>('zeroGrad()', opts, ['setToNone']);
+    const setToNone = optional(o.setToNone, true, (v) => checkBool('zeroGrad()', 'setToNone', v));
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (setToNone) p.grad = null;
@@ -459,7 +474,10 @@ export class Module {
       return this._apply((t) => (isFloating(t.dtype) ? t.to(dtype) : t));
     }
     if (deviceOrDtype === 'cpu') return this;
-    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${String(deviceOrDtype)}`);
+    if (typeof deviceOrDtype !== 'string') {
+      throw new TypeError(`to(): expected a floating dtype ('float32', 'float64') or 'cpu', got ${describeValue(deviceOrDtype)}`);
+    }
+    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${deviceOrDtype}`);
   }
 
   /** Casts floating parameters and buffers to float64, like `double()`. */
@@ -486,6 +504,12 @@ export class Module {
    * @example Object.keys(model.stateDict()) // ['0.weight', '0.bias', ...]
    */
   stateDict(opts: { prefix?: string; keepVars?: boolean; destination?: StateDict } = {}): StateDict {
+    opts = checkOptions('stateDict()', opts, ['prefix', 'keepVars', 'destination']);
+    checkPrefix('stateDict()', opts.prefix);
+    optional(opts.keepVars, false, (v) => checkBool('stateDict()', 'keepVars', v));
+    if (opts.destination !== undefined && !isPlainObject(opts.destination)) {
+      throw new TypeError(`stateDict(): argument 'destination' must be a plain object, got ${describeValue(opts.destination)}`);
+    }
     const dest: StateDict = opts.destination ?? {};
     const prefix = opts.prefix ?? '';
     const keepVars = opts.keepVars ?? false;
@@ -517,8 +541,9 @@ export class Module {
    * @example model.loadStateDict(torch.load('model.pt'));
    */
   loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
-    const strict = opts.strict ?? true;
-    if (stateDict === null || typeof stateDict !== 'object') {
+    const o = checkOptions<{ strict?: boolean }>('loadStateDict()', opts, ['strict']);
+    const strict = optional(o.strict, true, (v) => checkBool('loadStateDict()', 'strict', v));
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
       throw new TypeError(`Expected state_dict to be dict-like, got ${typeName(stateDict)}.`);
     }
     const metadata = (stateDict as { _metadata?: Record<string, { version?: number }> })._metadata;

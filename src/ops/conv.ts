@@ -8,6 +8,7 @@
  * Deviation: the backward passes run the fused kernels outside the graph, so double backward
  * (createGraph through these ops) throws instead of building a second-order graph.
  */
+import { checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { Backend } from '../backends/backend.js';
@@ -90,13 +91,13 @@ function shapeStr(s: readonly number[]): string {
 function intList(fn: string, name: string, v: unknown): number[] {
   const xs = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : null;
   if (xs === null || xs.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
-    throw new TypeError(`${fn}(): argument '${name}' must be an int or a list of ints, but got ${JSON.stringify(v) ?? String(v)}`);
+    throw new TypeError(`${fn}(): argument '${name}' must be an int or a list of ints, but got ${describeValue(v)}`);
   }
   return xs as number[];
 }
 
 function checkBool(fn: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${typeof v}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, got ${describeValue(v)}`);
   return v;
 }
 
@@ -168,18 +169,19 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   checkTensor('weight', weight);
   if (bias !== null && bias !== undefined) checkTensor('bias', bias);
   const b = bias ?? null;
+  opts = checkOptions<Conv1dOptions>('conv1d()', opts, ['stride', 'padding', 'dilation', 'groups']);
   if (input.dim() !== 2 && input.dim() !== 3) {
     throw new RuntimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
   }
   const batched = input.dim() === 3;
   const x = batched ? input : input.unsqueeze(0);
-  const groups = opts.groups ?? 1;
+  const groups = opts.groups === undefined ? 1 : opts.groups;
   if (typeof groups !== 'number' || !Number.isInteger(groups)) {
-    throw new TypeError(`conv1d(): argument 'groups' must be int, but got ${String(groups)}`);
+    throw new TypeError(`conv1d(): argument 'groups' must be int, but got ${describeValue(groups)}`);
   }
-  const strideL = intList('conv1d', 'stride', opts.stride ?? 1);
-  const dilationL = intList('conv1d', 'dilation', opts.dilation ?? 1);
-  const pad = opts.padding ?? 0;
+  const strideL = intList('conv1d', 'stride', opts.stride === undefined ? 1 : opts.stride);
+  const dilationL = intList('conv1d', 'dilation', opts.dilation === undefined ? 1 : opts.dilation);
+  const pad = opts.padding === undefined ? 0 : opts.padding;
   const wd = weight.dim();
   let paddingL: number[];
   let padR: number | null = null; // set by padding='same' (may exceed the left padding by one)
@@ -419,12 +421,13 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dO
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts?: MaxPool1dOptions): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('input', input);
-  const ceilMode = checkBool('max_pool1d', 'ceil_mode', opts.ceilMode ?? false);
-  const returnIndices = checkBool('max_pool1d', 'return_indices', opts.returnIndices ?? false);
+  opts = checkOptions<MaxPool1dOptions>('max_pool1d()', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const ceilMode = checkBool('max_pool1d', 'ceil_mode', opts.ceilMode === undefined ? false : opts.ceilMode);
+  const returnIndices = checkBool('max_pool1d', 'return_indices', opts.returnIndices === undefined ? false : opts.returnIndices);
   const ks = intList('max_pool1d', 'kernel_size', kernelSize);
   const st = opts.stride === null || opts.stride === undefined ? [] : intList('max_pool1d', 'stride', opts.stride);
-  const pd = intList('max_pool1d', 'padding', opts.padding ?? 0);
-  const dl = intList('max_pool1d', 'dilation', opts.dilation ?? 1);
+  const pd = intList('max_pool1d', 'padding', opts.padding === undefined ? 0 : opts.padding);
+  const dl = intList('max_pool1d', 'dilation', opts.dilation === undefined ? 1 : opts.dilation);
   const nd = input.dim();
   if ((nd !== 2 && nd !== 3) || input.shape[nd - 1] === 0 || input.shape[nd - 2] === 0) {
     throw new RuntimeError(
@@ -500,11 +503,12 @@ function checkPool2d(C: number, L: number, k: number, s: number, p: number, d: n
  */
 export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPool1dOptions = {}): Tensor {
   checkTensor('input', input);
-  const ceilMode = checkBool('avg_pool1d', 'ceil_mode', opts.ceilMode ?? false);
-  const countIncludePad = checkBool('avg_pool1d', 'count_include_pad', opts.countIncludePad ?? true);
+  opts = checkOptions<AvgPool1dOptions>('avg_pool1d()', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  const ceilMode = checkBool('avg_pool1d', 'ceil_mode', opts.ceilMode === undefined ? false : opts.ceilMode);
+  const countIncludePad = checkBool('avg_pool1d', 'count_include_pad', opts.countIncludePad === undefined ? true : opts.countIncludePad);
   const ks = intList('avg_pool1d', 'kernel_size', kernelSize);
   const st = opts.stride === null || opts.stride === undefined ? [] : intList('avg_pool1d', 'stride', opts.stride);
-  const pd = intList('avg_pool1d', 'padding', opts.padding ?? 0);
+  const pd = intList('avg_pool1d', 'padding', opts.padding === undefined ? 0 : opts.padding);
   const nd = input.dim();
   if (nd !== 2 && nd !== 3) {
     throw new RuntimeError(

@@ -8,6 +8,7 @@ import { RuntimeError } from '../errors.js';
 import { type DType, isFloating } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions, describeValue } from '../validate.js';
 import {
   type TensorLike,
   asTensor,
@@ -59,7 +60,7 @@ function unaryOutType(op: UnaryOp, x: Tensor): DType {
 type UnaryGrad = (gy: Tensor, x: Tensor, y: Tensor, p: readonly number[]) => Tensor;
 
 function defUnary(op: UnaryOp, nodeName: string, grad: UnaryGrad | null) {
-  return defineOp({
+  const raw = defineOp({
     name: op,
     nodeName,
     forward(ctx, x: Tensor, params?: readonly number[]) {
@@ -75,6 +76,10 @@ function defUnary(op: UnaryOp, nodeName: string, grad: UnaryGrad | null) {
         }
       : notDifferentiable(op),
   });
+  return (x: Tensor, params?: readonly number[]): Tensor => {
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be a Tensor, got ${describeValue(x)}`);
+    return raw(x, params);
+  };
 }
 
 const zerosLike = (t: Tensor): Tensor => emptyTensor(t.shape, t.dtype);
@@ -159,10 +164,21 @@ function defBinary(op: BinaryOp, nodeName: string, grad: BinaryGrad | null, true
       : notDifferentiable(op),
   });
   return (a: TensorLike, b: TensorLike): Tensor => {
+    checkBinaryArgs(op, a, b);
     let dtype = resultType(a, b);
     if (trueDiv && !isFloating(dtype)) dtype = 'float32';
     return raw(asTensor(a, dtype), asTensor(b, dtype), dtype);
   };
+}
+
+/** Each operand is a Tensor, a number or a boolean, and at least one is a Tensor. */
+function checkBinaryArgs(op: string, a: unknown, b: unknown): void {
+  const ok = (v: unknown): boolean => v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean';
+  if (!ok(a)) throw new TypeError(`${op}(): argument 'input' (position 1) must be a Tensor or a number, got ${describeValue(a)}`);
+  if (!ok(b)) throw new TypeError(`${op}(): argument 'other' (position 2) must be a Tensor or a number, got ${describeValue(b)}`);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new TypeError(`${op}(): expected at least one Tensor argument, got ${describeValue(a)} and ${describeValue(b)}`);
+  }
 }
 
 /** a + b with broadcasting. */
@@ -217,6 +233,7 @@ export const floorDivide = defBinary('floor_divide', 'FloorDivideBackward0', nul
 
 function defCompare(op: BinaryOp) {
   return (a: TensorLike, b: TensorLike): Tensor => {
+    checkBinaryArgs(op, a, b);
     const dtype = resultType(a, b);
     return runBinary(op, asTensor(a, dtype), asTensor(b, dtype), dtype, 'bool');
   };
@@ -235,6 +252,9 @@ export const logicalXor = defCompare('logical_xor');
 
 /** a ** b where either may be a scalar. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof a === 'number' && !(b instanceof Tensor)) {
+    throw new TypeError(`pow(): argument 'exponent' (position 2) must be a Tensor when 'self' is a number, got ${describeValue(b)}`);
+  }
   if (a instanceof Tensor && typeof b === 'number') {
     const dtype = resultType(a, b);
     const x = a.dtype === dtype ? a : a.to(dtype);
@@ -273,7 +293,7 @@ const whereOp = defineOp({
  * @example torch.where(x.gt(0), x, 0)
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  if (!(cond instanceof Tensor)) throw new TypeError('where(): argument \'condition\' must be Tensor');
+  if (!(cond instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, got ${describeValue(cond)}`);
   if (cond.dtype !== 'bool') {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${dtypeTitle(cond.dtype)}`);
   }
@@ -287,9 +307,13 @@ function dtypeTitle(d: DType): string {
 
 /** x with `value` where `mask` is true, like `Tensor.masked_fill`. */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`masked_fill(): argument 'input' must be a Tensor, got ${describeValue(x)}`);
+  if (!(value instanceof Tensor) && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`masked_fill(): argument 'value' must be a number or a 0-dim Tensor, got ${describeValue(value)}`);
+  }
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') {
     throw new RuntimeError(
-      `masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : typeof mask}`,
+      `masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describeValue(mask)}`,
     );
   }
   if (value instanceof Tensor && value.dim() !== 0) {
@@ -307,6 +331,12 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
 
 /** Clamps to [min, max] (either may be null/undefined), like `torch.clamp`. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`clamp(): argument 'input' must be a Tensor, got ${describeValue(x)}`);
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'number') {
+      throw new TypeError(`clamp(): argument '${name}' must be a number or null, got ${describeValue(v)}`);
+    }
+  }
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -423,23 +453,35 @@ declare module '../tensor/tensor.js' {
   }
 }
 
+function alphaOf(fn: string, opts: unknown): number | undefined {
+  const o = checkOptions<{ alpha?: unknown }>(fn, opts, ['alpha']);
+  if (o.alpha !== undefined && typeof o.alpha !== 'number') throw new TypeError(`${fn}: argument 'alpha' must be a number, got ${describeValue(o.alpha)}`);
+  return o.alpha as number | undefined;
+}
+
 function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
   if (alpha === undefined || alpha === 1) return other;
+  if (typeof other === 'boolean') return Number(other) * alpha;
+  if (!(other instanceof Tensor) && typeof other !== 'number') return other; // the op reports the bad operand
   return other instanceof Tensor ? mul(other, alpha) : (other as number) * alpha;
 }
 
 installMethods({
   add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
-    return add(this, scaled(o, opts?.alpha));
+    return add(this, opts === undefined ? o : scaled(o, alphaOf('add()', opts)));
   },
   sub(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
-    return sub(this, scaled(o, opts?.alpha));
+    return sub(this, opts === undefined ? o : scaled(o, alphaOf('sub()', opts)));
   },
   mul(this: Tensor, o: TensorLike) {
     return mul(this, o);
   },
   div(this: Tensor, o: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' | null }) {
-    const mode = opts?.roundingMode ?? null;
+    const mode = opts === undefined ? null : (checkOptions<{ roundingMode?: unknown }>('div()', opts, ['roundingMode']).roundingMode ?? null);
+    if (mode !== null && typeof mode !== 'string') throw new TypeError(`div(): argument 'rounding_mode' must be a string or null, got ${describeValue(mode)}`);
+    if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
+      throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
+    }
     if (mode === null) return div(this, o);
     const dtype = resultType(this, o);
     if (!isFloating(dtype)) {

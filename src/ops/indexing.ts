@@ -10,6 +10,7 @@
  * come from those two. Basic indexing (integers, slices, None, Ellipsis) never copies: it composes
  * the select / slice / unsqueeze views of movement.ts, which carry their own gradients.
  */
+import { describeValue, isPlainObject } from '../validate.js';
 import { BackendCapabilityError, type Backend } from '../backends/backend.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
@@ -634,7 +635,7 @@ const SLICE_RE = /^\s*([+-]?\d+)?\s*:\s*([+-]?\d+)?\s*(?::\s*([+-]?\d+)?\s*)?$/;
 function sliceField(v: unknown, name: string): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new TypeError(`slice indices must be integers or None or have an __index__ method (got ${name} = ${String(v)})`);
+    throw new TypeError(`slice indices must be integers or None or have an __index__ method (got ${name} = ${describeValue(v)})`);
   }
   return v;
 }
@@ -664,7 +665,7 @@ function parseItem(it: unknown): Item {
   }
   if (it instanceof Tensor) return { kind: 'tensor', t: it };
   if (Array.isArray(it)) return { kind: 'array', t: arrayIndex(it as IndexArray) };
-  if (typeof it === 'object') {
+  if (isPlainObject(it)) {
     const o = it as Slice;
     for (const k of Object.keys(o)) {
       if (k !== 'start' && k !== 'stop' && k !== 'step') throw new TypeError(`unknown slice field '${k}' (expected start, stop, step)`);
@@ -672,7 +673,7 @@ function parseItem(it: unknown): Item {
     const step = sliceField(o.step, 'step');
     return { kind: 'slice', start: sliceField(o.start, 'start'), stop: sliceField(o.stop, 'stop'), step: step ?? 1 };
   }
-  return { kind: 'invalid', got: it === undefined ? 'undefined' : typeof it };
+  return { kind: 'invalid', got: describeValue(it) };
 }
 
 /** Python's count_specified_dimensions: the dims the items consume (a mask tensor: its dims). */

@@ -13,6 +13,7 @@ import { installMethods } from './install.js';
 import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView } from './util.js';
 import { clone } from './movement.js';
 import { clamp, maskedFill } from './elementwise.js';
+import { checkNumber, checkOptions, describeValue } from '../validate.js';
 
 const TITLE: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
 
@@ -55,6 +56,11 @@ export function applyInPlace(self: Tensor, compute: (src: Tensor) => Tensor, oth
     self.outputNr = r.outputNr;
   }
   return self;
+}
+
+function valueOpt(fn: string, opts: unknown): number {
+  const v = checkOptions<{ value?: unknown }>(fn, opts, ['value']).value;
+  return v === undefined ? 1 : checkNumber(fn, 'value', v);
 }
 
 /** Fills with a constant (no graph needed when nothing requires grad). */
@@ -166,7 +172,7 @@ installMethods({
     return fillWith(this, v);
   },
   copy_(this: Tensor, src: Tensor) {
-    if (!(src instanceof Tensor)) throw new TypeError(`copy_(): argument 'src' must be Tensor, not ${typeof src}`);
+    if (!(src instanceof Tensor)) throw new TypeError(`copy_(): argument 'src' must be Tensor, got ${describeValue(src)}`);
     const shape = broadcastShapes(this.shape, src.shape);
     if (shape.length !== this.dim() || shape.some((s, i) => s !== this.shape[i])) {
       throw new RuntimeError(
@@ -180,14 +186,15 @@ installMethods({
     return applyInPlace(this, (s) => maskedFill(s, mask, v), [v]);
   },
   addcmul_(this: Tensor, t1: Tensor, t2: Tensor, opts?: { value?: number }) {
-    const v = opts?.value ?? 1;
+    const v = valueOpt('addcmul_()', opts);
     return applyInPlace(this, (s) => s.add(t1.mul(t2).mul(v)), [t1, t2]);
   },
   addcdiv_(this: Tensor, t1: Tensor, t2: Tensor, opts?: { value?: number }) {
-    const v = opts?.value ?? 1;
+    const v = valueOpt('addcdiv_()', opts);
     return applyInPlace(this, (s) => s.add(t1.div(t2).mul(v)), [t1, t2]);
   },
   lerp_(this: Tensor, end: Tensor, w: number) {
+    checkNumber('lerp_()', 'weight', w);
     return applyInPlace(this, (s) => s.add(end.sub(s).mul(w)), [end]);
   },
 });

@@ -3,11 +3,12 @@
  * One op (`bmm_broadcast`) runs the backend's batched gemm over >= 2-D operands; the 1-D cases
  * are unsqueeze/squeeze views around it, so every product shares one forward and backward.
  */
+import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
 import { type DType, promoteTypes } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { backend, broadcastShapes, castRaw } from './util.js';
 import { installMethods } from './install.js';
 
@@ -90,11 +91,17 @@ function title(d: DType): string {
   return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
+function matArg(fn: string, name: string, v: unknown): void {
+  if (!(v instanceof Tensor)) throw new TypeError(`${fn}(): argument '${name}' must be a Tensor, got ${describeValue(v)}`);
+}
+
 /**
  * Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
  * @example torch.matmul(torch.randn(10, 3, 4), torch.randn(4, 5)).shape // [10, 3, 5]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  matArg('matmul', 'input', a);
+  matArg('matmul', 'other', b);
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) {
@@ -129,6 +136,8 @@ function matShape(a: Tensor): string {
 
 /** 2-D matrix product, like `torch.mm`. */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  matArg('mm', 'input', a);
+  matArg('mm', 'mat2', b);
   if (a.dim() !== 2) throw new RuntimeError('self must be a matrix');
   if (b.dim() !== 2) throw new RuntimeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) {
@@ -139,6 +148,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /** Batched 3-D product, like `torch.bmm`. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  matArg('bmm', 'input', a);
+  matArg('bmm', 'mat2', b);
   if (a.dim() !== 3) throw new RuntimeError('batch1 must be a 3D tensor');
   if (b.dim() !== 3) throw new RuntimeError('batch2 must be a 3D tensor');
   if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
@@ -151,6 +162,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 
 /** Matrix-vector product, like `torch.mv`. */
 export function mv(a: Tensor, v: Tensor): Tensor {
+  matArg('mv', 'input', a);
+  matArg('mv', 'vec', v);
   if (a.dim() !== 2 || v.dim() !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${v.dim()}`);
   if (a.shape[1] !== v.shape[0]) {
     throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
@@ -160,6 +173,8 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 
 /** Inner product of two 1-D tensors, like `torch.dot`. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  matArg('dot', 'input', a);
+  matArg('dot', 'other', b);
   if (a.dim() !== 1 || b.dim() !== 1) {
     throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   }
@@ -173,9 +188,12 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** `beta * input + alpha * (a @ b)`, like `torch.addmm`. */
 export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  matArg('addmm', 'input', input);
+  const o = checkOptions<{ beta?: number; alpha?: number }>('addmm()', opts, ['beta', 'alpha']);
+  const alpha = o.alpha === undefined ? 1 : checkNumber('addmm()', 'alpha', o.alpha);
+  const beta = o.beta === undefined ? 1 : checkNumber('addmm()', 'beta', o.beta);
   const p = mm(a, b);
-  const alpha = opts.alpha ?? 1;
-  const beta = opts.beta ?? 1;
+  if (input.dtype !== p.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
   return (beta === 1 ? input : input.mul(beta)).add(alpha === 1 ? p : p.mul(alpha));
 }
 

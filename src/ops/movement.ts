@@ -8,6 +8,23 @@ import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
 import { backend, castRaw, checkInt } from './util.js';
+import { describeValue } from '../validate.js';
+
+/** The input of a shape op must be a Tensor (function forms are callable from untyped code). */
+function input(fn: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${fn}(): argument 'input' must be a Tensor, got ${describeValue(x)}`);
+  return x;
+}
+
+function intList(fn: string, name: string, v: unknown): readonly number[] {
+  if (!Array.isArray(v)) throw new TypeError(`${fn}(): argument '${name}' must be an array of integers, got ${describeValue(v)}`);
+  v.forEach((e, i) => {
+    if (typeof e !== 'number' || !Number.isInteger(e)) {
+      throw new TypeError(`${fn}(): argument '${name}' must be an array of integers, but found ${describeValue(e)} at position ${i}`);
+    }
+  });
+  return v as number[];
+}
 
 interface Geom {
   shape: number[];
@@ -87,11 +104,15 @@ const viewOp = defineOp({
 
 /** A view with a new shape (one dim may be -1), like `Tensor.view`. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  input('view', x);
+  intList('view', 'size', shape);
   return viewOp(x, inferShape(shape, x.numel()));
 }
 
 /** `view` when the strides allow it, otherwise a contiguous copy, like `Tensor.reshape`. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  input('reshape', x);
+  intList('reshape', 'shape', shape);
   const s = inferShape(shape, x.numel());
   if (viewStrides(x.shape, x.strides, s)) return viewOp(x, s);
   return viewOp(contiguous(x), s);
@@ -170,6 +191,8 @@ const permuteOp = defineOp({
 
 /** Reorders dims (a view), like `Tensor.permute`. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  input('permute', x);
+  intList('permute', 'dims', dims);
   if (dims.length !== x.dim()) {
     throw new RuntimeError(
       `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`,
@@ -182,6 +205,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims (a view), like `Tensor.transpose`. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  input('transpose', x);
   const n = x.dim();
   const a = normDim(dim0, n);
   const b = normDim(dim1, n);
@@ -219,6 +243,8 @@ const expandOp = defineOp({
 
 /** Broadcasts size-1 dims to `shape` without copying (-1 keeps a size), like `Tensor.expand`. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  input('expand', x);
+  intList('expand', 'size', shape);
   if (shape.length < x.dim()) {
     throw new RuntimeError(
       `expand(${legacy(x)}{[${x.shape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
@@ -230,6 +256,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     if (s === -1) {
       if (src < 0) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
       return x.shape[src]!;
+    }
+    if (s < -1) {
+      throw new RuntimeError(`expand(): the expanded size of the tensor (${s}) at dimension ${i} is invalid: sizes must be non-negative, or -1 to keep a size.  Target sizes: [${shape.join(', ')}]`);
     }
     if (src >= 0 && x.shape[src] !== 1 && x.shape[src] !== s) {
       throw new RuntimeError(
@@ -255,6 +284,7 @@ function aliasView(x: Tensor): Tensor {
 
 /** Adds a size-1 dim at `dim` (a view), like `Tensor.unsqueeze`. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  input('unsqueeze', x);
   const d = normDim(dim, x.dim() + 1, false);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
@@ -263,6 +293,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Removes size-1 dims (all, or the one at `dim`), like `Tensor.squeeze`. */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  input('squeeze', x);
   if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1));
   const d = normDim(dim, x.dim());
   if (x.dim() === 0 || x.shape[d] !== 1) return aliasView(x);
@@ -273,6 +304,11 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** Flattens dims `startDim..endDim` into one, like `Tensor.flatten` (a view when possible). */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  input('flatten', x);
+  if (x.dim() === 0) {
+    normDim(startDim, 0);
+    normDim(endDim, 0);
+  }
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.dim());
   const e = normDim(endDim, x.dim());
@@ -284,6 +320,8 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Splits dim `dim` into `sizes` (one may be -1), like `Tensor.unflatten`. */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  input('unflatten', x);
+  intList('unflatten', 'sizes', sizes);
   const d = normDim(dim, x.dim());
   const n = x.shape[d]!;
   let resolved: number[];
@@ -361,6 +399,7 @@ function sliceScatter(gy: Tensor, inShape: number[], dim: number, start: number,
 
 /** `x[..., index, ...]` at `dim` (a view with that dim removed); negative indices count from the end. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  input('select', x);
   checkInt('index', index);
   if (x.dim() === 0) throw new IndexError('select() cannot be applied to a 0-dim tensor.');
   const d = normDim(dim, x.dim());
@@ -373,6 +412,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** `length` elements of `dim` from `start` (a view), like `Tensor.narrow`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  input('narrow', x);
   checkInt('start', start);
   checkInt('length', length);
   if (x.dim() === 0) throw new RuntimeError('narrow() cannot be applied to a 0-dim tensor.');
@@ -389,6 +429,10 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Python-style slice `start:stop:step` along `dim` (a view); bounds clamp like Python's. */
 export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
+  input('slice', x);
+  if (start !== null) checkInt('start', start);
+  if (stop !== null) checkInt('stop', stop);
+  checkInt('step', step);
   const d = normDim(dim, x.dim());
   const n = x.shape[d]!;
   if (step <= 0) throw new ValueErrorLike('step must be greater than zero');
@@ -405,6 +449,7 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
 
 /** Splits into `chunks` pieces along `dim` (views), like `Tensor.chunk`. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  input('chunk', x);
   checkInt('chunks', chunks);
   if (chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normDim(dim, x.dim());
@@ -415,11 +460,15 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** Splits into pieces of `splitSize` (or the given sizes) along `dim` (views), like `Tensor.split`. */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  input('split', x);
   const d = normDim(dim, x.dim());
   const n = x.shape[d]!;
   const out: Tensor[] = [];
   if (Array.isArray(splitSize)) {
-    const sizes = splitSize as readonly number[];
+    const sizes = intList('split', 'split_size', splitSize);
+    for (const len of sizes) {
+      if (len < 0) throw new RuntimeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${sizes.join(', ')}]`);
+    }
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n) {
       throw new RuntimeError(
@@ -446,6 +495,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
 
 /** Removes `dim`, returning its slices (views), like `torch.unbind`. */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  input('unbind', x);
   const d = normDim(dim, x.dim());
   return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
 }
@@ -492,10 +542,10 @@ const catOp = defineOp({
 
 /** Concatenates along `dim`, like `torch.cat`. */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(xs)) throw new TypeError('cat(): argument \'tensors\' must be a list of Tensors');
+  if (!Array.isArray(xs)) throw new TypeError(`cat(): argument 'tensors' must be an array of Tensors, got ${describeValue(xs)}`);
   if (xs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
   xs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${typeof x}`);
+    if (!(x instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${describeValue(x)}`);
   });
   // PyTorch parity: 1-D empty tensors are skipped (legacy behaviour)
   const ref = xs.find((x) => !(x.dim() === 1 && x.shape[0] === 0)) ?? xs[0]!;
@@ -524,6 +574,10 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
 
 /** Stacks equal-shaped tensors along a new dim, like `torch.stack`. */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(xs as unknown)) throw new TypeError(`stack(): argument 'tensors' must be an array of Tensors, got ${describeValue(xs)}`);
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${describeValue(x)}`);
+  });
   if (xs.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
   const ref = xs[0]!;
   xs.forEach((x, i) => {
@@ -630,7 +684,7 @@ installMethods({
     return expand(this, sizesArg(s));
   },
   expandAs(this: Tensor, o: Tensor) {
-    return expand(this, o.shape);
+    return expand(this, input('expand_as', o).shape);
   },
   unsqueeze(this: Tensor, d: number) {
     return unsqueeze(this, d);
@@ -674,7 +728,8 @@ installMethods({
   to(this: Tensor, d: string) {
     if (DTYPE_NAMES.has(d)) return castTo(this, d as DType);
     if (d === 'cpu') return this;
-    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${String(d)}`);
+    if (typeof d !== 'string') throw new TypeError(`to(): expected a dtype ('float32', 'float64', 'int64', 'int32', 'bool') or 'cpu', got ${describeValue(d)}`);
+    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${d}`);
   },
   float(this: Tensor) {
     return castTo(this, 'float32');
@@ -692,9 +747,9 @@ installMethods({
     return castTo(this, 'bool');
   },
   viewAs(this: Tensor, o: Tensor) {
-    return view(this, o.shape);
+    return view(this, input('view_as', o).shape);
   },
   reshapeAs(this: Tensor, o: Tensor) {
-    return reshape(this, o.shape);
+    return reshape(this, input('reshape_as', o).shape);
   },
 });

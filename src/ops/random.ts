@@ -4,7 +4,8 @@
  * and call sequence give PyTorch's numbers.
  */
 import { RuntimeError } from '../errors.js';
-import { defaultGenerator, type Generator } from '../random/generator.js';
+import { defaultGenerator, Generator } from '../random/generator.js';
+import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { emptyTensor } from '../tensor/create.js';
 import { type FloatArray, isFloating } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -23,6 +24,16 @@ export interface GeneratorOption {
   generator?: Generator;
 }
 
+/** Validates a random fill's numbers and options; returns the generator to draw from. */
+function genOf(fn: string, nums: [string, unknown][], opts: unknown): Generator {
+  for (const [name, v] of nums) checkNumber(fn, name, v);
+  const o = checkOptions<GeneratorOption>(fn, opts, ['generator']);
+  if (o.generator !== undefined && o.generator !== null && !(o.generator instanceof Generator)) {
+    throw new TypeError(`${fn}: argument 'generator' must be a torch.Generator, got ${describeValue(o.generator)}`);
+  }
+  return o.generator ?? defaultGenerator;
+}
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
     /** Fills with U(from, to) samples in place, like `Tensor.uniform_`. */
@@ -36,31 +47,34 @@ declare module '../tensor/tensor.js' {
 
 installMethods({
   uniform_(this: Tensor, from = 0, to = 1, opts: GeneratorOption = {}) {
+    const gen = genOf('uniform_()', [['from', from], ['to', to]], opts);
     floatOnly(this, 'check_uniform_bounds');
     if (from > to) {
       throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
     }
     return applyInPlace(this, () => {
       const r = emptyTensor(this.shape, this.dtype);
-      (opts.generator ?? defaultGenerator).uniform(r.storage.data as FloatArray, from, to);
+      gen.uniform(r.storage.data as FloatArray, from, to);
       return r;
     });
   },
   normal_(this: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}) {
+    const gen = genOf('normal_()', [['mean', mean], ['std', std]], opts);
     floatOnly(this, 'normal_kernel_cpu');
     if (std < 0) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
     return applyInPlace(this, () => {
       const r = emptyTensor(this.shape, this.dtype);
-      (opts.generator ?? defaultGenerator).normal(r.storage.data as FloatArray, mean, std);
+      gen.normal(r.storage.data as FloatArray, mean, std);
       return r;
     });
   },
   bernoulli_(this: Tensor, p = 0.5, opts: GeneratorOption = {}) {
+    const gen = genOf('bernoulli_()', [['p', p]], opts);
     floatOnly(this, 'bernoulli_scalar_cpu_');
     if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
     return applyInPlace(this, () => {
       const r = emptyTensor(this.shape, this.dtype);
-      (opts.generator ?? defaultGenerator).bernoulli(r.storage.data as FloatArray, p);
+      gen.bernoulli(r.storage.data as FloatArray, p);
       return r;
     });
   },

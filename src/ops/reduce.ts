@@ -13,6 +13,12 @@ import { type DType, DTYPES, isFloating } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
 import { backend, broadcastView, castRaw, checkTensor } from './util.js';
+import { checkOptions, describeValue } from '../validate.js';
+
+/** The `{ dtype }` options object of a reduction method. */
+function dtypeOpt(fn: string, opts: unknown): DType | undefined {
+  return checkOptions<{ dtype?: DType }>(fn, opts, ['dtype']).dtype;
+}
 import { where } from './elementwise.js';
 import './movement.js'; // reshape / expand / to methods used by the backwards
 
@@ -25,7 +31,7 @@ export type Dims = number | readonly number[] | null;
 export function reduceDims(x: Tensor, dim?: Dims): number[] {
   if (dim === undefined || dim === null) return [...Array(x.dim()).keys()];
   if (typeof dim !== 'number' && !Array.isArray(dim)) {
-    throw new TypeError(`dim must be an int, a list of ints or null, got ${typeof dim}`);
+    throw new TypeError(`dim must be an int, a list of ints or null, got ${describeValue(dim)}`);
   }
   const list = typeof dim === 'number' ? [dim] : dim;
   if (list.length === 0) return [...Array(x.dim()).keys()];
@@ -42,7 +48,7 @@ export function reduceDims(x: Tensor, dim?: Dims): number[] {
 /** One dim for ops that take exactly one (`max(dim)`, `cumsum`, ...); validates untyped input. */
 function oneDim(x: Tensor, dim: unknown, name: string): number {
   if (typeof dim !== 'number' || !Number.isInteger(dim)) {
-    throw new TypeError(`${name}(): argument 'dim' must be int, not ${dim === null ? 'None' : typeof dim}`);
+    throw new TypeError(`${name}(): argument 'dim' must be int, got ${describeValue(dim)}`);
   }
   return normDim(dim, x.dim());
 }
@@ -565,15 +571,16 @@ function varArgs(name: string, a?: Dims | VarOptions | boolean, b?: VarOptions |
     dim = a ?? null;
     if (typeof b === 'boolean') o = { unbiased: b, keepdim: c };
     else if (isOptions(b)) o = b;
-    else if (b !== undefined && b !== null) throw new TypeError(`${name}(): expected an options object or a boolean unbiased, got ${typeof b}`);
+    else if (b !== undefined && b !== null) throw new TypeError(`${name}(): expected an options object or a boolean unbiased, got ${describeValue(b)}`);
   }
+  checkOptions(`${name}()`, o, ['unbiased', 'correction', 'keepdim']);
   if (o.correction !== undefined && o.correction !== null && o.unbiased !== undefined && o.unbiased !== null) {
     throw new TypeError(`${name}(): pass either correction or unbiased, not both`);
   }
   let correction = 1;
   if (o.correction !== undefined && o.correction !== null) {
     if (typeof o.correction !== 'number' || !Number.isInteger(o.correction)) {
-      throw new TypeError(`${name}(): argument 'correction' must be int, got ${String(o.correction)}`);
+      throw new TypeError(`${name}(): argument 'correction' must be int, got ${describeValue(o.correction)}`);
     }
     correction = o.correction;
   } else if (o.unbiased !== undefined && o.unbiased !== null) correction = checkBool('unbiased', o.unbiased) ? 1 : 0;
@@ -940,13 +947,13 @@ declare module '../tensor/tensor.js' {
 
 installMethods({
   sum(this: Tensor, dim?: Dims, keepdim = false, opts?: { dtype?: DType }) {
-    return sum(this, dim, keepdim, opts?.dtype);
+    return sum(this, dim, keepdim, dtypeOpt('sum()', opts));
   },
   mean(this: Tensor, dim?: Dims, keepdim = false, opts?: { dtype?: DType }) {
-    return mean(this, dim, keepdim, opts?.dtype);
+    return mean(this, dim, keepdim, dtypeOpt('mean()', opts));
   },
   prod(this: Tensor, dim?: number | null, keepdim = false, opts?: { dtype?: DType }) {
-    return prod(this, dim, keepdim, opts?.dtype);
+    return prod(this, dim, keepdim, dtypeOpt('prod()', opts));
   },
   max(this: Tensor, dimOrOther?: number | Tensor | null, keepdim = false) {
     return maxMin(true, this, dimOrOther, keepdim);
@@ -976,7 +983,7 @@ installMethods({
     return logsumexp(this, dim, keepdim);
   },
   norm(this: Tensor, p?: number | 'fro' | 'nuc' | null, dim?: Dims, keepdim = false, opts?: { dtype?: DType }) {
-    return norm(this, p, dim, keepdim, opts?.dtype);
+    return norm(this, p, dim, keepdim, dtypeOpt('norm()', opts));
   },
   any(this: Tensor, dim?: number | null, keepdim = false) {
     return any(this, dim, keepdim);
@@ -985,6 +992,6 @@ installMethods({
     return all(this, dim, keepdim);
   },
   cumsum(this: Tensor, dim: number, opts?: { dtype?: DType }) {
-    return cumsum(this, dim, opts?.dtype);
+    return cumsum(this, dim, dtypeOpt('cumsum()', opts));
   },
 });

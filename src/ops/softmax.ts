@@ -3,6 +3,7 @@
  * exp-sum, normalisation), and so is the backward unless a differentiable gradient is requested
  * (`createGraph`), in which case the backward is composed from ops so double backward works.
  */
+import { checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { SoftmaxOp } from '../backends/backend.js';
@@ -53,11 +54,11 @@ function run(op: SoftmaxOp, x: Tensor, dim: number, opts: SoftmaxOptions | undef
   const name = op === 'softmax' ? 'softmax' : 'log_softmax';
   checkTensor('input', x);
   if (typeof dim !== 'number' || !Number.isInteger(dim)) {
-    throw new TypeError(`${name}(): argument 'dim' must be int, not ${dim === null ? 'None' : typeof dim}`);
+    throw new TypeError(`${name}(): argument 'dim' must be int, got ${describeValue(dim)}`);
   }
   const d = normDim(dim, x.dim());
-  const dtype = opts?.dtype;
-  if (dtype !== undefined && !DTYPES.includes(dtype)) throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}, got ${String(dtype)}`);
+  const dtype = checkOptions<SoftmaxOptions>(`${name}()`, opts, ['dtype']).dtype;
+  if (dtype !== undefined && !DTYPES.includes(dtype)) throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}, got ${describeValue(dtype)}`);
   const src = dtype && dtype !== x.dtype ? x.to(dtype) : x;
   if (!isFloating(src.dtype)) {
     // PyTorch parity: 1.13 has no integer softmax kernels (pass `dtype` to promote); the kernel named

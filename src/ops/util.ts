@@ -8,6 +8,7 @@ import { RuntimeError } from '../errors.js';
 import { type DType, dtypeCategory, isFloating, promoteTypes } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
+import { describeValue } from '../validate.js';
 
 export { backend, normDim };
 
@@ -18,12 +19,12 @@ export type TensorLike = Tensor | number | boolean;
 export function sizesArg(args: readonly (number | readonly number[])[]): number[] {
   const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as readonly number[]);
   const out: number[] = [];
-  for (const s of flat) {
+  flat.forEach((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`size must be a sequence of integers, got ${JSON.stringify(flat)}`);
+      throw new TypeError(`size must be a sequence of integers, but found ${describeValue(s)} at position ${i}`);
     }
     out.push(s);
-  }
+  });
   return out;
 }
 
@@ -102,7 +103,7 @@ function combine(higher: DType | null, lower: DType | null): DType | null {
 export function asTensor(x: TensorLike, dtype: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'boolean') return scalarTensor(x ? 1 : 0, dtype);
-  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${describeValue(x)}`);
   return scalarTensor(dtype === 'bool' ? (x !== 0 ? 1 : 0) : x, dtype);
 }
 
@@ -119,14 +120,14 @@ export function castRaw(t: View & { dtype: DType }, dtype: DType): Tensor {
 
 /** Checks a value is a finite-or-infinite JS number (not NaN-typed junk) for scalar parameters. */
 export function checkNumber(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(v)}`);
   return v;
 }
 
 /** Checks an integer argument. */
 export function checkInt(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new TypeError(`${name} must be an integer, got ${typeof v === 'number' ? v : typeof v}`);
+    throw new TypeError(`${name} must be an integer, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -134,7 +135,7 @@ export function checkInt(name: string, v: unknown): number {
 /** Asserts the argument is a Tensor. */
 export function checkTensor(name: string, v: unknown): Tensor {
   if (!(v instanceof Tensor)) {
-    throw new TypeError(`${name} must be a Tensor, not ${v === null ? 'None' : typeof v}`);
+    throw new TypeError(`${name} must be a Tensor, got ${describeValue(v)}`);
   }
   return v;
 }

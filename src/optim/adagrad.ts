@@ -2,6 +2,7 @@
  * Adagrad, like `torch.optim.Adagrad` (PyTorch 1.13's single-tensor implementation, with its
  * float32 rounding order). Dense gradients only.
  */
+import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -94,6 +95,7 @@ function adagradKernel(w: FloatArray, g: FloatArray, sum: FloatArray, k: Adagrad
  */
 export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
   constructor(params: Params<AdagradGroup>, options: AdagradOptions = {}) {
+    checkOptions('Adagrad()', options, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'foreach', 'maximize']);
     const {
       lr = 1e-2,
       lrDecay = 0,

@@ -2,6 +2,7 @@
  * Adam, like `torch.optim.Adam` (PyTorch 1.13's single-tensor implementation, with its float32
  * rounding order). The update loop is shared with AdamW, which decays the weights directly.
  */
+import { checkOptions } from '../validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -192,6 +193,7 @@ export function adamUpdate(
  */
 export class Adam extends Optimizer<AdamGroup, AdamState> {
   constructor(params: Params<AdamGroup>, options: AdamOptions = {}) {
+    checkOptions('Adam()', options, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused']);
     const {
       lr = 1e-3,
       betas = [0.9, 0.999],

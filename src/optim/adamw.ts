@@ -3,6 +3,7 @@
  * the parameters by `1 - lr * weight_decay` before the Adam update instead of adding an L2 term
  * to the gradient.
  */
+import { checkOptions } from '../validate.js';
 import { unsupported, Optimizer, type Params, checkOption } from './optimizer.js';
 import { type AdamGroup, type AdamState, adamUpdate, checkAdamOptions } from './adam.js';
 
@@ -35,6 +36,7 @@ export interface AdamWOptions {
  */
 export class AdamW extends Optimizer<AdamGroup, AdamState> {
   constructor(params: Params<AdamGroup>, options: AdamWOptions = {}) {
+    checkOptions('AdamW()', options, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'foreach', 'capturable']);
     const {
       lr = 1e-3,
       betas = [0.9, 0.999],

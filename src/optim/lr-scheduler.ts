@@ -6,6 +6,7 @@
  * Group keys the schedulers add are camelCase in `paramGroups` (`initialLr`, `maxLr`) and
  * PyTorch's names in the optimizer's state dict (`initial_lr`, `max_lr`).
  */
+import { checkOptions, describeValue } from '../validate.js';
 import { ValueError } from '../errors.js';
 import { glibcCos } from '../random/libm.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -75,7 +76,7 @@ function checkOptimizer(optimizer: unknown): asserts optimizer is AnyOptimizer {
 }
 
 function checkNum(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${v === null ? 'null' : typeof v}`);
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(v)}`);
   return v;
 }
 
@@ -130,7 +131,8 @@ export abstract class LRScheduler {
 
   /** PyTorch's `_LRScheduler.__init__` body; subclasses call it once their own fields are set. */
   protected initialize(lastEpoch = -1, verbose = false): void {
-    if (!Number.isInteger(lastEpoch)) throw new TypeError(`lastEpoch must be an integer, got ${String(lastEpoch)}`);
+    if (!Number.isInteger(lastEpoch)) throw new TypeError(`lastEpoch must be an integer, got ${describeValue(lastEpoch)}`);
+    if (typeof verbose !== 'boolean') throw new TypeError(`verbose must be a boolean, got ${describeValue(verbose)}`);
     if (lastEpoch === -1) {
       for (const group of this.optimizer.paramGroups) if (group.initialLr === undefined) group.initialLr = group.lr;
     } else {
@@ -252,8 +254,8 @@ export class LambdaLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer,
     lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[],
-    { lastEpoch = -1, verbose = false }: SchedulerOptions = {},
-  ) {
+    opts: SchedulerOptions = {}) {
+    const { lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions>('LambdaLR()', opts, ['lastEpoch', 'verbose']);
     super(optimizer);
     const n = optimizer.paramGroups.length;
     if (!Array.isArray(lrLambda)) this.lrLambdas = new Array<(e: number) => number>(n).fill(lrLambda);
@@ -295,7 +297,8 @@ export class StepLR extends LRScheduler {
   /** Multiplicative factor. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, stepSize: number, { gamma = 0.1, lastEpoch = -1, verbose = false }: SchedulerOptions & { gamma?: number } = {}) {
+  constructor(optimizer: AnyOptimizer, stepSize: number, opts: SchedulerOptions & { gamma?: number } = {}) {
+    const { gamma = 0.1, lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions & { gamma?: number }>('StepLR()', opts, ['gamma', 'lastEpoch', 'verbose']);
     super(optimizer);
     this.stepSize = checkNum('stepSize', stepSize);
     this.gamma = checkNum('gamma', gamma);
@@ -326,8 +329,8 @@ export class MultiStepLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer,
     milestones: readonly number[],
-    { gamma = 0.1, lastEpoch = -1, verbose = false }: SchedulerOptions & { gamma?: number } = {},
-  ) {
+    opts: SchedulerOptions & { gamma?: number } = {}) {
+    const { gamma = 0.1, lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions & { gamma?: number }>('MultiStepLR()', opts, ['gamma', 'lastEpoch', 'verbose']);
     super(optimizer);
     if (!Array.isArray(milestones)) throw new TypeError('milestones must be an array of integers');
     this.milestones = new Map();
@@ -363,8 +366,8 @@ export class ConstantLR extends LRScheduler {
 
   constructor(
     optimizer: AnyOptimizer,
-    { factor = 1.0 / 3, totalIters = 5, lastEpoch = -1, verbose = false }: SchedulerOptions & { factor?: number; totalIters?: number } = {},
-  ) {
+    opts: SchedulerOptions & { factor?: number; totalIters?: number } = {}) {
+    const { factor = 1.0 / 3, totalIters = 5, lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions & { factor?: number; totalIters?: number }>('ConstantLR()', opts, ['factor', 'totalIters', 'lastEpoch', 'verbose']);
     super(optimizer);
     checkNum('factor', factor);
     if (factor > 1.0 || factor < 0) throw new ValueError('Constant multiplicative factor expected to be between 0 and 1.');
@@ -400,14 +403,8 @@ export class LinearLR extends LRScheduler {
 
   constructor(
     optimizer: AnyOptimizer,
-    {
-      startFactor = 1.0 / 3,
-      endFactor = 1.0,
-      totalIters = 5,
-      lastEpoch = -1,
-      verbose = false,
-    }: SchedulerOptions & { startFactor?: number; endFactor?: number; totalIters?: number } = {},
-  ) {
+    opts: SchedulerOptions & { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5, lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions & { startFactor?: number; endFactor?: number; totalIters?: number }>('LinearLR()', opts, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose']);
     super(optimizer);
     checkNum('startFactor', startFactor);
     checkNum('endFactor', endFactor);
@@ -441,7 +438,8 @@ export class ExponentialLR extends LRScheduler {
   /** Multiplicative factor per epoch. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, gamma: number, { lastEpoch = -1, verbose = false }: SchedulerOptions = {}) {
+  constructor(optimizer: AnyOptimizer, gamma: number, opts: SchedulerOptions = {}) {
+    const { lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions>('ExponentialLR()', opts, ['lastEpoch', 'verbose']);
     super(optimizer);
     this.gamma = checkNum('gamma', gamma);
     this.initialize(lastEpoch, verbose);
@@ -470,7 +468,8 @@ export class CosineAnnealingLR extends LRScheduler {
   /** Minimum learning rate. */
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, TMax: number, { etaMin = 0, lastEpoch = -1, verbose = false }: SchedulerOptions & { etaMin?: number } = {}) {
+  constructor(optimizer: AnyOptimizer, TMax: number, opts: SchedulerOptions & { etaMin?: number } = {}) {
+    const { etaMin = 0, lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions & { etaMin?: number }>('CosineAnnealingLR()', opts, ['etaMin', 'lastEpoch', 'verbose']);
     super(optimizer);
     this.TMax = checkNum('TMax', TMax);
     this.etaMin = checkNum('etaMin', etaMin);
@@ -565,7 +564,7 @@ export class OneCycleLR extends LRScheduler {
       threePhase = false,
       lastEpoch = -1,
       verbose = false,
-    } = options;
+    } = checkOptions<OneCycleLROptions>('OneCycleLR()', options, ['totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch', 'verbose']);
     if (totalSteps === null && epochs === null && stepsPerEpoch === null) {
       throw new ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)');
     } else if (totalSteps !== null) {
@@ -679,7 +678,8 @@ export class SequentialLR extends LRScheduler {
   /** Epochs at which the next scheduler takes over. */
   _milestones: number[];
 
-  constructor(optimizer: AnyOptimizer, schedulers: LRScheduler[], milestones: number[], { lastEpoch = -1, verbose = false }: SchedulerOptions = {}) {
+  constructor(optimizer: AnyOptimizer, schedulers: LRScheduler[], milestones: number[], opts: SchedulerOptions = {}) {
+    const { lastEpoch = -1, verbose = false } = checkOptions<SchedulerOptions>('SequentialLR()', opts, ['lastEpoch', 'verbose']);
     super(optimizer);
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
@@ -807,8 +807,9 @@ export class ReduceLROnPlateau {
       minLr = 0,
       eps = 1e-8,
       verbose = false,
-    } = options;
+    } = checkOptions<ReduceLROnPlateauOptions>('ReduceLROnPlateau()', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'verbose']);
     checkNum('factor', factor);
+    if (typeof verbose !== 'boolean') throw new TypeError(`verbose must be a boolean, got ${describeValue(verbose)}`);
     if (factor >= 1.0) throw new ValueError('Factor should be < 1.0.');
     this.factor = factor;
     checkOptimizer(optimizer);
@@ -896,8 +897,9 @@ export class ReduceLROnPlateau {
   }
 
   private initIsBetter(mode: string, threshold: number, thresholdMode: string): void {
-    if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${mode} is unknown!`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`threshold mode ${thresholdMode} is unknown!`);
+    const str = (v: unknown): string => (typeof v === 'string' ? v : describeValue(v));
+    if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${str(mode)} is unknown!`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`threshold mode ${str(thresholdMode)} is unknown!`);
     this.modeWorse = mode === 'min' ? Infinity : -Infinity;
     this.mode = mode;
     this.threshold = threshold;

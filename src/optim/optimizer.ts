@@ -6,6 +6,7 @@
  * Naming: options and `paramGroups` keys are camelCase (`weightDecay`, `initialLr`); the state dict
  * is data, so its keys are PyTorch's snake_case (`weight_decay`, `initial_lr`, `exp_avg`).
  */
+import { checkOptions, describeValue } from '../validate.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { wrapArray } from '../tensor/create.js';
@@ -106,13 +107,13 @@ function typeName(v: unknown): string {
 
 /** Throws a TypeError unless `v` has type `kind` (hyper-parameters from untyped callers). @internal */
 export function checkOption(name: string, v: unknown, kind: 'number' | 'boolean'): void {
-  if (typeof v !== kind) throw new TypeError(`${name} must be a ${kind}, got ${typeName(v)}`);
+  if (typeof v !== kind) throw new TypeError(`${name} must be a ${kind}, got ${describeValue(v)}`);
 }
 
 /** Throws a TypeError unless `betas` is a pair of numbers. @internal */
 export function checkBetas(v: unknown): asserts v is [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number') {
-    throw new TypeError(`betas must be a pair of numbers [beta1, beta2], got ${JSON.stringify(v)}`);
+    throw new TypeError(`betas must be a pair of numbers [beta1, beta2], got ${describeValue(v)}`);
   }
 }
 
@@ -287,6 +288,8 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
   _stepCount = 0;
 
   constructor(params: Params<G>, defaults: GroupOptions<G>) {
+    const foreach = (defaults as { foreach?: unknown }).foreach;
+    if (foreach !== undefined && foreach !== null) checkOption('foreach', foreach, 'boolean');
     this.defaults = defaults;
     if (params instanceof Tensor) {
       throw new TypeError(
@@ -357,6 +360,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     if (name === 'betas') checkBetas(v);
     else if (typeof def === 'number' || name === 'lr') checkOption(name, v, 'number');
     else if (typeof def === 'boolean' && name !== 'foreach') checkOption(name, v, 'boolean');
+    else if (name === 'foreach' && v !== null) checkOption(name, v, 'boolean');
   }
 
   /**
@@ -364,7 +368,10 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
    * or to zeros with `setToNone: false`.
    * @example opt.zeroGrad();
    */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const o = checkOptions<{ setToNone?: boolean }>('zeroGrad()', opts, ['setToNone']);
+    const setToNone = o.setToNone === undefined ? true : o.setToNone;
+    checkOption('setToNone', setToNone, 'boolean');
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;

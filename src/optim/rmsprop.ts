@@ -2,6 +2,7 @@
  * RMSprop, like `torch.optim.RMSprop` (PyTorch 1.13's single-tensor implementation, with its
  * float32 rounding order).
  */
+import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -124,6 +125,7 @@ function rmspropKernel(
  */
 export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
   constructor(params: Params<RMSpropGroup>, options: RMSpropOptions = {}) {
+    checkOptions('RMSprop()', options, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'foreach', 'maximize', 'differentiable']);
     const {
       lr = 1e-2,
       alpha = 0.99,

@@ -3,6 +3,7 @@
  * and maximize, like `torch.optim.SGD` (PyTorch 1.13's single-tensor implementation, with its
  * float32 rounding order).
  */
+import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -98,6 +99,7 @@ function sgdKernel(w: FloatArray, g: FloatArray, b: FloatArray | null, k: SGDSca
  */
 export class SGD extends Optimizer<SGDGroup, SGDState> {
   constructor(params: Params<SGDGroup>, options: SGDOptions = {}) {
+    checkOptions('SGD()', options, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize', 'foreach', 'differentiable']);
     const {
       lr,
       momentum = 0,

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { describeValue } from '../validate.js';
 
 /** Number of 32-bit words in the mt19937 state. */
 export const MT_STATE_N = 624;
@@ -32,6 +33,7 @@ export function normalizeSeed(seed: number | bigint): bigint {
   if (typeof seed === 'bigint') {
     s = seed;
   } else {
+    if (typeof seed !== 'number') throw new TypeError(`seed must be an integer or a bigint, got ${describeValue(seed)}`);
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
     s = BigInt(seed);
   }

@@ -2,12 +2,29 @@
  * Internal constructors shared by ops and factories (the public factories are in factories.ts).
  */
 import { backend } from '../backends/registry.js';
+import { RuntimeError } from '../errors.js';
 import { type DType, type TypedArray } from './dtype.js';
 import { Storage, Tensor, contiguousStrides, shapeNumel } from './tensor.js';
 
+/** Most elements one tensor can hold: V8's typed-array length limit. */
+const MAX_NUMEL = 2 ** 32 - 1;
+
 /** A new contiguous tensor of zeros. */
 export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
-  const data = backend().alloc(dtype, shapeNumel(shape));
+  const n = shapeNumel(shape);
+  // A safety net for sizes that slipped past an op's own checks: a clear error instead of V8's RangeError.
+  if (!(n >= 0 && n <= MAX_NUMEL)) {
+    throw new RuntimeError(`cannot allocate a tensor of shape [${shape.join(', ')}]: sizes must be non-negative and the element count at most ${MAX_NUMEL}`);
+  }
+  let data: TypedArray;
+  try {
+    data = backend().alloc(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // PyTorch: "DefaultCPUAllocator: not enough memory: you tried to allocate N bytes."
+    const bytes = n * (dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'bool' ? 1 : 4);
+    throw new RuntimeError(`DefaultCPUAllocator: not enough memory: you tried to allocate ${bytes} bytes.`, { cause: e });
+  }
   return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
 }
 

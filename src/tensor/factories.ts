@@ -3,8 +3,9 @@
  * random ones, and the `*Like` variants. Sizes come as varargs or one array.
  */
 import { RuntimeError, ValueError } from '../errors.js';
-import { defaultGenerator, type Generator } from '../random/generator.js';
+import { defaultGenerator, Generator } from '../random/generator.js';
 import { sizesArg, checkSizes } from '../ops/util.js';
+import { checkBool, checkInt, checkOptions, describeValue, isPlainObject } from '../validate.js';
 import { type DType, DTYPES, isFloating, type TypedArray } from './dtype.js';
 import { emptyTensor, wrapArray } from './create.js';
 import { Tensor } from './tensor.js';
@@ -25,11 +26,26 @@ export interface RandomOptions extends TensorOptions {
 
 type SizeArgs = (number | readonly number[] | TensorOptions)[];
 
-function splitArgs<O extends TensorOptions>(args: SizeArgs): [number[], O] {
+const TENSOR_OPTS = ['dtype', 'requiresGrad'];
+const RANDOM_OPTS = ['dtype', 'requiresGrad', 'generator'];
+
+/** Validates the options of a creation function (names, dtype, requiresGrad, generator). */
+function checkCreateOptions<O extends TensorOptions>(fn: string, opts: unknown, random = false): O {
+  const o = checkOptions<O>(fn, opts, random ? RANDOM_OPTS : TENSOR_OPTS);
+  checkDType(o.dtype);
+  if (o.requiresGrad !== undefined) checkBool(fn, 'requiresGrad', o.requiresGrad);
+  const gen = (o as RandomOptions).generator;
+  if (gen !== undefined && gen !== null && !(gen instanceof Generator)) {
+    throw new TypeError(`${fn}: argument 'generator' must be a torch.Generator, got ${describeValue(gen)}`);
+  }
+  return o;
+}
+
+function splitArgs<O extends TensorOptions>(fn: string, args: SizeArgs, random = false): [number[], O] {
   let opts = {} as O;
   const last = args[args.length - 1];
-  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
-    opts = last as O;
+  if (last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last) && !ArrayBuffer.isView(last)) {
+    opts = checkCreateOptions<O>(fn, last, random);
     args = args.slice(0, -1);
   }
   const shape = sizesArg(args as (number | readonly number[])[]);
@@ -39,8 +55,13 @@ function splitArgs<O extends TensorOptions>(args: SizeArgs): [number[], O] {
 
 function checkDType(d: DType | undefined): void {
   if (d !== undefined && !DTYPES.includes(d)) {
-    throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}, got ${String(d)}`);
+    throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}, got ${describeValue(d)}`);
   }
+}
+
+function checkLike(fn: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${fn}: argument 'input' must be a Tensor, got ${describeValue(t)}`);
+  return t;
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -54,7 +75,7 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
  * @example torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' })
  */
 export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
-  checkDType(opts.dtype);
+  opts = checkCreateOptions('tensor()', opts);
   if (data instanceof Tensor) return finish(data.detach().clone().to(opts.dtype ?? data.dtype), opts);
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     let dtype: DType;
@@ -99,11 +120,12 @@ export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
         if (isFloating(v.dtype)) sawFloat = true;
         flat.push(v.item());
       } else {
-        throw new TypeError(`Could not infer dtype of ${v === null ? 'None' : typeof v}`);
+        const py = v === null || v === undefined ? 'NoneType' : typeof v === 'string' ? 'str' : typeof v === 'object' ? 'dict' : typeof v;
+        throw new TypeError(`Could not infer dtype of ${py}: tensor() takes numbers, booleans or nested arrays of them, got ${describeValue(v)}`);
       }
       return;
     }
-    if (!Array.isArray(v)) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${typeof v})`);
+    if (!Array.isArray(v)) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${describeValue(v)})`);
     if (v.length !== shape[d]) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${v.length})`);
     for (const e of v) walk(e, d + 1);
   };
@@ -132,48 +154,62 @@ function filled(shape: number[], value: number, opts: TensorOptions): Tensor {
 
 /** Zeros, like `torch.zeros(2, 3)` or `torch.zeros([2, 3], { dtype })`. */
 export function zeros(...args: SizeArgs): Tensor {
-  const [shape, opts] = splitArgs(args);
+  const [shape, opts] = splitArgs('zeros()', args);
   return filled(shape, 0, opts);
 }
 
 /** Ones, like `torch.ones`. */
 export function ones(...args: SizeArgs): Tensor {
-  const [shape, opts] = splitArgs(args);
+  const [shape, opts] = splitArgs('ones()', args);
   return filled(shape, 1, opts);
 }
 
 /** Uninitialised memory in PyTorch; zeros here (JS arrays are always initialised). */
 export function empty(...args: SizeArgs): Tensor {
-  const [shape, opts] = splitArgs(args);
+  const [shape, opts] = splitArgs('empty()', args);
   return filled(shape, 0, opts);
 }
 
 /** A tensor filled with `fillValue`, like `torch.full`; the dtype follows the value. */
 export function full(size: readonly number[], fillValue: number | boolean, opts: TensorOptions = {}): Tensor {
+  if (!Array.isArray(size)) throw new TypeError(`full(): argument 'size' must be an array of integers, got ${describeValue(size)}`);
+  checkFill('full()', fillValue);
+  opts = checkCreateOptions('full()', opts);
   const shape = sizesArg([size]);
   checkSizes(shape);
   const dtype = opts.dtype ?? (typeof fillValue === 'boolean' ? 'bool' : Number.isInteger(fillValue) ? 'int64' : 'float32');
   return filled(shape, Number(fillValue), { ...opts, dtype });
 }
 
+function checkFill(fn: string, v: unknown): void {
+  if (typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new TypeError(`${fn}: argument 'fill_value' must be a number or a boolean, got ${describeValue(v)}`);
+  }
+}
+
 /** Zeros shaped like `t` (same dtype unless given). */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...opts });
+  checkLike('zerosLike()', t);
+  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...checkCreateOptions('zerosLike()', opts) });
 }
 
 /** Ones shaped like `t`. */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return filled(t.shape.slice(), 1, { dtype: t.dtype, ...opts });
+  checkLike('onesLike()', t);
+  return filled(t.shape.slice(), 1, { dtype: t.dtype, ...checkCreateOptions('onesLike()', opts) });
 }
 
 /** Like `torch.empty_like` (zero-filled). */
 export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...opts });
+  checkLike('emptyLike()', t);
+  return filled(t.shape.slice(), 0, { dtype: t.dtype, ...checkCreateOptions('emptyLike()', opts) });
 }
 
 /** `fillValue` shaped like `t`. */
 export function fullLike(t: Tensor, fillValue: number, opts: TensorOptions = {}): Tensor {
-  return filled(t.shape.slice(), fillValue, { dtype: t.dtype, ...opts });
+  checkLike('fullLike()', t);
+  checkFill('fullLike()', fillValue);
+  return filled(t.shape.slice(), Number(fillValue), { dtype: t.dtype, ...checkCreateOptions('fullLike()', opts) });
 }
 
 /**
@@ -182,11 +218,17 @@ export function fullLike(t: Tensor, fillValue: number, opts: TensorOptions = {})
  */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   let opts: TensorOptions = {};
-  if (args.length && typeof args[args.length - 1] === 'object') opts = args.pop() as TensorOptions;
+  if (args.length && isPlainObject(args[args.length - 1])) opts = checkCreateOptions('arange()', args.pop());
   const nums = args as number[];
-  if (nums.length === 0 || nums.length > 3 || nums.some((n) => typeof n !== 'number')) {
-    throw new TypeError('arange() received an invalid combination of arguments');
+  if (nums.length === 0 || nums.length > 3) {
+    throw new TypeError(`arange() received an invalid combination of arguments: expected (end), (start, end) or (start, end, step), got ${nums.length} arguments`);
   }
+  nums.forEach((n, i) => {
+    if (typeof n !== 'number') {
+      const name = nums.length === 1 ? 'end' : ['start', 'end', 'step'][i];
+      throw new TypeError(`arange(): argument '${name}' must be a number, got ${describeValue(n)}`);
+    }
+  });
   const [start, end, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
   if (step === 0) throw new RuntimeError('step must be nonzero');
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${start} -> ${end}`);
@@ -196,6 +238,7 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = opts.dtype ?? (allInt ? 'int64' : 'float32');
   const n = Math.ceil((end - start) / step);
+  checkAllocSize('arange()', n);
   const t = emptyTensor([n], dtype);
   const d = t.storage.data;
   for (let i = 0; i < n; i++) d[i] = castIn(start + i * step, dtype);
@@ -204,7 +247,11 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
 
 /** `steps` evenly spaced values from start to end inclusive, like `torch.linspace`. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  if (typeof start !== 'number') throw new TypeError(`linspace(): argument 'start' must be a number, got ${describeValue(start)}`);
+  if (typeof end !== 'number') throw new TypeError(`linspace(): argument 'end' must be a number, got ${describeValue(end)}`);
+  checkInt('linspace()', 'steps', steps);
+  if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  opts = checkCreateOptions('linspace()', opts);
   const dtype = opts.dtype ?? 'float32';
   const t = emptyTensor([steps], dtype);
   const d = t.storage.data;
@@ -223,12 +270,16 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 }
 
 /** Identity matrix n x m, like `torch.eye`. */
-export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
-  if (typeof m === 'object') {
+export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  if (isPlainObject(m)) {
+    if (opts !== undefined) throw new TypeError(`eye(): argument 'm' must be an integer, got ${describeValue(m)}`);
     opts = m;
     m = undefined;
   }
-  const cols = m ?? n;
+  opts = checkCreateOptions('eye()', opts);
+  checkInt('eye()', 'n', n);
+  if (m !== undefined && m !== null) checkInt('eye()', 'm', m);
+  const cols = (m as number | undefined | null) ?? n;
   if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
   if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
   const t = filled([n, cols], 0, opts);
@@ -237,7 +288,7 @@ export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions =
 }
 
 function randFloat(kind: 'rand' | 'randn', args: SizeArgs): Tensor {
-  const [shape, opts] = splitArgs<RandomOptions>(args);
+  const [shape, opts] = splitArgs<RandomOptions>(`${kind}()`, args, true);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloating(dtype)) {
     throw new RuntimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${dtype === 'int64' ? 'Long' : dtype === 'int32' ? 'Int' : 'Bool'}'`);
@@ -265,16 +316,19 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   let opts: RandomOptions = {};
-  const last = args[args.length - 1];
-  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
-    opts = last as RandomOptions;
+  if (isPlainObject(args[args.length - 1])) {
+    opts = checkCreateOptions<RandomOptions>('randint()', args[args.length - 1], true);
     args = args.slice(0, -1);
   }
   const size = args[args.length - 1];
-  if (!Array.isArray(size)) throw new TypeError('randint(): size must be an array of integers');
+  if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be an array of integers, got ${describeValue(size)}`);
   const bounds = args.slice(0, -1) as number[];
+  if (bounds.length < 1 || bounds.length > 2) {
+    throw new TypeError(`randint() received an invalid combination of arguments: expected (high, size) or (low, high, size), got ${args.length} arguments`);
+  }
   const [low, high] = bounds.length === 1 ? [0, bounds[0]!] : [bounds[0]!, bounds[1]!];
-  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError('randint(): low and high must be integers');
+  if (bounds.length === 2) checkInt('randint()', 'low', low);
+  checkInt('randint()', 'high', high);
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const shape = sizesArg([size as number[]]);
   checkSizes(shape);
@@ -286,7 +340,9 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
 
 /** A random permutation of 0..n-1 (int64), like `torch.randperm`. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
+  checkInt('randperm()', 'n', n);
+  if (n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
+  opts = checkCreateOptions<RandomOptions>('randperm()', opts, true);
   const p = (opts.generator ?? defaultGenerator).randperm(n);
   const t = wrapArray(p as TypedArray, [n], 'int64');
   return opts.dtype && opts.dtype !== 'int64' ? t.to(opts.dtype) : t;
@@ -294,10 +350,21 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 
 /** Uniform samples shaped like `t`. */
 export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkLike('randLike()', t);
+  checkCreateOptions('randLike()', opts, true);
   return rand(t.shape.slice(), { dtype: t.dtype, ...opts });
 }
 
 /** Normal samples shaped like `t`. */
 export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkLike('randnLike()', t);
+  checkCreateOptions('randnLike()', opts, true);
   return randn(t.shape.slice(), { dtype: t.dtype, ...opts });
+}
+
+/** Largest element count one tensor may have (V8's typed-array limit, 2^32 - 1 elements). */
+const MAX_NUMEL = 2 ** 32 - 1;
+
+function checkAllocSize(fn: string, n: number): void {
+  if (!(n <= MAX_NUMEL)) throw new RuntimeError(`${fn}: invalid size ${n}: the result would have more than ${MAX_NUMEL} elements`);
 }

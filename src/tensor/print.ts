@@ -11,6 +11,8 @@
  * correctly rounded from the exact binary value, ties to even. float32 elements are printed as the
  * double value of the float32 (what `tensor.tolist()` yields in Python).
  */
+import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions } from '../validate.js';
+import { ValueError } from '../errors.js';
 import type { DType } from './dtype.js';
 
 /** The options `torch.set_printoptions` controls. */
@@ -48,6 +50,15 @@ export const printOptions: PrintOptions = {
 export function setPrintOptions(
   o: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' },
 ): void {
+  const fn = 'setPrintOptions()';
+  o = checkOptions<Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }>(fn, o, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode', 'profile']);
+  // Validate everything before changing anything.
+  if (o.profile !== undefined) checkOneOf(fn, 'profile', o.profile, ['default', 'short', 'full']);
+  if (o.precision !== undefined) checkInt(fn, 'precision', o.precision, { min: 0, max: 100 });
+  if (o.threshold !== undefined) checkNumber(fn, 'threshold', o.threshold, { min: 0 });
+  if (o.edgeitems !== undefined) checkInt(fn, 'edgeitems', o.edgeitems, { min: 0 });
+  if (o.linewidth !== undefined) checkInt(fn, 'linewidth', o.linewidth, { min: 1 });
+  if (o.sciMode !== undefined && o.sciMode !== null) checkBool(fn, 'sciMode', o.sciMode);
   switch (o.profile) {
     case 'default':
       Object.assign(printOptions, { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 });
@@ -61,7 +72,7 @@ export function setPrintOptions(
     case undefined:
       break;
     default:
-      throw new Error(`setPrintOptions: unknown profile '${String(o.profile satisfies never)}'`);
+      throw new ValueError(`setPrintOptions: unknown profile '${String(o.profile satisfies never)}'`);
   }
   if (o.precision !== undefined) printOptions.precision = o.precision;
   if (o.threshold !== undefined) printOptions.threshold = o.threshold;

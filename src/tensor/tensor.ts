@@ -7,6 +7,7 @@ import type { View } from '../backends/backend.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import type { Node } from '../autograd/node.js';
+import { describeValue } from '../validate.js';
 
 /** A typed array plus a version counter that views share, like PyTorch's storage + version counter. */
 export class Storage {
@@ -109,6 +110,9 @@ export class Tensor implements View {
    * @example const w = torch.randn(3).requiresGrad_();
    */
   requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean') {
+      throw new TypeError(`requires_grad_(): argument 'requires_grad' must be a boolean, got ${describeValue(requiresGrad)}`);
+    }
     if (this.gradFn !== null) {
       if (requiresGrad) return this;
       throw new RuntimeError(
@@ -251,7 +255,7 @@ export class Tensor implements View {
 
 /** Normalises a possibly negative dim, with PyTorch's IndexError wording. */
 export function normDim(dim: number, ndim: number, wrapScalar = true): number {
-  if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${String(dim)}`);
+  if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${describeValue(dim)}`);
   const n = ndim === 0 && wrapScalar ? 1 : ndim;
   if (dim < -n || dim >= n) {
     throw new IndexErrorLike(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);

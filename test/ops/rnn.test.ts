@@ -1,9 +1,11 @@
 // Fused recurrent layer ops (src/ops/rnn.ts) checked three ways (STYLE.md section 4):
 // (a) against PyTorch fixtures (tools/fixtures/gen_rnn_kernels.py), (b) against reference cells
 // built from primitive ops under our autograd, (c) by finite differences in float64.
-import { describe, expect, it } from 'vitest';
+// Every block runs once per backend (native when the addon loads, and js).
+import { expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { gruLayer, lstmLayer, rnnLayer } from '../../src/ops/rnn.js';
+import { describeEachBackend } from '../helpers/backends.js';
 import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
@@ -23,7 +25,7 @@ function runFixtureCase(c: any, inp: Record<string, T>): T[] {
   return rnnLayer(x!, h0!, weight_ih!, weight_hh!, bias_ih, bias_hh, { ...opts, nonlinearity: c.options.nonlinearity });
 }
 
-describe('rnn layers vs PyTorch (fixtures)', () => {
+describeEachBackend('rnn layers vs PyTorch (fixtures)', () => {
   for (const c of fx.cases as any[]) {
     it(c.name, () => {
       const inp: Record<string, T> = {};
@@ -166,7 +168,7 @@ function gradsOf(outs: T[], ws: T[], leaves: T[]): T[] {
   return torch.autograd.grad(loss, leaves) as T[];
 }
 
-describe('rnn layers vs reference cells from primitive ops', () => {
+describeEachBackend('rnn layers vs reference cells from primitive ops', () => {
   for (const kind of ['lstm', 'gru', 'rnn'] as const) {
     for (let seed = 0; seed < 12; seed++) {
       const dtype = seed % 2 === 0 ? 'float64' : 'float32';
@@ -214,7 +216,7 @@ describe('rnn layers vs reference cells from primitive ops', () => {
 // (c) finite differences (float64, tiny sizes)
 // ------------------------------------------------------------------------------------------------
 
-describe('gradcheck (float64)', () => {
+describeEachBackend('gradcheck (float64)', () => {
   const f64 = { dtype: 'float64' as const };
   const leaf = (...shape: number[]): T => torch.randn(shape, f64).mul(0.8).requiresGrad_();
   const gc = (fn: (...xs: T[]) => T[], xs: T[]): void => {
@@ -260,7 +262,7 @@ describe('gradcheck (float64)', () => {
 // Autograd plumbing and argument checks
 // ------------------------------------------------------------------------------------------------
 
-describe('rnn layer ops: autograd plumbing and validation', () => {
+describeEachBackend('rnn layer ops: autograd plumbing and validation', () => {
   const mk = (dtype: 'float32' | 'float64' = 'float32') => {
     torch.manualSeed(7);
     const r = (...s: number[]): T => torch.randn(s, { dtype }).requiresGrad_();

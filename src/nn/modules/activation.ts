@@ -2,14 +2,17 @@
  * Activation modules: `ReLU`, `LeakyReLU`, `GELU`, `Tanh`, `Sigmoid`, `Softmax`, `LogSoftmax`,
  * `ELU`, `Softplus`.
  */
+import { checkBool, checkNumber, checkOneOf, checkOptions, describeValue, isPlainObject, optional } from '../../validate.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional.js';
 import { Module, pyFloat, pyNum } from '../module.js';
 
 type InplaceOpt = { inplace?: boolean } | boolean;
 
-function inplaceOf(o: InplaceOpt | undefined): boolean {
-  return typeof o === 'boolean' ? o : o?.inplace ?? false;
+function inplaceOf(fn: string, o: InplaceOpt | undefined): boolean {
+  if (typeof o === 'boolean') return o;
+  const opts = checkOptions<{ inplace?: boolean }>(fn, o, ['inplace']);
+  return optional(opts.inplace, false, (v) => checkBool(fn, 'inplace', v));
 }
 
 /**
@@ -22,7 +25,7 @@ export class ReLU extends Module {
 
   constructor(opts: InplaceOpt = {}) {
     super();
-    this.inplace = inplaceOf(opts);
+    this.inplace = inplaceOf('ReLU()', opts);
   }
 
   override forward(input: Tensor): Tensor {
@@ -45,8 +48,8 @@ export class LeakyReLU extends Module {
 
   constructor(negativeSlope = 1e-2, opts: InplaceOpt = {}) {
     super();
-    this.negativeSlope = negativeSlope;
-    this.inplace = inplaceOf(opts);
+    this.negativeSlope = checkNumber('LeakyReLU()', 'negative_slope', negativeSlope);
+    this.inplace = inplaceOf('LeakyReLU()', opts);
   }
 
   override forward(input: Tensor): Tensor {
@@ -68,7 +71,8 @@ export class GELU extends Module {
 
   constructor(opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}) {
     super();
-    this.approximate = typeof opts === 'string' ? opts : opts.approximate ?? 'none';
+    const a = typeof opts === 'string' ? opts : checkOptions<{ approximate?: string }>('GELU()', opts, ['approximate']).approximate ?? 'none';
+    this.approximate = checkOneOf('GELU()', 'approximate', a, ['none', 'tanh']);
   }
 
   override forward(input: Tensor): Tensor {
@@ -103,8 +107,8 @@ export class Sigmoid extends Module {
 }
 
 function dimArg(dim: number | null | { dim?: number | null } | undefined): number | null {
-  const d = typeof dim === 'object' && dim !== null ? dim.dim ?? null : dim ?? null;
-  if (d !== null && !Number.isInteger(d)) throw new TypeError(`dim must be an integer or null, got ${String(d)}`);
+  const d = isPlainObject(dim) ? (checkOptions<{ dim?: number | null }>('Softmax()', dim, ['dim']).dim ?? null) : (dim ?? null);
+  if (d !== null && (typeof d !== 'number' || !Number.isInteger(d))) throw new TypeError(`dim must be an integer or null, got ${describeValue(d)}`);
   return d;
 }
 
@@ -163,8 +167,8 @@ export class ELU extends Module {
 
   constructor(alpha = 1.0, opts: InplaceOpt = {}) {
     super();
-    this.alpha = alpha;
-    this.inplace = inplaceOf(opts);
+    this.alpha = checkNumber('ELU()', 'alpha', alpha);
+    this.inplace = inplaceOf('ELU()', opts);
   }
 
   override forward(input: Tensor): Tensor {
@@ -187,7 +191,8 @@ export class Softplus extends Module {
 
   constructor(beta = 1, threshold = 20) {
     super();
-    if (typeof beta !== 'number' || typeof threshold !== 'number') throw new TypeError('Softplus: beta and threshold must be numbers');
+    checkNumber('Softplus()', 'beta', beta);
+    checkNumber('Softplus()', 'threshold', threshold);
     this.beta = beta;
     this.threshold = threshold;
   }

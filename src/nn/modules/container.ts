@@ -2,6 +2,7 @@
  * Containers: `Sequential`, `ModuleList`, `ModuleDict`. Children are registered under their index
  * ('0', '1', ...) or key, so state dict keys match PyTorch's (`0.weight`, `encoder.bias`).
  */
+import { describeValue } from '../../validate.js';
 import { IndexError, ValueError } from '../../errors.js';
 import { AssertionError } from '../functional.js';
 import { KeyError, Module, typeName } from '../module.js';
@@ -43,7 +44,12 @@ export class Sequential extends Module {
     super();
     const first = args[0] as unknown;
     if (args.length === 1 && (first instanceof Map || Array.isArray(first))) {
-      for (const [key, m] of first as Iterable<[string, Module]>) this.addModule(key, m);
+      for (const entry of first as Iterable<unknown>) {
+        if (!Array.isArray(entry) || entry.length !== 2) {
+          throw new TypeError(`Sequential(): expected [name, module] pairs, got ${describeValue(entry)}`);
+        }
+        this.addModule(entry[0] as string, entry[1] as Module);
+      }
     } else {
       (args as Module[]).forEach((m, i) => this.addModule(String(i), m));
     }

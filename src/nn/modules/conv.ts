@@ -1,6 +1,7 @@
 /**
  * Convolution layers: `Conv1d`.
  */
+import { checkBool, checkDTypeName, checkOptions, describeValue, optional } from '../../validate.js';
 import { ValueError } from '../../errors.js';
 import { type IntOrList, type PaddingMode, conv1d, pad1d } from '../../ops/conv.js';
 import { checkInt } from '../../ops/util.js';
@@ -33,7 +34,13 @@ export interface Conv1dModuleOptions {
 function single(name: string, v: unknown): number[] {
   const xs = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : null;
   if (xs === null || xs.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
-    throw new TypeError(`Conv1d: ${name} must be an int or a list of ints, got ${JSON.stringify(v) ?? String(v)}`);
+    throw new TypeError(`Conv1d: ${name} must be an int or a list of ints, got ${describeValue(v)}`);
+  }
+  // Deviation: PyTorch accepts these at construction and fails in forward; we fail here, at the call that made the mistake.
+  if (xs.length !== 1) throw new ValueError(`Conv1d: ${name} must be an int or a list of one int, got a list of ${xs.length}`);
+  const x = xs[0] as number;
+  if (name === 'padding' ? x < 0 : x <= 0) {
+    throw new ValueError(`Conv1d: ${name} must be ${name === 'padding' ? 'non-negative' : 'positive'}, got ${x}`);
   }
   return xs as number[];
 }
@@ -88,31 +95,34 @@ export class Conv1d extends Module {
     super();
     this.inChannels = checkChannels('in_channels', inChannels);
     this.outChannels = checkChannels('out_channels', outChannels);
-    const groups = opts.groups ?? 1;
+    opts = checkOptions<Conv1dModuleOptions>('Conv1d()', opts, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype']);
+    optional(opts.bias, true, (v) => checkBool('Conv1d()', 'bias', v));
+    optional(opts.dtype, 'float32', (v) => checkDTypeName('Conv1d()', v, true));
+    const groups = opts.groups === undefined ? 1 : opts.groups;
     checkInt('groups', groups);
     this.kernelSize = single('kernel_size', kernelSize);
-    this.stride = single('stride', opts.stride ?? 1);
-    const padding = opts.padding ?? 0;
+    this.stride = single('stride', opts.stride === undefined ? 1 : opts.stride);
+    const padding = opts.padding === undefined ? 0 : opts.padding;
     this.padding = typeof padding === 'string' ? padding : single('padding', padding);
-    this.dilation = single('dilation', opts.dilation ?? 1);
+    this.dilation = single('dilation', opts.dilation === undefined ? 1 : opts.dilation);
     this.transposed = false;
     this.outputPadding = [0];
     this.groups = groups;
-    this.paddingMode = opts.paddingMode ?? 'zeros';
+    this.paddingMode = opts.paddingMode === undefined ? 'zeros' : opts.paddingMode;
     // _ConvNd.__init__ checks, in PyTorch's order.
     if (groups <= 0) throw new ValueError('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
     if (typeof padding === 'string') {
       if (padding !== 'same' && padding !== 'valid') {
-        throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ${PADDING_STRINGS}`);
+        throw new ValueError(`Invalid padding string '${padding}', should be one of ${PADDING_STRINGS}`);
       }
       if (padding === 'same' && this.stride.some((s) => s !== 1)) {
         throw new ValueError("padding='same' is not supported for strided convolutions");
       }
     }
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
-      throw new ValueError(`padding_mode must be one of ${PADDING_MODES}, but got padding_mode='${String(this.paddingMode)}'`);
+      throw new ValueError(`padding_mode must be one of ${PADDING_MODES}, but got padding_mode=${typeof this.paddingMode === 'string' ? `'${this.paddingMode}'` : describeValue(this.paddingMode)}`);
     }
     if (this.padding === 'same') {
       const total = (this.dilation[0] ?? 1) * ((this.kernelSize[0] ?? 1) - 1);
@@ -125,7 +135,7 @@ export class Conv1d extends Module {
     }
     const dtype = opts.dtype ?? 'float32';
     this.weight = new Parameter(emptyTensor([outChannels, inChannels / groups, ...this.kernelSize], dtype));
-    if (opts.bias ?? true) this.bias = new Parameter(emptyTensor([outChannels], dtype));
+    if (opts.bias === undefined ? true : opts.bias) this.bias = new Parameter(emptyTensor([outChannels], dtype));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }

@@ -1,6 +1,7 @@
 /**
  * `Dropout`.
  */
+import { checkBool, checkOptions, optional } from '../../validate.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkDropoutP, dropout } from '../functional.js';
 import { Module, pyBool, pyFloat } from '../module.js';
@@ -21,7 +22,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, opts: { inplace?: boolean } | boolean = {}) {
     super();
     this.p = checkDropoutP(p);
-    this.inplace = typeof opts === 'boolean' ? opts : opts.inplace ?? false;
+    this.inplace = typeof opts === 'boolean' ? opts : optional(checkOptions<{ inplace?: boolean }>('Dropout()', opts, ['inplace']).inplace, false, (v) => checkBool('Dropout()', 'inplace', v));
   }
 
   override forward(input: Tensor): Tensor {

@@ -1,6 +1,7 @@
 /**
  * `Embedding`: a lookup table of learned vectors.
  */
+import { checkBool, checkDTypeName, checkNumber, checkOptions, checkShape, describeValue, optional } from '../../validate.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { NotImplementedError } from '../../errors.js';
 import { emptyTensor } from '../../tensor/create.js';
@@ -55,6 +56,18 @@ export class Embedding extends Module {
     super();
     this.numEmbeddings = checkInt('num_embeddings', numEmbeddings);
     this.embeddingDim = checkInt('embedding_dim', embeddingDim);
+    checkShape('Embedding()', [numEmbeddings, embeddingDim]);
+    opts = checkOptions<EmbeddingModuleOptions>('Embedding()', opts, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', 'dtype', '_weight', '_freeze']);
+    const fn = 'Embedding()';
+    optional(opts.maxNorm, null, (v) => checkNumber(fn, 'maxNorm', v), true);
+    optional(opts.normType, 2, (v) => checkNumber(fn, 'normType', v));
+    optional(opts.scaleGradByFreq, false, (v) => checkBool(fn, 'scaleGradByFreq', v));
+    optional(opts.sparse, false, (v) => checkBool(fn, 'sparse', v));
+    optional(opts._freeze, false, (v) => checkBool(fn, '_freeze', v));
+    optional(opts.dtype, 'float32', (v) => checkDTypeName(fn, v, true));
+    if (opts._weight !== undefined && opts._weight !== null && !(opts._weight instanceof Tensor)) {
+      throw new TypeError(`${fn}: argument '_weight' must be a Tensor, got ${describeValue(opts._weight)}`);
+    }
     const pad = opts.paddingIdx ?? null;
     this.paddingIdx = pad === null ? null : normPaddingIdx(pad, numEmbeddings);
     this.maxNorm = opts.maxNorm ?? null;
@@ -115,7 +128,7 @@ export class Embedding extends Module {
       throw new AssertionError('Embeddings parameter is expected to be 2-dimensional');
     }
     const [rows, cols] = embeddings.shape as [number, number];
-    const { freeze = true, ...rest } = opts;
+    const { freeze = true, ...rest } = checkOptions<{ freeze?: boolean } & EmbeddingModuleOptions>('Embedding.fromPretrained()', opts, ['freeze', 'paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
     return new Embedding(rows, cols, { ...rest, _weight: embeddings, _freeze: freeze });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Linear layers: `Identity`, `Linear`, `Bilinear`.
  */
+import { checkBool, checkDTypeName, checkOptions } from '../../validate.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { emptyTensor } from '../../tensor/create.js';
 import type { DType } from '../../tensor/dtype.js';
@@ -23,6 +24,13 @@ function checkFeatures(name: string, v: unknown): number {
   checkInt(name, v);
   if ((v as number) < 0) throw new RangeError(`${name} must be non-negative, got ${String(v)}`);
   return v as number;
+}
+
+function linearOptions(fn: string, opts: unknown): LinearOptions {
+  const o = checkOptions<LinearOptions>(fn, opts, ['bias', 'dtype']);
+  if (o.bias !== undefined) checkBool(fn, 'bias', o.bias);
+  if (o.dtype !== undefined) checkDTypeName(fn, o.dtype, true);
+  return o;
 }
 
 /**
@@ -61,6 +69,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkFeatures('in_features', inFeatures);
     this.outFeatures = checkFeatures('out_features', outFeatures);
+    opts = linearOptions('Linear()', opts);
     const dtype = opts.dtype ?? 'float32';
     this.weight = new Parameter(emptyTensor([outFeatures, inFeatures], dtype));
     if (opts.bias ?? true) this.bias = new Parameter(emptyTensor([outFeatures], dtype));
@@ -108,6 +117,7 @@ export class Bilinear extends Module {
     this.in1Features = checkFeatures('in1_features', in1Features);
     this.in2Features = checkFeatures('in2_features', in2Features);
     this.outFeatures = checkFeatures('out_features', outFeatures);
+    opts = linearOptions('Bilinear()', opts);
     const dtype = opts.dtype ?? 'float32';
     this.weight = new Parameter(emptyTensor([outFeatures, in1Features, in2Features], dtype));
     if (opts.bias ?? true) this.bias = new Parameter(emptyTensor([outFeatures], dtype));

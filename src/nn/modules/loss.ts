@@ -5,7 +5,8 @@
  *
  * Deviation: the legacy `size_average` and `reduce` arguments are not supported; use `reduction`.
  */
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { checkBool, checkInt, checkNumber, checkOptions, describeValue } from '../../validate.js';
 import {
   type BCELossOptions,
   type BCEWithLogitsLossOptions,
@@ -40,13 +41,33 @@ export type {
   SmoothL1LossOptions,
 };
 
-/** The options object of a loss constructor (a non-object is rejected with a clear error). */
+const KEYS: Record<string, string[]> = {
+  MSELoss: ['reduction'],
+  L1Loss: ['reduction'],
+  SmoothL1Loss: ['reduction', 'beta'],
+  HuberLoss: ['reduction', 'delta'],
+  CrossEntropyLoss: ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing'],
+  NLLLoss: ['weight', 'ignoreIndex', 'reduction'],
+  BCELoss: ['weight', 'reduction'],
+  BCEWithLogitsLoss: ['weight', 'posWeight', 'reduction'],
+  KLDivLoss: ['reduction', 'logTarget'],
+};
+
+/**
+ * The options object of a loss constructor: option names and types are checked here; values
+ * PyTorch checks when the loss is computed (reduction, beta, delta, label smoothing) are checked then.
+ */
 function opts<T extends object>(name: string, o: T | undefined): T {
-  if (o === undefined) return {} as T;
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-    throw new TypeError(`${name}: expected an options object like { reduction: 'sum' }, got ${o === null ? 'null' : typeof o}`);
+  const fn = `${name}()`;
+  const r = checkOptions<T & Record<string, unknown>>(fn, o, KEYS[name]!);
+  for (const k of ['weight', 'posWeight']) {
+    const w = r[k];
+    if (w !== undefined && w !== null && !(w instanceof Tensor)) throw new TypeError(`${fn}: argument '${k}' must be a Tensor or null, got ${describeValue(w)}`);
   }
-  return o;
+  if (r.ignoreIndex !== undefined) checkInt(fn, 'ignoreIndex', r.ignoreIndex);
+  if (r.logTarget !== undefined) checkBool(fn, 'logTarget', r.logTarget);
+  for (const k of ['beta', 'delta', 'labelSmoothing']) if (r[k] !== undefined) checkNumber(fn, k, r[k]);
+  return r;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Normalisation layers: `LayerNorm`, `BatchNorm1d`.
  */
+import { checkBool, checkDTypeName, checkNumber, checkOptions, checkShape, describeValue, optional } from '../../validate.js';
 import { noGrad } from '../../autograd/grad-mode.js';
-import { ValueError } from '../../errors.js';
+import { RuntimeError, ValueError } from '../../errors.js';
 import { emptyTensor, scalarTensor } from '../../tensor/create.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -38,11 +39,22 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    const fn = 'LayerNorm()';
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
+      throw new TypeError(`${fn}: argument 'normalized_shape' must be an integer or an array of integers, got ${describeValue(normalizedShape)}`);
+    }
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     ns.forEach((s) => checkInt('normalized_shape', s));
+    checkShape(fn, ns, 'normalized_shape');
+    if (ns.length === 0) {
+      // Deviation: PyTorch fails in forward; the message is its forward message.
+      throw new RuntimeError('Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []');
+    }
     this.normalizedShape = Object.freeze(ns);
-    this.eps = opts.eps ?? 1e-5;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    opts = checkOptions<LayerNormOptions>(fn, opts, ['eps', 'elementwiseAffine', 'dtype']);
+    this.eps = optional(opts.eps, 1e-5, (v) => checkNumber(fn, 'eps', v));
+    this.elementwiseAffine = optional(opts.elementwiseAffine, true, (v) => checkBool(fn, 'elementwiseAffine', v));
+    optional(opts.dtype, 'float32', (v) => checkDTypeName(fn, v, true));
     if (this.elementwiseAffine) {
       const dtype = opts.dtype ?? 'float32';
       this.weight = new Parameter(emptyTensor(ns, dtype));
@@ -104,11 +116,15 @@ export abstract class BatchNormBase extends Module {
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
+    const fn = `${this.constructor.name}()`;
     this.numFeatures = checkInt('num_features', numFeatures);
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
+    checkShape(fn, [numFeatures], 'num_features');
+    opts = checkOptions<BatchNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    this.eps = optional(opts.eps, 1e-5, (v) => checkNumber(fn, 'eps', v));
+    this.momentum = opts.momentum === null ? null : optional(opts.momentum, 0.1, (v) => checkNumber(fn, 'momentum', v));
+    this.affine = optional(opts.affine, true, (v) => checkBool(fn, 'affine', v));
+    this.trackRunningStats = optional(opts.trackRunningStats, true, (v) => checkBool(fn, 'trackRunningStats', v));
+    optional(opts.dtype, 'float32', (v) => checkDTypeName(fn, v, true));
     const dtype = opts.dtype ?? 'float32';
     if (this.affine) {
       this.weight = new Parameter(emptyTensor([numFeatures], dtype));

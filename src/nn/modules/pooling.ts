@@ -1,6 +1,8 @@
 /**
  * Pooling layers: `MaxPool1d`, `AvgPool1d`.
  */
+import { checkBool, checkOptions, describeValue, optional } from '../../validate.js';
+import { ValueError } from '../../errors.js';
 import { type IntOrList, avgPool1d, maxPool1d } from '../../ops/conv.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module, pyBool, pyTuple } from '../module.js';
@@ -37,6 +39,22 @@ function pyIntOrList(v: IntOrList): string {
 }
 
 /** PyTorch's `_single`. */
+/**
+ * A pooling size: an int or a list of one int, at least `min`. Deviation: PyTorch checks these in
+ * forward (`max_pool1d() kernel_size must be greater than zero, but got -1`); we check at construction.
+ */
+function poolArg(fn: string, name: string, v: unknown, min: number): IntOrList {
+  const xs = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : null;
+  if (xs === null || xs.length !== 1 || typeof xs[0] !== 'number' || !Number.isInteger(xs[0])) {
+    throw new TypeError(`${fn}: argument '${name}' must be an int or a list of one int, got ${describeValue(v)}`);
+  }
+  const x = xs[0];
+  if (x < min) {
+    throw new ValueError(`${fn}: ${name} must be ${min === 0 ? 'non-negative' : 'greater than zero'}, but got ${x}`);
+  }
+  return v as IntOrList;
+}
+
 function single(v: IntOrList): number[] {
   return typeof v === 'number' ? [v] : [...v];
 }
@@ -57,12 +75,14 @@ export class MaxPool1d extends Module {
 
   constructor(kernelSize: IntOrList, opts: MaxPool1dModuleOptions = {}) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = opts.returnIndices ?? false;
-    this.ceilMode = opts.ceilMode ?? false;
+    const fn = 'MaxPool1d()';
+    opts = checkOptions<MaxPool1dModuleOptions>(fn, opts, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
+    this.kernelSize = poolArg(fn, 'kernel_size', kernelSize, 1);
+    this.stride = opts.stride === null || opts.stride === undefined ? kernelSize : poolArg(fn, 'stride', opts.stride, 1);
+    this.padding = poolArg(fn, 'padding', opts.padding === undefined ? 0 : opts.padding, 0);
+    this.dilation = poolArg(fn, 'dilation', opts.dilation === undefined ? 1 : opts.dilation, 1);
+    this.returnIndices = optional(opts.returnIndices, false, (v) => checkBool(fn, 'returnIndices', v));
+    this.ceilMode = optional(opts.ceilMode, false, (v) => checkBool(fn, 'ceilMode', v));
   }
 
   override forward(input: Tensor): Tensor | [Tensor, Tensor] {
@@ -92,11 +112,13 @@ export class AvgPool1d extends Module {
 
   constructor(kernelSize: IntOrList, opts: AvgPool1dModuleOptions = {}) {
     super();
-    this.kernelSize = single(kernelSize);
-    this.stride = single(opts.stride ?? kernelSize);
-    this.padding = single(opts.padding ?? 0);
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
+    const fn = 'AvgPool1d()';
+    opts = checkOptions<AvgPool1dModuleOptions>(fn, opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+    this.kernelSize = single(poolArg(fn, 'kernel_size', kernelSize, 1));
+    this.stride = single(opts.stride === null || opts.stride === undefined ? kernelSize : poolArg(fn, 'stride', opts.stride, 1));
+    this.padding = single(poolArg(fn, 'padding', opts.padding === undefined ? 0 : opts.padding, 0));
+    this.ceilMode = optional(opts.ceilMode, false, (v) => checkBool(fn, 'ceilMode', v));
+    this.countIncludePad = optional(opts.countIncludePad, true, (v) => checkBool(fn, 'countIncludePad', v));
   }
 
   override forward(input: Tensor): Tensor {

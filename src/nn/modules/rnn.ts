@@ -8,6 +8,7 @@
  * `PackedSequence` (hx permuted into sorted order and the states back), and zero `hx` by default.
  * Double backward through the fused ops is not supported.
  */
+import { checkOptions, describeValue } from '../../validate.js';
 import '../../ops/indexing.js';
 import '../../ops/movement.js';
 import { RuntimeError, ValueError } from '../../errors.js';
@@ -103,7 +104,7 @@ function checkSizeOpt(name: string, v: unknown): number {
 
 function checkDType(v: unknown): DType {
   if (v !== 'float32' && v !== 'float64') {
-    throw new TypeError(`dtype must be 'float32' or 'float64' for recurrent modules, got ${String(v)}`);
+    throw new TypeError(`dtype must be 'float32' or 'float64' for recurrent modules, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -120,10 +121,12 @@ function warnOnce(msg: string): void {
 function mergeArgs<O extends RNNBaseOptions>(name: string, numLayersOrOpts: number | O | undefined | null, opts: O | undefined | null): O {
   if (numLayersOrOpts !== null && typeof numLayersOrOpts === 'object') {
     if (opts !== undefined && opts !== null) throw new TypeError(`${name}(): options given twice`);
-    return numLayersOrOpts;
+    return checkOptions<O>(`${name}()`, numLayersOrOpts, optionKeys(name));
   }
-  const o = opts ?? ({} as O);
-  if (typeof o !== 'object') throw new TypeError(`${name}(): options must be an object, got ${typeName(o)}`);
+  if (numLayersOrOpts !== undefined && numLayersOrOpts !== null && typeof numLayersOrOpts !== 'number') {
+    throw new TypeError(`${name}(): argument 'num_layers' must be an integer or an options object, got ${describeValue(numLayersOrOpts)}`);
+  }
+  const o = checkOptions<O>(`${name}()`, opts, optionKeys(name));
   if (numLayersOrOpts === undefined || numLayersOrOpts === null) return o;
   if ((o as RNNBaseOptions).numLayers !== undefined) {
     throw new TypeError(`__init__() got multiple values for argument 'num_layers'`);
@@ -131,12 +134,13 @@ function mergeArgs<O extends RNNBaseOptions>(name: string, numLayersOrOpts: numb
   return { ...o, numLayers: numLayersOrOpts };
 }
 
+/** The option names a constructor accepts (GRU keeps projSize for PyTorch's own ValueError). */
+function optionKeys(name: string): string[] {
+  return name === 'RNN' ? OPTION_KEYS : OPTION_KEYS.filter((k) => k !== 'nonlinearity');
+}
+
 function checkOptionKeys(name: string, opts: object): void {
-  for (const k of Object.keys(opts)) {
-    if (!OPTION_KEYS.includes(k)) {
-      throw new TypeError(`${name}(): unexpected option '${k}' (options are camelCase: ${OPTION_KEYS.join(', ')})`);
-    }
-  }
+  checkOptions(`${name}()`, opts, optionKeys(name));
 }
 
 /** The dtype check PyTorch's matmul makes when input, states and weights disagree. */
@@ -232,8 +236,8 @@ export class RNNBase extends Module {
     if (mode !== 'LSTM' && opts.projSize !== undefined) {
       throw new ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
     }
-    const numLayers = opts.numLayers ?? 1;
-    const dropout = opts.dropout ?? 0;
+    const numLayers = opts.numLayers === undefined ? 1 : opts.numLayers;
+    const dropout = opts.dropout === undefined ? 0 : opts.dropout;
     if (typeof dropout !== 'number' || Number.isNaN(dropout) || !(dropout >= 0 && dropout <= 1)) {
       throw new ValueError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
     }
@@ -242,8 +246,8 @@ export class RNNBase extends Module {
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyNum(dropout)} and num_layers=${pyNum(numLayers)}`,
       );
     }
-    this.bias = checkBoolOpt('bias', opts.bias ?? true);
-    this.batchFirst = checkBoolOpt('batch_first', opts.batchFirst ?? false);
+    this.bias = checkBoolOpt('bias', opts.bias === undefined ? true : opts.bias);
+    this.batchFirst = checkBoolOpt('batch_first', opts.batchFirst === undefined ? false : opts.batchFirst);
     this.inputSize = checkSizeOpt('input_size', inputSize);
     this.hiddenSize = checkSizeOpt('hidden_size', hiddenSize);
     if (typeof numLayers !== 'number' || !Number.isInteger(numLayers)) {
@@ -251,14 +255,14 @@ export class RNNBase extends Module {
     }
     if (numLayers <= 0) throw new ValueError('num_layers must be greater than zero');
     this.numLayers = numLayers;
-    const projSize = opts.projSize ?? 0;
+    const projSize = opts.projSize === undefined ? 0 : opts.projSize;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize)) {
       throw new TypeError(`proj_size should be of type int, got: ${typeName(projSize)}`);
     }
     if (projSize < 0) throw new ValueError('proj_size should be a positive integer or zero to disable projections');
     if (projSize >= hiddenSize) throw new ValueError('proj_size has to be smaller than hidden_size');
     this.projSize = projSize;
-    this.bidirectional = checkBoolOpt('bidirectional', opts.bidirectional ?? false);
+    this.bidirectional = checkBoolOpt('bidirectional', opts.bidirectional === undefined ? false : opts.bidirectional);
     const dtype = checkDType(opts.dtype ?? 'float32');
     this.mode = mode;
     this.dropout = dropout;
@@ -551,7 +555,7 @@ export class RNN extends RNNBase {
     const merged = mergeArgs('RNN', numLayersOrOpts, options);
     const nonlinearity = merged.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
-      throw new ValueError(`Unknown nonlinearity '${String(nonlinearity)}'`);
+      throw new ValueError(`Unknown nonlinearity ${typeof nonlinearity === 'string' ? `'${nonlinearity}'` : describeValue(nonlinearity)}`);
     }
     const { nonlinearity: _n, ...rest } = merged;
     super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, rest);
@@ -666,7 +670,8 @@ export class RNNCellBase extends Module {
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 4, opts.dtype);
+    opts = checkOptions<RNNCellOptions>('LSTMCell()', opts, ['bias', 'dtype']);
+    super(inputSize, hiddenSize, opts.bias === undefined ? true : opts.bias, 4, opts.dtype);
   }
 
   override forward(input: Tensor, hx?: LSTMState | null): LSTMState {
@@ -697,7 +702,8 @@ export class LSTMCell extends RNNCellBase {
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 3, opts.dtype);
+    opts = checkOptions<RNNCellOptions>('GRUCell()', opts, ['bias', 'dtype']);
+    super(inputSize, hiddenSize, opts.bias === undefined ? true : opts.bias, 3, opts.dtype);
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
@@ -723,7 +729,8 @@ export class RNNCell extends RNNCellBase {
   nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellModuleOptions = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 1, opts.dtype);
+    opts = checkOptions<RNNCellModuleOptions>('RNNCell()', opts, ['bias', 'dtype', 'nonlinearity']);
+    super(inputSize, hiddenSize, opts.bias === undefined ? true : opts.bias, 1, opts.dtype);
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
   }
 

@@ -2,6 +2,7 @@
  * Gradient clipping, like `torch.nn.utils.clip_grad_norm_` and `clip_grad_value_` (PyTorch 1.13).
  * Both change `.grad` in place and skip parameters without a gradient.
  */
+import { checkOptions, describeValue, isPlainObject } from '../../validate.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { RuntimeError } from '../../errors.js';
 import { scalarTensor } from '../../tensor/create.js';
@@ -80,14 +81,18 @@ export function clipGradNorm_(
   normType: number | 'inf' | ClipGradNormOptions = 2,
   errorIfNonfinite = false,
 ): Tensor {
-  if (normType !== null && typeof normType === 'object') {
-    errorIfNonfinite = normType.errorIfNonfinite ?? false;
-    normType = normType.normType ?? 2;
+  if (isPlainObject(normType)) {
+    const o = checkOptions<ClipGradNormOptions>('clip_grad_norm_()', normType, ['normType', 'errorIfNonfinite']);
+    errorIfNonfinite = o.errorIfNonfinite ?? false;
+    normType = o.normType ?? 2;
+  }
+  if (typeof errorIfNonfinite !== 'boolean') {
+    throw new TypeError(`clip_grad_norm_(): argument 'error_if_nonfinite' must be a boolean, got ${describeValue(errorIfNonfinite)}`);
   }
   const grads = gradsOf(parameters, 'clip_grad_norm_');
-  if (typeof maxNorm !== 'number') throw new TypeError(`clip_grad_norm_(): max_norm must be a number, got ${typeof maxNorm}`);
+  if (typeof maxNorm !== 'number') throw new TypeError(`clip_grad_norm_(): max_norm must be a number, got ${describeValue(maxNorm)}`);
   const p = normType === 'inf' ? Infinity : normType;
-  if (typeof p !== 'number') throw new TypeError(`clip_grad_norm_(): norm_type must be a number or 'inf', got ${String(normType)}`);
+  if (typeof p !== 'number') throw new TypeError(`clip_grad_norm_(): norm_type must be a number or 'inf', got ${describeValue(normType)}`);
   if (grads.length === 0) return scalarTensor(0, 'float32');
   // Per-gradient norms are tensors of the gradient's dtype in PyTorch: round them like one.
   const dtype = grads[0]!.dtype;
@@ -117,7 +122,7 @@ export function clipGradNorm_(
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   const grads = gradsOf(parameters, 'clip_grad_value_');
-  if (typeof clipValue !== 'number') throw new TypeError(`clip_grad_value_(): clip_value must be a number, got ${typeof clipValue}`);
+  if (typeof clipValue !== 'number') throw new TypeError(`clip_grad_value_(): clip_value must be a number, got ${describeValue(clipValue)}`);
   noGrad(() => {
     for (const g of grads) g.clamp_(-clipValue, clipValue);
   });

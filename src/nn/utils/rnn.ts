@@ -10,6 +10,7 @@
  * equal batch sizes, as ATen's `_pack_padded_sequence` and `_pad_packed_sequence` do.
  * See https://pytorch.org/docs/1.13/nn.html#utilities-functions
  */
+import { checkOptions, describeValue } from '../../validate.js';
 import type { View } from '../../backends/backend.js';
 import { defineOp } from '../../autograd/function.js';
 import { IndexError, RuntimeError, ValueError } from '../../errors.js';
@@ -512,8 +513,9 @@ export interface PackPaddedSequenceOptions {
  */
 export function packPaddedSequence(input: Tensor, lengths: readonly number[] | Tensor, opts: PackPaddedSequenceOptions = {}): PackedSequence {
   checkTensor('input', input);
-  const batchFirst = checkBool('batchFirst', opts.batchFirst ?? false);
-  const enforceSorted = checkBool('enforceSorted', opts.enforceSorted ?? true);
+  opts = checkOptions<PackPaddedSequenceOptions>('packPaddedSequence()', opts, ['batchFirst', 'enforceSorted']);
+  const batchFirst = checkBool('batchFirst', opts.batchFirst === undefined ? false : opts.batchFirst);
+  const enforceSorted = checkBool('enforceSorted', opts.enforceSorted === undefined ? true : opts.enforceSorted);
   let lens = lengthsArray(lengths);
   let sortedIndices: Tensor | null = null;
   if (!enforceSorted) {
@@ -576,15 +578,16 @@ export interface PadPackedSequenceOptions {
  */
 export function padPackedSequence(sequence: PackedSequence, opts: PadPackedSequenceOptions = {}): [Tensor, Tensor] {
   if (!(sequence instanceof PackedSequence)) {
-    throw new TypeError(`sequence must be a PackedSequence, got ${sequence === null ? 'null' : typeof sequence}`);
+    throw new TypeError(`sequence must be a PackedSequence, got ${describeValue(sequence)}`);
   }
-  const batchFirst = checkBool('batchFirst', opts.batchFirst ?? false);
+  opts = checkOptions<PadPackedSequenceOptions>('padPackedSequence()', opts, ['batchFirst', 'paddingValue', 'totalLength']);
+  const batchFirst = checkBool('batchFirst', opts.batchFirst === undefined ? false : opts.batchFirst);
   const paddingValue = checkNum('paddingValue', opts.paddingValue ?? 0);
   const sizes = sequence.batchSizesArray;
   let steps = sizes.length;
   if (opts.totalLength !== undefined && opts.totalLength !== null) {
     const total = opts.totalLength;
-    if (typeof total !== 'number' || !Number.isInteger(total)) throw new TypeError(`totalLength must be an integer, got ${String(total)}`);
+    if (typeof total !== 'number' || !Number.isInteger(total)) throw new TypeError(`totalLength must be an integer, got ${describeValue(total)}`);
     if (total < steps) {
       throw new ValueError(
         `Expected total_length to be at least the length of the longest sequence in input, but got total_length=${total} and max sequence length being ${steps}`,
@@ -629,15 +632,16 @@ export interface PadSequenceOptions {
 export function padSequence(sequences: readonly Tensor[] | Tensor, opts: PadSequenceOptions = {}): Tensor {
   const seqs = sequences instanceof Tensor ? unbind(sequences, 0) : sequences;
   if (!Array.isArray(seqs)) {
-    throw new RuntimeError(`pad_sequence: Expected iterable for input sequences, but got arg of type: ${seqs === null ? 'null' : typeof seqs}`);
+    throw new RuntimeError(`pad_sequence: Expected iterable for input sequences, but got arg of type: ${describeValue(seqs)}`);
   }
   seqs.forEach((s, i) => checkTensor(`sequences[${i}]`, s));
-  const batchFirst = checkBool('batchFirst', opts.batchFirst ?? false);
+  opts = checkOptions<PadSequenceOptions>('padSequence()', opts, ['batchFirst', 'paddingValue', 'paddingSide']);
+  const batchFirst = checkBool('batchFirst', opts.batchFirst === undefined ? false : opts.batchFirst);
   const paddingValue = checkNum('paddingValue', opts.paddingValue ?? 0);
   const side = opts.paddingSide ?? 'right';
   if (seqs.length === 0) throw new RuntimeError('received an empty list of sequences');
   if (side !== 'left' && side !== 'right') {
-    throw new RuntimeError(`Expected padding_side to be one of left or right, but got ${String(side)}.`);
+    throw new RuntimeError(`Expected padding_side to be one of left or right, but got ${typeof side === 'string' ? side : describeValue(side)}.`);
   }
   for (const s of seqs) size0(s);
   const rest = seqs[0]!.shape.slice(1);
@@ -658,8 +662,10 @@ export interface PackSequenceOptions {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.pack_sequence.html
  */
 export function packSequence(sequences: readonly Tensor[], opts: PackSequenceOptions = {}): PackedSequence {
-  if (!Array.isArray(sequences)) throw new TypeError(`sequences must be an array of Tensors, got ${typeof sequences}`);
+  if (!Array.isArray(sequences)) throw new TypeError(`sequences must be an array of Tensors, got ${describeValue(sequences)}`);
   sequences.forEach((s, i) => checkTensor(`sequences[${i}]`, s));
+  opts = checkOptions<PackSequenceOptions>('packSequence()', opts, ['enforceSorted']);
+  if (opts.enforceSorted !== undefined) checkBool('enforceSorted', opts.enforceSorted);
   const lengths = sequences.map(size0);
   return packPaddedSequence(padSequence(sequences), lengths, { enforceSorted: opts.enforceSorted ?? true });
 }
@@ -680,7 +686,8 @@ export interface UnpadSequenceOptions {
  */
 export function unpadSequence(paddedSequences: Tensor, lengths: readonly number[] | Tensor, opts: UnpadSequenceOptions = {}): Tensor[] {
   checkTensor('paddedSequences', paddedSequences);
-  const batchFirst = checkBool('batchFirst', opts.batchFirst ?? false);
+  opts = checkOptions<UnpadSequenceOptions>('unpadSequence()', opts, ['batchFirst']);
+  const batchFirst = checkBool('batchFirst', opts.batchFirst === undefined ? false : opts.batchFirst);
   const lens = lengthsArray(lengths);
   const x = batchFirst ? paddedSequences : transpose(paddedSequences, 0, 1);
   const maxLen = x.size(1);

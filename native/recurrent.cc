@@ -1,0 +1,457 @@
+// Fused LSTM, GRU and Elman RNN layers (one direction over a whole sequence): the same algorithm,
+// workspace layout and packed-sequence semantics as src/backends/js/kernels/lstm.ts, gru.ts and
+// rnn.ts, which hold the full derivation; read those first.
+//
+// Legend: T steps (`steps`), B batch rows, I input, H hidden, P projection (R = P or H), G gate rows
+// (4H, 3H, H); N rows of x / y / ws (T*B, or sum(batchSizes) when packed); step t owns rows
+// off[t] .. off[t] + bs[t] - 1.
+//
+// What differs from the js reference, all for speed:
+//   - the recurrent weights are packed once per call (prepackB) and reused by every step's GEMM;
+//   - float activations are vectorised (kernels.inc: vexp / vtanh, within ~1e-7 of libm);
+//     double uses libm like the reference;
+//   - the per-row pointwise work runs on the thread pool when a step is large enough.
+// Determinism: every parallel region splits independent outputs (GEMM output blocks, batch rows,
+// bias-gradient columns) and no reduction order depends on the split, so results do not depend on
+// the thread count.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "common.h"
+#include "recurrent.h"
+
+namespace tl {
+namespace {
+
+// Pointwise work (elements) below which a step's rows run on the calling thread.
+constexpr long kRowWork = 16384;
+
+template <typename T>
+struct Cells;
+
+template <>
+struct Cells<float> {
+  static void lstm(int H, float* g, float* c, float* h) { isa().cells.lstm(H, g, c, h); }
+  static void lstmBack(int H, const float* a, const float* c, const float* cp, const float* dh, float* dc, float* dg) {
+    isa().cells.lstmBack(H, a, c, cp, dh, dc, dg);
+  }
+  static void tanhInPlace(int n, float* x) { isa().cells.tanhInPlace(n, x); }
+  static void gru(int H, const float* gi, const float* gh, const float* bhn, const float* hp, float* h, float* ws) {
+    isa().cells.gru(H, gi, gh, bhn, hp, h, ws);
+  }
+};
+
+inline double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// Double: scalar libm, the js reference's formulas.
+template <>
+struct Cells<double> {
+  static void lstm(int H, double* g, double* c, double* h) {
+    for (int j = 0; j < H; j++) {
+      const double i = sig(g[j]), f = sig(g[H + j]), gg = std::tanh(g[2 * H + j]), o = sig(g[3 * H + j]);
+      const double cn = f * c[j] + i * gg;
+      g[j] = i;
+      g[H + j] = f;
+      g[2 * H + j] = gg;
+      g[3 * H + j] = o;
+      c[j] = cn;
+      h[j] = o * std::tanh(cn);
+    }
+  }
+  static void lstmBack(int H, const double* a, const double* c, const double* cp, const double* dh, double* dc,
+                       double* dg) {
+    for (int j = 0; j < H; j++) {
+      const double i = a[j], f = a[H + j], gg = a[2 * H + j], o = a[3 * H + j];
+      const double tc = std::tanh(c[j]);
+      const double dct = dc[j] + dh[j] * o * (1 - tc * tc);
+      dg[j] = dct * gg * i * (1 - i);
+      dg[H + j] = dct * cp[j] * f * (1 - f);
+      dg[2 * H + j] = dct * i * (1 - gg * gg);
+      dg[3 * H + j] = dh[j] * tc * o * (1 - o);
+      dc[j] = dct * f;
+    }
+  }
+  static void tanhInPlace(int n, double* x) {
+    for (int j = 0; j < n; j++) x[j] = std::tanh(x[j]);
+  }
+  static void gru(int H, const double* gi, const double* gh, const double* bhn, const double* hp, double* h,
+                  double* ws) {
+    for (int j = 0; j < H; j++) {
+      const double r = sig(gi[j] + gh[j]);
+      const double z = sig(gi[H + j] + gh[H + j]);
+      const double ghn = gh[2 * H + j] + (bhn ? bhn[j] : 0);
+      const double nn = std::tanh(gi[2 * H + j] + r * ghn);
+      h[j] = (1 - z) * nn + z * hp[j];
+      if (ws) {
+        ws[j] = r;
+        ws[H + j] = z;
+        ws[2 * H + j] = nn;
+        ws[3 * H + j] = ghn;
+      }
+    }
+  }
+};
+
+struct Layout {
+  std::vector<int> bs, off;
+  long N = 0;
+  explicit Layout(const Geom& g) : bs(g.steps), off(g.steps) {
+    for (int t = 0; t < g.steps; t++) {
+      bs[t] = g.batchSizes ? g.batchSizes[t] : g.B;
+      off[t] = (int)N;
+      N += bs[t];
+    }
+  }
+};
+
+template <typename T>
+T* buf(ScratchSlot s, long n) {
+  return static_cast<T*>(scratch(s, sizeof(T) * (size_t)std::max(1L, n)));
+}
+
+template <typename T>
+void copy(T* dst, const T* src, long n) {
+  if (n > 0) std::memcpy(dst, src, sizeof(T) * (size_t)n);
+}
+
+// f(b) for b in [0, n): on the pool when the step has at least kRowWork elements of work.
+template <typename F>
+void rows(int n, long work, F f) {
+  const int nt = numThreads();
+  if (nt <= 1 || n < 2 || work < kRowWork) {
+    for (int b = 0; b < n; b++) f(b);
+    return;
+  }
+  const int ntasks = std::min(n, nt * 2);
+  const int per = (n + ntasks - 1) / ntasks;
+  auto task = [&](int t) {
+    const int hi = std::min(n, (t + 1) * per);
+    for (int b = t * per; b < hi; b++) f(b);
+  };
+  parallelFor((n + per - 1) / per, task);
+}
+
+// Every row of out [N,G] = bIh + bHh (bHh only on columns < skip). False (nothing written) if both are null.
+template <typename T>
+bool fillBias(T* out, long N, int G, const T* bIh, const T* bHh, int skip) {
+  if (!bIh && !bHh) return false;
+  std::vector<T> row(G);
+  for (int j = 0; j < G; j++) row[j] = (bIh ? bIh[j] : T(0)) + (bHh && j < skip ? bHh[j] : T(0));
+  for (long n = 0; n < N; n++) copy(out + n * G, row.data(), G);
+  return true;
+}
+
+// dst[j] += column sums of src [N,G] (summed in double, row order fixed; columns split over threads).
+template <typename T>
+void addColumnSums(const T* src, long N, int G, T* dst) {
+  const int per = 256;
+  auto task = [&](int t) {
+    const int j0 = t * per, j1 = std::min(G, j0 + per);
+    double acc[per] = {};
+    for (long n = 0; n < N; n++) {
+      const T* r = src + n * G;
+      for (int j = j0; j < j1; j++) acc[j - j0] += r[j];
+    }
+    for (int j = j0; j < j1; j++) dst[j] += (T)acc[j - j0];
+  };
+  const int ntasks = (G + per - 1) / per;
+  if ((double)N * G < kRowWork * 4) {
+    for (int t = 0; t < ntasks; t++) task(t);
+  } else {
+    parallelFor(ntasks, task);
+  }
+}
+
+// The GEMMs after the reverse loop (js rnn.ts weightGrads): dwIh [G,I] += dgᵀ x,
+// dwHh [G,R] += dghᵀ hPrev, dx [N,I] += dg wIh.
+template <typename T>
+void weightGrads(long N, int G, int I, int R, const T* dg, const T* dgh, const T* x, const T* wIh, const T* hPrev,
+                 T* dx, T* dwIh, T* dwHh) {
+  if (N == 0) return;
+  const int n = (int)N;
+  if (dwIh) gemm<T>(G, I, n, 1, Mat<T>{dg, 1, G}, Mat<T>{x, I, 1}, 1, dwIh, I, 1);
+  if (dwHh) gemm<T>(G, R, n, 1, Mat<T>{dgh, 1, G}, Mat<T>{hPrev, R, 1}, 1, dwHh, R, 1);
+  if (dx) gemm<T>(n, I, G, 1, Mat<T>{dg, G, 1}, Mat<T>{wIh, I, 1}, 1, dx, I, 1);
+}
+
+// A recurrent weight used as the right operand of every step's GEMM: packed once per call when
+// there are several steps; with one step, multiplied in place (gemm's unpacked paths).
+template <typename T>
+struct StepWeight {
+  Mat<T> b;
+  int k, n;
+  PackedB<T> pb;
+  bool packed;
+  StepWeight(int k_, int n_, Mat<T> b_, ScratchSlot slot, int steps) : b(b_), k(k_), n(n_), packed(steps > 1) {
+    if (packed) pb = prepackB<T>(k, n, b, slot);
+  }
+  // C[m,n] = A[m,k] @ B + beta * C
+  void mul(int m, Mat<T> a, T beta, T* c, long crs) const {
+    if (packed) gemmPacked<T>(m, 1, a, pb, beta, c, crs);
+    else gemm<T>(m, n, k, 1, a, b, beta, c, crs, 1);
+  }
+};
+
+template <typename T>
+void addInto(T* dst, const T* src, long n) {
+  if (dst)
+    for (long k = 0; k < n; k++) dst[k] += src[k];
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------
+// LSTM
+// ------------------------------------------------------------------------------------------------
+
+template <typename T>
+void lstmForward(const LstmFwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsC = N * G, wsHPrev = wsC + N * H, wsHc = wsHPrev + N * R;
+  T* gates = a.ws ? a.ws : buf<T>(kWork0, N * G);
+  T* hcScratch = P > 0 && !a.ws ? buf<T>(kWork1, (long)B * H) : nullptr;
+
+  // 1. gates = b_ih + b_hh, then gates += x W_ihᵀ for all rows (one GEMM).
+  const bool hasBias = fillBias(gates, N, G, a.bIh, a.bHh, G);
+  if (N > 0) gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, hasBias ? 1 : 0, gates, G, 1);
+
+  copy(a.hN, a.h0, (long)B * R);
+  copy(a.cN, a.c0, (long)B * H);
+  const StepWeight<T> whh(R, G, Mat<T>{a.wHh, 1, R}, kPrepack0, g.steps);  // W_hhᵀ [R,G]
+  const StepWeight<T> whr(H, P, Mat<T>{a.wHr, 1, H}, kPrepack1, P > 0 ? g.steps : 0);  // W_hrᵀ [H,P]
+
+  for (int s = 0; s < g.steps; s++) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    if (a.ws) copy(a.ws + wsHPrev + (long)o * R, a.hN, (long)bt * R);  // cache h_{t-1}
+    // 2. gates[t] += h_{t-1} W_hhᵀ
+    whh.mul(bt, Mat<T>{a.hN, R, 1}, 1, gates + (long)o * G, G);
+    // 3. pointwise: activations in place, c' into cN (and ws), h' into y and the state (or hc)
+    T* hc = P > 0 ? (a.ws ? a.ws + wsHc + (long)o * H : hcScratch) : nullptr;
+    rows(bt, (long)bt * H, [&](int b) {
+      const long n = o + b;
+      T* c = a.cN + (long)b * H;
+      T* h = hc ? hc + (long)b * H : a.y + n * H;
+      Cells<T>::lstm(H, gates + n * G, c, h);
+      if (a.ws) copy(a.ws + wsC + n * H, c, H);
+      if (!hc) copy(a.hN + (long)b * H, h, H);
+    });
+    // 4. projection: y[t] = hc W_hrᵀ; the live state rows take it.
+    if (P > 0) {
+      whr.mul(bt, Mat<T>{hc, H, 1}, 0, a.y + (long)o * R, R);
+      copy(a.hN, a.y + (long)o * R, (long)bt * R);
+    }
+  }
+}
+
+template <typename T>
+void lstmBackward(const LstmBwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsC = N * G, wsHPrev = wsC + N * H, wsHc = wsHPrev + N * R;
+  const T* ws = a.ws;
+
+  T* dh = buf<T>(kWork0, (long)B * R);  // carried dL/dh_t
+  T* dc = buf<T>(kWork1, (long)B * H);  // carried dL/dc_t
+  if (a.dhN) copy(dh, a.dhN, (long)B * R);
+  else std::fill(dh, dh + (long)B * R, T(0));
+  if (a.dcN) copy(dc, a.dcN, (long)B * H);
+  else std::fill(dc, dc + (long)B * H, T(0));
+  T* dgates = buf<T>(kWork2, N * G);
+  T* dR = P > 0 ? buf<T>(kWork3, N * R) : nullptr;
+  T* dhc = P > 0 ? buf<T>(kWork4, (long)B * H) : dh;
+  const StepWeight<T> whh(G, R, Mat<T>{a.wHh, R, 1}, kPrepack0, g.steps);  // W_hh [G,R]
+  const StepWeight<T> whr(P, H, Mat<T>{a.wHr, H, 1}, kPrepack1, P > 0 ? g.steps : 0);  // W_hr [P,H]
+
+  for (int s = g.steps - 1; s >= 0; s--) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    const int tp = g.reverse ? t + 1 : t - 1;  // previous step in processing order
+    const int prevBt = s > 0 ? L.bs[tp] : 0;
+    const long prevC = s > 0 ? wsC + (long)L.off[tp] * H : 0;
+    // 1. dr = carried dh + dy[t]
+    if (a.dy) addInto(dh, a.dy + (long)o * R, (long)bt * R);
+    // 2. through the projection: dhc = dr W_hr (dr kept for dW_hr)
+    if (P > 0) {
+      copy(dR + (long)o * R, dh, (long)bt * R);
+      whr.mul(bt, Mat<T>{dh, R, 1}, 0, dhc, H);
+    }
+    // 3. pointwise: gate gradients, dc carried
+    rows(bt, (long)bt * H, [&](int b) {
+      const long n = o + b;
+      const T* cp = b < prevBt ? ws + prevC + (long)b * H : a.c0 + (long)b * H;
+      Cells<T>::lstmBack(H, ws + n * G, ws + wsC + n * H, cp, dhc + (long)b * H, dc + (long)b * H, dgates + n * G);
+    });
+    // 4. dh_{t-1} = dgates[t] W_hh on the live rows
+    whh.mul(bt, Mat<T>{dgates + (long)o * G, G, 1}, 0, dh, R);
+  }
+
+  addInto(a.dh0, dh, (long)B * R);
+  addInto(a.dc0, dc, (long)B * H);
+  weightGrads<T>(N, G, I, R, dgates, dgates, a.x, a.wIh, ws + wsHPrev, a.dx, a.dwIh, a.dwHh);
+  if (a.dbIh) addColumnSums(dgates, N, G, a.dbIh);
+  if (a.dbHh) addColumnSums(dgates, N, G, a.dbHh);
+  if (a.dwHr && N > 0) gemm<T>(P, H, (int)N, 1, Mat<T>{dR, 1, P}, Mat<T>{ws + wsHc, H, 1}, 1, a.dwHr, H, 1);
+}
+
+// ------------------------------------------------------------------------------------------------
+// GRU (workspace: r|z|n|W_hn h + b_hn [N,4H], then h_{t-1} [N,H])
+// ------------------------------------------------------------------------------------------------
+
+template <typename T>
+void gruForward(const GruFwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B, G = 3 * H, W = 4 * H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsHPrev = N * W;
+  T* gi = buf<T>(kWork0, N * G);
+  const bool hasBias = fillBias(gi, N, G, a.bIh, a.bHh, 2 * H);
+  if (N > 0) gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, hasBias ? 1 : 0, gi, G, 1);
+  copy(a.hN, a.h0, (long)B * H);
+  T* gh = buf<T>(kWork1, (long)B * G);
+  const StepWeight<T> whh(H, G, Mat<T>{a.wHh, 1, H}, kPrepack0, g.steps);  // W_hhᵀ [H,G]
+  const T* bhn = a.bHh ? a.bHh + 2 * H : nullptr;
+  for (int s = 0; s < g.steps; s++) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);
+    whh.mul(bt, Mat<T>{a.hN, H, 1}, 0, gh, G);
+    rows(bt, (long)bt * H, [&](int b) {
+      const long n = o + b;
+      T* h = a.y + n * H;
+      Cells<T>::gru(H, gi + n * G, gh + (long)b * G, bhn, a.hN + (long)b * H, h, a.ws ? a.ws + n * W : nullptr);
+      copy(a.hN + (long)b * H, h, H);
+    });
+  }
+}
+
+template <typename T>
+void gruBackward(const GruBwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B, G = 3 * H, W = 4 * H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsHPrev = N * W;
+  const T* ws = a.ws;
+  T* dh = buf<T>(kWork0, (long)B * H);
+  if (a.dhN) copy(dh, a.dhN, (long)B * H);
+  else std::fill(dh, dh + (long)B * H, T(0));
+  T* dgi = buf<T>(kWork1, N * G);
+  T* dgh = buf<T>(kWork2, N * G);
+  const StepWeight<T> whh(G, H, Mat<T>{a.wHh, H, 1}, kPrepack0, g.steps);  // W_hh [G,H]
+  for (int s = g.steps - 1; s >= 0; s--) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    rows(bt, (long)bt * H, [&](int b) {
+      const long n = o + b;
+      const T* w = ws + n * W;
+      const T* hp = ws + wsHPrev + n * H;
+      T* di = dgi + n * G;
+      T* dg2 = dgh + n * G;
+      T* dhr = dh + (long)b * H;
+      for (int j = 0; j < H; j++) {
+        const T r = w[j], z = w[H + j], nn = w[2 * H + j], ghn = w[3 * H + j];
+        const T d = a.dy ? dhr[j] + a.dy[n * H + j] : dhr[j];
+        const T dan = d * (1 - z) * (1 - nn * nn);
+        const T dar = dan * ghn * r * (1 - r);
+        const T daz = d * (hp[j] - nn) * z * (1 - z);
+        di[j] = dar;
+        di[H + j] = daz;
+        di[2 * H + j] = dan;
+        dg2[j] = dar;
+        dg2[H + j] = daz;
+        dg2[2 * H + j] = dan * r;
+        dhr[j] = d * z;
+      }
+    });
+    whh.mul(bt, Mat<T>{dgh + (long)o * G, G, 1}, 1, dh, H);
+  }
+  addInto(a.dh0, dh, (long)B * H);
+  weightGrads<T>(N, G, I, H, dgi, dgh, a.x, a.wIh, ws + wsHPrev, a.dx, a.dwIh, a.dwHh);
+  if (a.dbIh) addColumnSums(dgi, N, G, a.dbIh);
+  if (a.dbHh) addColumnSums(dgh, N, G, a.dbHh);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Elman RNN (workspace: h_{t-1} [N,H], then h_t [N,H])
+// ------------------------------------------------------------------------------------------------
+
+template <typename T>
+void rnnForward(const GruFwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsH = N * H;
+  const bool hasBias = fillBias(a.y, N, H, a.bIh, a.bHh, H);
+  if (N > 0) gemm<T>((int)N, H, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, hasBias ? 1 : 0, a.y, H, 1);
+  copy(a.hN, a.h0, (long)B * H);
+  const StepWeight<T> whh(H, H, Mat<T>{a.wHh, 1, H}, kPrepack0, g.steps);
+  for (int s = 0; s < g.steps; s++) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    const long base = (long)o * H, len = (long)bt * H;
+    if (a.ws) copy(a.ws + base, a.hN, len);
+    whh.mul(bt, Mat<T>{a.hN, H, 1}, 1, a.y + base, H);
+    if (a.relu) {
+      for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
+    } else {
+      rows(bt, len, [&](int b) { Cells<T>::tanhInPlace(H, a.y + base + (long)b * H); });
+    }
+    copy(a.hN, a.y + base, len);
+    if (a.ws) copy(a.ws + wsH + base, a.y + base, len);
+  }
+}
+
+template <typename T>
+void rnnBackward(const GruBwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsH = N * H;
+  const T* ws = a.ws;
+  T* dh = buf<T>(kWork0, (long)B * H);
+  if (a.dhN) copy(dh, a.dhN, (long)B * H);
+  else std::fill(dh, dh + (long)B * H, T(0));
+  T* dpre = buf<T>(kWork1, N * H);
+  const StepWeight<T> whh(H, H, Mat<T>{a.wHh, H, 1}, kPrepack0, g.steps);
+  for (int s = g.steps - 1; s >= 0; s--) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t];
+    const long base = (long)L.off[t] * H, len = (long)bt * H;
+    for (long k = 0; k < len; k++) {
+      const T gk = a.dy ? dh[k] + a.dy[base + k] : dh[k];
+      const T h = ws[wsH + base + k];
+      dpre[base + k] = a.relu ? (h > 0 ? gk : T(0)) : gk * (1 - h * h);
+    }
+    whh.mul(bt, Mat<T>{dpre + base, H, 1}, 0, dh, H);
+  }
+  addInto(a.dh0, dh, (long)B * H);
+  weightGrads<T>(N, H, I, H, dpre, dpre, a.x, a.wIh, ws, a.dx, a.dwIh, a.dwHh);
+  if (a.dbIh) addColumnSums(dpre, N, H, a.dbIh);
+  if (a.dbHh) addColumnSums(dpre, N, H, a.dbHh);
+}
+
+template void lstmForward<float>(const LstmFwd<float>&);
+template void lstmForward<double>(const LstmFwd<double>&);
+template void lstmBackward<float>(const LstmBwd<float>&);
+template void lstmBackward<double>(const LstmBwd<double>&);
+template void gruForward<float>(const GruFwd<float>&);
+template void gruForward<double>(const GruFwd<double>&);
+template void gruBackward<float>(const GruBwd<float>&);
+template void gruBackward<double>(const GruBwd<double>&);
+template void rnnForward<float>(const GruFwd<float>&);
+template void rnnForward<double>(const GruFwd<double>&);
+template void rnnBackward<float>(const GruBwd<float>&);
+template void rnnBackward<double>(const GruBwd<double>&);
+
+}  // namespace tl

@@ -1,0 +1,294 @@
+/**
+ * The native backend: a Node-API addon (C++ sources in native/ at the repository root) with packed,
+ * register-blocked sgemm / dgemm (AVX-512, AVX2+FMA or portable micro-kernels, picked from cpuid
+ * at load time), the fused LSTM / GRU / RNN layers and a persistent thread pool. It works in place
+ * on the tensors' typed arrays (zero-copy). Every other kernel is the js backend's, on the same
+ * memory (STYLE.md section 2).
+ *
+ * Loading is lazy and never throws: the first `backend()` resolution (or `isAvailable()`) tries, in
+ * order, `prebuilds/<platform>-<arch>/torchlet.node` (shipped in the package) and
+ * `build/Release/torchlet.node` (built by `npm install` in a checkout, or by `npm run build:native`).
+ * If neither loads — not Node.js, no binary for this platform, `TORCHLET_BACKEND` naming another
+ * backend — the js backend is used and `reason()` says why. To compile the addon for another
+ * platform: `npm run build:native` in the package folder (needs a C++17 compiler and python3).
+ *
+ * This module touches no Node.js API at import time (browser bundles import it harmlessly): it
+ * reaches `node:module` through `process.getBuiltinModule` when first asked.
+ */
+import type {
+  Backend,
+  GemmOptions,
+  GruBackwardArgs,
+  GruForwardArgs,
+  LstmBackwardArgs,
+  LstmForwardArgs,
+  RnnBackwardArgs,
+  RnnForwardArgs,
+  RnnGeometry,
+  View,
+} from '../backend.js';
+import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import { registerBackend } from '../registry.js';
+import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
+
+type F = FloatArray | null;
+
+/** The addon's exports (native/addon.cc). */
+interface Addon {
+  readonly abi: number;
+  readonly isa: string;
+  readonly isaSupported: string;
+  gemm(a: FloatArray, b: FloatArray, out: FloatArray, params: Float64Array): void;
+  lstmForward(ints: Int32Array, bs: Int32Array | null, x: FloatArray, h0: FloatArray, c0: FloatArray, wIh: FloatArray,
+    wHh: FloatArray, bIh: F, bHh: F, wHr: F, y: FloatArray, hN: FloatArray, cN: FloatArray, ws: F): void;
+  lstmBackward(ints: Int32Array, bs: Int32Array | null, x: FloatArray, c0: FloatArray, wIh: FloatArray, wHh: FloatArray,
+    wHr: F, ws: FloatArray, dy: F, dhN: F, dcN: F, dx: F, dh0: F, dc0: F, dwIh: F, dwHh: F, dbIh: F, dbHh: F, dwHr: F): void;
+  gruForward(ints: Int32Array, bs: Int32Array | null, relu: boolean, x: FloatArray, h0: FloatArray, wIh: FloatArray,
+    wHh: FloatArray, bIh: F, bHh: F, y: FloatArray, hN: FloatArray, ws: F): void;
+  gruBackward(ints: Int32Array, bs: Int32Array | null, relu: boolean, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
+    ws: FloatArray, dy: F, dhN: F, dx: F, dh0: F, dwIh: F, dwHh: F, dbIh: F, dbHh: F): void;
+  rnnForward: Addon['gruForward'];
+  rnnBackward: Addon['gruBackward'];
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}
+
+/** The ABI version native/addon.cc exports; a binary from another version is not used. */
+const ABI = 1;
+
+let addon: Addon | null | undefined; // undefined: not tried yet
+let why = 'not loaded yet';
+let loadedFrom = '';
+
+interface NodeProcess {
+  versions?: { node?: string };
+  platform?: string;
+  arch?: string;
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => any;
+}
+
+/** The addon, loading it on first call; null (with `why` set) when it cannot be used. */
+export function nativeAddon(): Addon | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (!proc?.versions?.node) {
+    why = 'not running on Node.js';
+    return null;
+  }
+  const forced = proc.env?.TORCHLET_BACKEND;
+  if (forced && forced !== 'native') {
+    why = `disabled by TORCHLET_BACKEND=${forced}`;
+    return null;
+  }
+  if (typeof proc.getBuiltinModule !== 'function') {
+    why = `needs Node.js >= 20.16 (process.getBuiltinModule); this is ${proc.versions.node}`;
+    return null;
+  }
+  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
+  const { fileURLToPath } = proc.getBuiltinModule('node:url') as typeof import('node:url');
+  const req = createRequire(import.meta.url);
+  // This file is src/backends/native/index.ts (or dist/backends/native/index.js): three levels down.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const candidates = [`prebuilds/${proc.platform}-${proc.arch}/torchlet.node`, 'build/Release/torchlet.node'];
+  const errors: string[] = [];
+  for (const rel of candidates) {
+    try {
+      const m = req(root + rel) as Addon;
+      if (m.abi !== ABI) throw new Error(`ABI ${String(m.abi)}, expected ${ABI} (rebuild with npm run build:native)`);
+      addon = m;
+      loadedFrom = rel;
+      why = '';
+      return m;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      errors.push(`${rel}: ${msg}`);
+    }
+  }
+  why = `no loadable binary (${errors.join('; ')}); build one with \`npm run build:native\` (needs a C++17 compiler and python3)`;
+  return null;
+}
+
+/**
+ * Whether the native backend loaded and can be used.
+ * @example if (!torch.backends.native.isAvailable()) console.log(torch.backends.native.reason());
+ * See https://pytorch.org/docs/stable/backends.html
+ */
+export function isAvailable(): boolean {
+  return nativeAddon() !== null;
+}
+
+/** Why the native backend is not available ('' when it is). @example torch.backends.native.reason() */
+export function reason(): string {
+  nativeAddon();
+  return why;
+}
+
+/** Which binary was loaded (relative to the package root) and its kernels, or null when unavailable. */
+export function info(): { path: string; isa: string; supported: string } | null {
+  const a = nativeAddon();
+  return a ? { path: loadedFrom, isa: a.isa, supported: a.isaSupported } : null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Kernel wrappers: check what the C++ side trusts (element types, array lengths, views inside
+// their arrays) and fall back to the js kernel for anything it does not handle.
+// ------------------------------------------------------------------------------------------------
+
+function isFloat(x: TypedArray): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/** True when the view's every element lies inside its array (and offset/strides are integers). */
+function inBounds(v: View): boolean {
+  if (v.shape.includes(0)) return true;
+  let lo = v.offset;
+  let hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const span = (v.shape[d]! - 1) * v.strides[d]!;
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi < v.data.length;
+}
+
+const gemmParams = new Float64Array(18);
+
+function gemm(a: View, b: View, out: View, o: GemmOptions): void {
+  const A = a.data;
+  const B = b.data;
+  const C = out.data;
+  const ok =
+    isFloat(C) && A.constructor === C.constructor && B.constructor === C.constructor &&
+    a.shape.length === 3 && b.shape.length === 3 && out.shape.length === 3 &&
+    b.shape[0] === a.shape[0] && b.shape[1] === a.shape[2] && out.shape[0] === a.shape[0] &&
+    out.shape[1] === a.shape[1] && out.shape[2] === b.shape[2] &&
+    a.shape[0]! * a.shape[1]! * b.shape[2]! > 0 && inBounds(a) && inBounds(b) && inBounds(out) &&
+    Math.max(a.shape[1]!, a.shape[2]!, b.shape[2]!) < 2 ** 31;
+  // Anything else (integers, empty products, bad views) takes the js kernel, which also raises
+  // the errors for bad arguments.
+  if (!ok) return jsBackend.gemm(a, b, out, o);
+  const p = gemmParams;
+  p[0] = a.shape[0]!; p[1] = a.shape[1]!; p[2] = a.shape[2]!; p[3] = b.shape[2]!;
+  p[4] = a.offset; p[5] = a.strides[0]!; p[6] = a.strides[1]!; p[7] = a.strides[2]!;
+  p[8] = b.offset; p[9] = b.strides[0]!; p[10] = b.strides[1]!; p[11] = b.strides[2]!;
+  p[12] = out.offset; p[13] = out.strides[0]!; p[14] = out.strides[1]!; p[15] = out.strides[2]!;
+  p[16] = o.alpha; p[17] = o.beta;
+  nativeAddon()!.gemm(A as FloatArray, B as FloatArray, C, p);
+}
+
+const ints = new Int32Array(6);
+
+/** Fills `ints` and returns N (rows), or -1 when the geometry is unusable natively. */
+function geometry(g: RnnGeometry, P: number): number {
+  const { T, B, I, H } = g;
+  for (const v of [T, B, I, H, P]) if (!Number.isInteger(v) || v < 0 || v >= 2 ** 31) return -1;
+  let N = T * B;
+  const bs = g.batchSizes;
+  if (bs) {
+    if (!(bs instanceof Int32Array) || bs.length < T) return -1;
+    N = 0;
+    for (let t = 0; t < T; t++) {
+      if (bs[t]! < 0 || bs[t]! > B) return -1;
+      N += bs[t]!;
+    }
+  }
+  if (N >= 2 ** 31) return -1;
+  ints[0] = T; ints[1] = B; ints[2] = I; ints[3] = H; ints[4] = P; ints[5] = g.reverse ? 1 : 0;
+  return N;
+}
+
+/** Every present array has x's type and at least the listed length. */
+function fits(x: FloatArray, list: ReadonlyArray<readonly [FloatArray | null | undefined, number]>): boolean {
+  for (const [arr, len] of list) {
+    if (arr === null || arr === undefined) continue;
+    if (arr.constructor !== x.constructor || arr.length < len) return false;
+  }
+  return true;
+}
+
+function lstmForward(a: LstmForwardArgs): void {
+  const N = geometry(a, a.P);
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.h0, B * R], [a.c0, B * H],
+    [a.wIh, G * I], [a.wHh, G * R], [a.bIh, G], [a.bHh, G], [a.wHr, P * H], [a.y, N * R], [a.hN, B * R],
+    [a.cN, B * H], [a.ws, lstmWorkspaceSize(N, H, P)]])) {
+    return jsBackend.lstmForward!(a);
+  }
+  nativeAddon()!.lstmForward(ints, a.batchSizes ?? null, a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh ?? null,
+    a.bHh ?? null, a.wHr ?? null, a.y, a.hN, a.cN, a.ws ?? null);
+}
+
+function lstmBackward(a: LstmBackwardArgs): void {
+  const N = geometry(a, a.P);
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.c0, B * H], [a.wIh, G * I],
+    [a.wHh, G * R], [a.wHr, P * H], [a.ws, lstmWorkspaceSize(N, H, P)], [a.dy, N * R], [a.dhN, B * R],
+    [a.dcN, B * H], [a.dx, N * I], [a.dh0, B * R], [a.dc0, B * H], [a.dwIh, G * I], [a.dwHh, G * R],
+    [a.dbIh, G], [a.dbHh, G], [a.dwHr, P * H]])) {
+    return jsBackend.lstmBackward!(a);
+  }
+  nativeAddon()!.lstmBackward(ints, a.batchSizes ?? null, a.x, a.c0, a.wIh, a.wHh, a.wHr ?? null, a.ws,
+    a.dy ?? null, a.dhN ?? null, a.dcN ?? null, a.dx ?? null, a.dh0 ?? null, a.dc0 ?? null, a.dwIh ?? null,
+    a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null, a.dwHr ?? null);
+}
+
+/** GRU (gates = 3) and Elman RNN (gates = 1) forward. */
+function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearity?: string }): void {
+  const N = geometry(a, 0);
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
+  const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
+  if (N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.h0, B * H], [a.wIh, G * I], [a.wHh, G * H],
+    [a.bIh, G], [a.bHh, G], [a.y, N * H], [a.hN, B * H], [a.ws, wsLen]])) {
+    return js(a);
+  }
+  const f = kind === 'gru' ? nativeAddon()!.gruForward : nativeAddon()!.rnnForward;
+  f(ints, a.batchSizes ?? null, a.nonlinearity === 'relu', a.x, a.h0, a.wIh, a.wHh, a.bIh ?? null, a.bHh ?? null,
+    a.y, a.hN, a.ws ?? null);
+}
+
+function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinearity?: string }): void {
+  const N = geometry(a, 0);
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
+  const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
+  if (N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.wIh, G * I], [a.wHh, G * H], [a.ws, wsLen],
+    [a.dy, N * H], [a.dhN, B * H], [a.dx, N * I], [a.dh0, B * H], [a.dwIh, G * I], [a.dwHh, G * H],
+    [a.dbIh, G], [a.dbHh, G]])) {
+    return js(a);
+  }
+  const f = kind === 'gru' ? nativeAddon()!.gruBackward : nativeAddon()!.rnnBackward;
+  f(ints, a.batchSizes ?? null, a.nonlinearity === 'relu', a.x, a.wIh, a.wHh, a.ws, a.dy ?? null, a.dhN ?? null,
+    a.dx ?? null, a.dh0 ?? null, a.dwIh ?? null, a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null);
+}
+
+/** The native backend object: the js backend with the native kernels over it. */
+export const nativeBackend: Backend = {
+  ...jsBackend,
+  name: 'native',
+  gemm,
+  lstmForward,
+  lstmBackward,
+  gruForward: (a: GruForwardArgs) => recurrentForward('gru', a),
+  gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
+  rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
+  rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
+};
+
+registerBackend(
+  'native',
+  () => {
+    if (!nativeAddon()) throw new Error(why);
+    return nativeBackend;
+  },
+  10,
+);

@@ -1,0 +1,99 @@
+/**
+ * End to end: serves the repository on localhost, opens examples/web/ in Debian's headless
+ * Chromium (driven by playwright-core, which downloads no browser), trains the LSTM in the page
+ * and checks that training runs, the loss falls and the charts are drawn. Saves a screenshot to
+ * test-artifacts/web-demo.png. Chromium missing is a failure, not a skip: .ci/run installs it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBrowser } from '../../tools/build-browser.js';
+import { serveStatic } from '../../tools/serve-web.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.TORCHLET_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const SCREENSHOT = join(ARTIFACTS, 'web-demo.png');
+const EPOCHS = 40;
+
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (bash .ci/run does this), or set TORCHLET_CHROMIUM`);
+  }
+  await buildBrowser();
+  server = await serveStatic(ROOT.replace(/\/$/, ''));
+  profile = mkdtempSync(join(tmpdir(), 'torchlet-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 820 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => (m.type() === 'error' ? problems.push(`console error: ${m.text()}`) : undefined));
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Non-white pixels of a canvas, and how many are the forecast's red (#d62728). */
+function pixels(id: string): Promise<{ ink: number; red: number; total: number }> {
+  return page.evaluate((canvasId) => {
+    const c = document.getElementById(canvasId) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    let red = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
+      if (d[i] > 180 && d[i + 1] < 90 && d[i + 2] < 90) red++;
+    }
+    return { ink, red, total: d.length / 4 };
+  }, id);
+}
+
+describe('examples/web in headless Chromium', () => {
+  it('trains the LSTM live: the loss falls, the charts are drawn, a screenshot is saved', async () => {
+    await page.goto(`${server.url}examples/web/?epochs=${EPOCHS}&hidden=16`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="training"]', { timeout: 10_000 });
+    // the status line updates while training runs (the page stays responsive)
+    await page.waitForFunction(() => (window as any).torchletDemo.epoch >= 4, undefined, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^epoch \d+\/40 {3}loss [\d.]+ {3}val RMSE [\d.]+ {3}[\d.]+ it\/s/);
+    await page.waitForFunction(() => ['done', 'error'].includes((window as any).torchletDemo.state), undefined, { timeout: 240_000 });
+    const demo = await page.evaluate(() => (window as any).torchletDemo);
+    expect(demo.error).toBeNull();
+    expect(demo.state).toBe('done');
+    expect(demo.losses).toHaveLength(EPOCHS);
+    const first = demo.losses[0];
+    const last = demo.losses[demo.losses.length - 1];
+    expect(last).toBeLessThan(first * 0.5);
+    expect(Number.isFinite(demo.testRmse)).toBe(true);
+    expect(demo.baselineRmse).toBeCloseTo(49.99, 1);
+    expect(await page.textContent('#status')).toMatch(/^done after 40 epochs .* test RMSE: LSTM [\d.]+ vs seasonal naive 50\.0$/);
+
+    const forecast = await pixels('forecast');
+    const loss = await pixels('loss');
+    expect(forecast.ink).toBeGreaterThan(forecast.total * 0.01);
+    expect(forecast.red).toBeGreaterThan(50); // the LSTM forecast line
+    expect(loss.ink).toBeGreaterThan(loss.total * 0.01);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    expect(problems).toEqual([]);
+  }, 300_000);
+});
