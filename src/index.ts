@@ -144,3 +144,5 @@ export * as nn from './nn/index.js';
 export { lstmLayer, gruLayer, rnnLayer, type RnnLayerOptions, type RnnTanhReluLayerOptions } from './ops/rnn.js';
 export { load, save, UnpicklingError, FormatError, type LoadOptions, type SaveOptions } from './io/index.js';
 export { safetensors } from './io/index.js';
+export * as backends from './backends/public.js';
+export { setNumThreads, getNumThreads } from './backends/threads.js';

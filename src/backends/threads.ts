@@ -3,21 +3,24 @@
  * native backend runs threads (its persistent pool, sized to the machine's CPUs by default, or by
  * TORCHLET_NUM_THREADS / OMP_NUM_THREADS); the js backend always computes on the calling thread.
  */
+import { RuntimeError } from '../errors.js';
 import { nativeAddon } from './native/index.js';
 
 let requested: number | null = null;
 
 /**
  * Sets the number of threads the native kernels use (the caller's thread included).
+ * @throws RuntimeError unless n is a positive integer (PyTorch's messages).
  * @example torch.setNumThreads(1);
  * See https://pytorch.org/docs/stable/generated/torch.set_num_threads.html
  */
 export function setNumThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw new TypeError(`set_num_threads(): argument 'int' must be int, not ${typeof n === 'number' ? 'float' : typeof n}`);
+    // PyTorch parity: Python's type names (a non-integer number is a 'float').
+    const kind = typeof n === 'number' ? 'float' : typeof n === 'string' ? 'str' : typeof n === 'boolean' ? 'bool' : typeof n;
+    throw new RuntimeError(`set_num_threads expects an int, but got ${kind}`);
   }
-  // PyTorch parity: "Number of threads must be positive" (RuntimeError from at::set_num_threads).
-  if (n <= 0) throw new RangeError('Number of threads must be positive');
+  if (n <= 0) throw new RuntimeError('set_num_threads expects a positive integer');
   requested = n;
   nativeAddon()?.setNumThreads(n);
 }

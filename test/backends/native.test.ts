@@ -20,6 +20,8 @@ import { jsBackend } from '../../src/backends/js/index.js';
 import { info, isAvailable, nativeBackend, reason } from '../../src/backends/native/index.js';
 import { getNumThreads, setNumThreads } from '../../src/backends/threads.js';
 import { current, native } from '../../src/backends/public.js';
+import { RuntimeError } from '../../src/errors.js';
+import { loadFixture } from '../helpers/fixtures.js';
 
 type FA = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -88,9 +90,13 @@ describe('native addon', () => {
     expect(getNumThreads()).toBe(1);
     setNumThreads(before);
     expect(getNumThreads()).toBe(before);
-    expect(() => setNumThreads(0)).toThrow('Number of threads must be positive');
-    expect(() => setNumThreads(1.5)).toThrow(TypeError);
-    expect(() => setNumThreads('2' as unknown as number)).toThrow(TypeError);
+    // PyTorch's errors, from tools/fixtures/gen_backends.py
+    for (const c of loadFixture('backends').cases as { value: unknown; error: { type: string; message: string } }[]) {
+      expect(c.error.type).toBe('RuntimeError');
+      expect(() => setNumThreads(c.value as number)).toThrow(RuntimeError);
+      expect(() => setNumThreads(c.value as number)).toThrow(c.error.message);
+    }
+    expect(getNumThreads()).toBe(before);
   });
 });
 
