@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main as charLm } from '../../examples/char-lm.js';
+import { main as loadPytorchCheckpoint } from '../../examples/load-pytorch-checkpoint.js';
 import { main as sequenceClassification } from '../../examples/sequence-classification.js';
 import { main as timeSeriesForecast } from '../../examples/time-series-forecast.js';
 
@@ -16,6 +17,12 @@ function expectDecreased(losses: number[]): void {
 }
 
 describe('examples', () => {
+  it('load-pytorch-checkpoint: a PyTorch-trained LSTM gives PyTorch\'s outputs', () => {
+    const lines: string[] = [];
+    expect(loadPytorchCheckpoint((l) => lines.push(l))).toBeLessThan(1e-5);
+    expect(lines.some((l) => l.includes('missing 0, unexpected 0'))).toBe(true);
+  });
+
   it('sequence-classification: packed LSTM classifier trains', () => {
     const lines: string[] = [];
     const r = sequenceClassification({ numSequences: 400, epochs: 3, hiddenSize: 16, log: (l) => lines.push(l) });
