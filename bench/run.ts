@@ -12,13 +12,23 @@
  *   W5 streaming        LSTM(128->128), batch 1, one step with the state carried (µs per step)
  *   W6 char-LM training Embedding(65,64) -> LSTM(64->256, 2 layers) -> Linear(256->65) every step, B 32, T 64
  *
+ * With --compare the inference workloads (W1, W3, W5) also run on onnxruntime-node (a dev
+ * dependency, CPU execution provider, graph optimisations on, intraOpNumThreads 1 and 2): bench/
+ * export_onnx.py exports the same models from PyTorch to ONNX into bench/.cache/onnx (re-exported
+ * when the script changes), torchlet's time is printed as a ratio of the better onnxruntime time,
+ * and once per run torchlet (on the exporter's weights), onnxruntime and PyTorch are checked to
+ * compute the same outputs.
+ *
  * Options: --compare, --quick (fewer repetitions), --only W1,W3, --backends native,js.
- * onnxruntime-node is not compared yet (it would be a benchmark-only dependency; see issue 5).
  * Timings on a shared 2-core machine are noisy: compare medians from the same run only.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type * as Ort from 'onnxruntime-node';
 import * as torch from '../src/index.js';
 import { isAvailable, info, reason } from '../src/backends/native/index.js';
 import { setBackend } from '../src/backends/registry.js';
@@ -48,6 +58,12 @@ interface Workload {
   /** Target seconds of timed runs per batch, and repetition bounds. */
   reps: [min: number, max: number];
   unit: 'ms' | 'us';
+  /**
+   * Inference workloads exported to ONNX by bench/export_onnx.py: builds the same model on the
+   * exporter's state dicts ({lstm, fc?}) and returns it as a function of the ONNX inputs, in the
+   * ONNX outputs' order (for the check that torchlet and onnxruntime compute the same thing).
+   */
+  onnx?: (state: Record<string, Record<string, T>>) => (inputs: T[]) => T[];
 }
 
 /** LSTM FLOPs of one forward: per layer T*B*(I+H)*4H multiply-adds. */
@@ -62,23 +78,42 @@ function lastStep(y: T): T {
   return y.select(1, y.shape[1]! - 1);
 }
 
-const WORKLOADS: Workload[] = [
+/** W1/W2's model: LSTM(64->128, 2 layers, batchFirst) + Linear(128->10) on the last step. */
+function seedModel(): { lstm: torch.nn.LSTM; fc: torch.nn.Linear } {
+  return { lstm: new nn.LSTM(64, 128, { numLayers: 2, batchFirst: true }), fc: new nn.Linear(128, 10) };
+}
+
+/** W3's LSTM(256->512, 2 layers, batchFirst). */
+function largeLstm(): torch.nn.LSTM {
+  return new nn.LSTM(256, 512, { numLayers: 2, batchFirst: true });
+}
+
+/** W5's LSTM(128->128, batchFirst). */
+function streamLstm(): torch.nn.LSTM {
+  return new nn.LSTM(128, 128, { batchFirst: true });
+}
+
+const ALL_WORKLOADS: Workload[] = [
   {
     name: 'W1', what: 'seed inference', flops: lstmFlops(10, 32, 64, 128, 2), reps: [30, 400], unit: 'ms',
     build() {
       torch.manualSeed(0);
-      const lstm = new nn.LSTM(64, 128, { numLayers: 2, batchFirst: true });
-      const fc = new nn.Linear(128, 10);
+      const { lstm, fc } = seedModel();
       const x = torch.randn(32, 10, 64);
       return () => torch.noGrad(() => fc.forward(lastStep(lstm.forward(x)[0])));
+    },
+    onnx(state) {
+      const { lstm, fc } = seedModel();
+      lstm.loadStateDict(state.lstm!);
+      fc.loadStateDict(state.fc!);
+      return ([x]) => torch.noGrad(() => [fc.forward(lastStep(lstm.forward(x!)[0]))]);
     },
   },
   {
     name: 'W2', what: 'seed training', flops: 0, reps: [20, 200], unit: 'ms',
     build() {
       torch.manualSeed(0);
-      const lstm = new nn.LSTM(64, 128, { numLayers: 2, batchFirst: true });
-      const fc = new nn.Linear(128, 10);
+      const { lstm, fc } = seedModel();
       const x = torch.randn(32, 10, 64);
       const y = torch.randint(0, 10, [32]);
       const opt = new optim.Adam([...lstm.parameters(), ...fc.parameters()], { lr: 1e-3 });
@@ -94,16 +129,21 @@ const WORKLOADS: Workload[] = [
     name: 'W3', what: 'large inference', flops: lstmFlops(100, 64, 256, 512, 2), reps: [5, 30], unit: 'ms',
     build() {
       torch.manualSeed(0);
-      const lstm = new nn.LSTM(256, 512, { numLayers: 2, batchFirst: true });
+      const lstm = largeLstm();
       const x = torch.randn(64, 100, 256);
       return () => torch.noGrad(() => lstm.forward(x));
+    },
+    onnx(state) {
+      const lstm = largeLstm();
+      lstm.loadStateDict(state.lstm!);
+      return ([x]) => torch.noGrad(() => [lstm.forward(x!)[0]]);
     },
   },
   {
     name: 'W4', what: 'large training', flops: 0, reps: [5, 30], unit: 'ms',
     build() {
       torch.manualSeed(0);
-      const lstm = new nn.LSTM(256, 512, { numLayers: 2, batchFirst: true });
+      const lstm = largeLstm();
       const fc = new nn.Linear(512, 10);
       const x = torch.randn(64, 50, 256);
       const y = torch.randint(0, 10, [64]);
@@ -120,12 +160,17 @@ const WORKLOADS: Workload[] = [
     name: 'W5', what: 'streaming step', flops: 0, reps: [500, 5000], unit: 'us',
     build() {
       torch.manualSeed(0);
-      const lstm = new nn.LSTM(128, 128, { batchFirst: true });
+      const lstm = streamLstm();
       const x = torch.randn(1, 1, 128);
       let state: [T, T] = [torch.zeros(1, 1, 128), torch.zeros(1, 1, 128)];
       return () => {
         state = torch.noGrad(() => lstm.forward(x, state)[1]);
       };
+    },
+    onnx(state) {
+      const lstm = streamLstm();
+      lstm.loadStateDict(state.lstm!);
+      return ([x, h0, c0]) => torch.noGrad(() => lstm.forward(x!, [h0!, c0!])[1]);
     },
   },
   {
@@ -147,7 +192,8 @@ const WORKLOADS: Workload[] = [
       };
     },
   },
-].filter((w) => !ONLY || ONLY.includes(w.name)) as Workload[];
+];
+const WORKLOADS = ALL_WORKLOADS.filter((w) => !ONLY || ONLY.includes(w.name));
 
 // ------------------------------------------------------------------------------------------------
 // Timing
@@ -160,6 +206,18 @@ function timeBatch(fn: () => void, seconds: number, min: number, max: number): n
   while (ts.length < max && (ts.length < min || performance.now() - start < seconds * 1e3)) {
     const t0 = performance.now();
     fn();
+    ts.push(performance.now() - t0);
+  }
+  return ts;
+}
+
+/** timeBatch for an asynchronous run (onnxruntime-node's `session.run`). */
+async function timeBatchAsync(fn: () => Promise<unknown>, seconds: number, min: number, max: number): Promise<number[]> {
+  const ts: number[] = [];
+  const start = performance.now();
+  while (ts.length < max && (ts.length < min || performance.now() - start < seconds * 1e3)) {
+    const t0 = performance.now();
+    await fn();
     ts.push(performance.now() - t0);
   }
   return ts;
@@ -223,6 +281,132 @@ function torchAvailable(): boolean {
 }
 
 // ------------------------------------------------------------------------------------------------
+// onnxruntime-node peer
+// ------------------------------------------------------------------------------------------------
+
+type OrtModule = typeof Ort;
+const ORT_THREADS = [1, 2];
+const EXPORTER = fileURLToPath(new URL('./export_onnx.py', import.meta.url));
+/** Not committed (.gitignore); rewritten when bench/export_onnx.py changes. */
+const ONNX_DIR = fileURLToPath(new URL('./.cache/onnx/', import.meta.url));
+/** Largest |difference| accepted between torchlet, onnxruntime and PyTorch on the same weights. */
+const SAME_TOL = 1e-4;
+
+interface OnnxManifest {
+  script_sha256: string;
+  torch: string;
+  workloads: Record<string, { inputs: string[]; outputs: string[]; carry?: Record<string, string> }>;
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').pop() ?? '';
+}
+
+/** The exported models (exporting them unless the cache matches the exporter), or why there are none. */
+function exportOnnx(): OnnxManifest | string {
+  const digest = createHash('sha256').update(readFileSync(EXPORTER)).digest('hex');
+  const path = join(ONNX_DIR, 'manifest.json');
+  const cached = (): OnnxManifest | null => {
+    if (!existsSync(path)) return null;
+    const m = JSON.parse(readFileSync(path, 'utf8')) as OnnxManifest;
+    return m.script_sha256 === digest ? m : null;
+  };
+  const m = cached();
+  if (m) return m;
+  const r = spawnSync('/usr/bin/python3', [EXPORTER, ONNX_DIR], { encoding: 'utf8' });
+  if (r.error) return `cannot run /usr/bin/python3 (${r.error.message})`;
+  if (r.status !== 0) return `bench/export_onnx.py failed: ${lastLine(r.stderr)}`;
+  return cached() ?? 'bench/export_onnx.py wrote no current manifest';
+}
+
+/** onnxruntime-node and the exported models, or one line saying why not. */
+async function loadOnnx(): Promise<{ ort: OrtModule; manifest: OnnxManifest } | string> {
+  let ort: OrtModule;
+  try {
+    const mod: any = await import('onnxruntime-node');
+    ort = mod.InferenceSession ? mod : mod.default;
+  } catch (e) {
+    return `onnxruntime-node cannot be loaded (${lastLine(String((e as Error).message ?? e))}; it is a dev dependency: npm install)`;
+  }
+  if (!torchAvailable()) return 'the ONNX models are exported from PyTorch, and /usr/bin/python3 has no torch';
+  const manifest = exportOnnx();
+  return typeof manifest === 'string' ? manifest : { ort, manifest };
+}
+
+/** One exported workload: a session per thread count on the same feeds. */
+class OnnxModel {
+  private constructor(
+    private readonly sessions: Map<number, Ort.InferenceSession>,
+    private readonly feeds: Record<string, Ort.Tensor>,
+    private readonly spec: OnnxManifest['workloads'][string],
+  ) {}
+
+  static async create(ort: OrtModule, file: string, spec: OnnxManifest['workloads'][string], inputs: T[]): Promise<OnnxModel> {
+    const sessions = new Map<number, Ort.InferenceSession>();
+    for (const n of ORT_THREADS) {
+      sessions.set(n, await ort.InferenceSession.create(file, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: n,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      }));
+    }
+    const feeds: Record<string, Ort.Tensor> = {};
+    spec.inputs.forEach((name, i) => {
+      const t = inputs[i]!;
+      feeds[name] = new ort.Tensor('float32', t.dataSync() as Float32Array, [...t.shape]);
+    });
+    return new OnnxModel(sessions, feeds, spec);
+  }
+
+  /** The outputs (in the manifest's order) on the current feeds. */
+  async outputs(threads: number): Promise<Float32Array[]> {
+    const r = await this.sessions.get(threads)!.run(this.feeds);
+    return this.spec.outputs.map((name) => r[name]!.data as Float32Array);
+  }
+
+  /** One timed run: like torchlet's workload, carries the recurrent state (W5) into the next run. */
+  async step(threads: number): Promise<void> {
+    const r = await this.sessions.get(threads)!.run(this.feeds);
+    for (const [out, inp] of Object.entries(this.spec.carry ?? {})) this.feeds[inp] = r[out] as Ort.Tensor;
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await s.release();
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/**
+ * Runs the exporter's weights and input through onnxruntime, through torchlet on each backend and
+ * compares both with PyTorch's output; returns the line to print and whether all agree.
+ */
+async function checkSame(w: Workload, model: OnnxModel, ck: { state: any; inputs: T[]; outputs: T[] }): Promise<[string, boolean]> {
+  const ref = ck.outputs.map((t) => t.dataSync());
+  const diff = (xs: ArrayLike<number>[], ys: ArrayLike<number>[]) => Math.max(...xs.map((x, i) => maxAbsDiff(x, ys[i]!)));
+  const onnx = await model.outputs(ORT_THREADS[0]!);
+  const parts = [`onnxruntime ${diff(onnx, ref).toExponential(1)}`];
+  let worst = diff(onnx, ref);
+  for (const b of BACKENDS) {
+    setBackend(b);
+    const out = w.onnx!(ck.state)(ck.inputs).map((t) => t.dataSync());
+    const [vsTorch, vsOnnx] = [diff(out, ref), diff(out, onnx)];
+    worst = Math.max(worst, vsTorch, vsOnnx);
+    parts.push(`torchlet ${b} ${vsTorch.toExponential(1)} (vs onnxruntime ${vsOnnx.toExponential(1)})`);
+  }
+  setBackend(null);
+  const ok = worst <= SAME_TOL;
+  return [`${w.name} same weights and input, max |output - PyTorch's|: ${parts.join(', ')}: ${ok ? 'same computation' : `MISMATCH (> ${SAME_TOL})`}`, ok];
+}
+
+// ------------------------------------------------------------------------------------------------
 // Main
 // ------------------------------------------------------------------------------------------------
 
@@ -239,9 +423,20 @@ async function main(): Promise<void> {
       await peer.ready();
       console.log(`PyTorch ${peer.version} (/usr/bin/python3), 1 and 2 threads, OMP_WAIT_POLICY=PASSIVE`);
     } else {
-      console.log('--compare: /usr/bin/python3 has no torch; comparing nothing');
+      console.log('--compare: /usr/bin/python3 has no torch; no PyTorch timings');
     }
   }
+  let onnx: { ort: OrtModule; manifest: OnnxManifest } | null = null;
+  if (COMPARE && WORKLOADS.some((w) => w.onnx)) {
+    const r = await loadOnnx();
+    if (typeof r === 'string') console.log(`--compare: no onnxruntime timings: ${r}`);
+    else {
+      onnx = r;
+      console.log(`onnxruntime-node ${r.ort.env.versions.node} (CPU, graph optimisations all), intraOpNumThreads 1 and 2; ` +
+        `models exported by PyTorch ${r.manifest.torch} (bench/export_onnx.py -> bench/.cache/onnx)`);
+    }
+  }
+  let anyOnnx = false;
   const rows: string[][] = [];
   for (const w of WORKLOADS) {
     // Fast workloads alternate in many short rounds, so load from other processes hits all alike.
@@ -257,6 +452,18 @@ async function main(): Promise<void> {
     const times = new Map<string, number[]>();
     const add = (k: string, xs: number[]) => times.set(k, [...(times.get(k) ?? []), ...xs]);
     const budget = (QUICK ? 0.5 : 2) / rounds;
+    const spec = w.onnx && onnx?.manifest.workloads[w.name];
+    let model: OnnxModel | null = null;
+    let same = true;
+    if (onnx && spec) {
+      const ck = torch.load(join(ONNX_DIR, `${w.name}.pt`));
+      model = await OnnxModel.create(onnx.ort, join(ONNX_DIR, `${w.name}.onnx`), spec, ck.inputs);
+      let line: string;
+      [line, same] = await checkSame(w, model, ck);
+      console.log(line);
+      for (const n of ORT_THREADS) for (let i = 0; i < 2; i++) await model.step(n); // warm-up
+      anyOnnx = true;
+    }
     // Alternate: each round runs every contender once, so slow phases of the machine hit all.
     for (let r = 0; r < rounds; r++) {
       for (const b of BACKENDS) {
@@ -265,6 +472,12 @@ async function main(): Promise<void> {
         const slow = b === 'js' && (w.name === 'W3' || w.name === 'W4' || w.name === 'W6');
         add(b, timeBatch(runs.get(b)!, budget, slow ? 1 : Math.ceil(min / rounds), Math.ceil(max / rounds)));
       }
+      if (model) {
+        const [min, max] = w.reps;
+        for (const n of ORT_THREADS) {
+          add(`onnxruntime ${n}t`, await timeBatchAsync(() => model.step(n), budget, Math.ceil(min / rounds), Math.ceil(max / rounds)));
+        }
+      }
       if (peer) {
         const n = Math.max(1, Math.ceil(w.reps[0] / rounds));
         add('torch1', await peer.run(w.name, 1, n));
@@ -272,24 +485,30 @@ async function main(): Promise<void> {
       }
     }
     setBackend(null);
-    const torchBest = peer ? Math.min(median(times.get('torch1')!), median(times.get('torch2')!)) : NaN;
+    await model?.release();
+    const best = (keys: string[]) => Math.min(...keys.map((k) => median(times.get(k)!)));
+    const torchBest = peer ? best(['torch1', 'torch2']) : NaN;
+    const onnxBest = model ? best(ORT_THREADS.map((n) => `onnxruntime ${n}t`)) : NaN;
     for (const [k, xs] of times) {
       const s = stat(xs);
       const isTorch = k.startsWith('torch');
+      const isTorchlet = !isTorch && !k.startsWith('onnxruntime');
       const gflops = w.flops ? `${(w.flops / (s.med * 1e6)).toFixed(0)}` : '';
-      const ratio = peer && !isTorch ? (s.med / torchBest).toFixed(2) : '';
+      const ratio = peer && isTorchlet ? (s.med / torchBest).toFixed(2) : '';
+      const vsOnnx = model && isTorchlet ? `${(s.med / onnxBest).toFixed(2)}${same ? '' : ' (outputs differ!)'}` : '';
       const name = isTorch ? `pytorch ${k.slice(5)}t` : k;
-      rows.push([w.name, w.what, name, fmt(s.med, w.unit), fmt(s.min, w.unit), fmt(s.max, w.unit), String(s.n), gflops, ratio]);
+      rows.push([w.name, w.what, name, fmt(s.med, w.unit), fmt(s.min, w.unit), fmt(s.max, w.unit), String(s.n), gflops, ratio, vsOnnx]);
     }
   }
   peer?.close();
-  const head = ['work', 'what', 'backend', 'median', 'min', 'max', 'runs', 'GFLOPS', peer ? 'ratio vs best torch' : ''];
-  const all = [head, ...rows];
-  const width = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  const head = ['work', 'what', 'backend', 'median', 'min', 'max', 'runs', 'GFLOPS', peer ? 'ratio vs best torch' : '', anyOnnx ? 'vs onnxruntime' : ''];
+  const keep = head.map((h) => h !== '');
+  const all = [head, ...rows].map((r) => r.filter((_, c) => keep[c]));
+  const width = all[0]!.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(width[c]!)).join(' | ')} |`;
-  console.log(line(head));
+  console.log(line(all[0]!));
   console.log(`|${width.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+  for (const r of all.slice(1)) console.log(line(r));
 }
 
 await main();
