@@ -146,3 +146,11 @@ export { load, save, UnpicklingError, FormatError, type LoadOptions, type SaveOp
 export { safetensors } from './io/index.js';
 export * as backends from './backends/public.js';
 export { setNumThreads, getNumThreads } from './backends/threads.js';
+export type { TensorLike } from './ops/util.js';
+export type { SizeArgs } from './tensor/factories.js';
+export type { Sizes } from './ops/movement.js';
+export type { TypedArray, FloatArray } from './tensor/dtype.js';
+export type { PrintOptions } from './tensor/print.js';
+export { Storage } from './tensor/tensor.js';
+export type { View } from './backends/backend.js';
+export type { GeneratorOption } from './ops/random.js';

@@ -37,13 +37,17 @@ export function describeValue(v: unknown): string {
   }
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of length ${v.length}`;
-  const o = v as { dtype?: unknown; shape?: unknown };
-  if (typeof o.dtype === 'string' && Array.isArray(o.shape)) {
-    return `a Tensor of dtype ${o.dtype} and shape [${(o.shape as number[]).join(', ')}]`;
+  try {
+    const o = v as { dtype?: unknown; shape?: unknown };
+    if (typeof o.dtype === 'string' && Array.isArray(o.shape)) {
+      return `a Tensor of dtype ${o.dtype} and shape [${o.shape.map((d) => (typeof d === 'number' ? d : '?')).join(', ')}]`;
+    }
+    if (ArrayBuffer.isView(v)) return `a ${Object.getPrototypeOf(v)?.constructor?.name ?? 'typed array'}`;
+    const ctor = Object.getPrototypeOf(v)?.constructor?.name as unknown;
+    return typeof ctor === 'string' && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+  } catch {
+    return 'an object'; // a Proxy or a throwing getter: still a message, never a second error
   }
-  if (ArrayBuffer.isView(v)) return `a ${Object.getPrototypeOf(v)?.constructor?.name ?? 'typed array'}`;
-  const ctor = Object.getPrototypeOf(v)?.constructor?.name as string | undefined;
-  return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
 }
 
 /** True for a plain options object (not null, an array, a tensor or a typed array). */

@@ -62,6 +62,7 @@ function seedGrads(outputs: readonly Tensor[], grads?: readonly (Tensor | null |
 /**
  * Gradients of `outputs` with respect to `inputs`, without touching `.grad`, like
  * `torch.autograd.grad`.
+ * See https://pytorch.org/docs/1.13/generated/torch.autograd.grad.html
  * @example const [dx] = torch.autograd.grad(y.sum(), [x]);
  */
 export function grad(
@@ -76,7 +77,11 @@ export function grad(
   return runBackward(outs, seedGrads(outs, gradList('grad()', 'gradOutputs', o.gradOutputs, outs.length)), { ...o, inputs: ins });
 }
 
-/** Backward from several roots at once, like `torch.autograd.backward`. */
+/**
+ * Backward from several roots at once, like `torch.autograd.backward`.
+ * See https://pytorch.org/docs/1.13/generated/torch.autograd.backward.html
+ * @example torch.autograd.backward([loss1, loss2]); // same as loss1.add(loss2).backward()
+ */
 export function backward(
   tensors: Tensor | readonly Tensor[],
   gradTensors?: (Tensor | null)[],
@@ -86,7 +91,10 @@ export function backward(
   runBackward(outs, seedGrads(outs, gradList('backward()', 'grad_tensors', gradTensors, outs.length)), backwardOptions('backward()', opts));
 }
 
-/** A handle that removes a registered hook. */
+/**
+ * A handle that removes a registered hook.
+ * See https://pytorch.org/docs/1.13/generated/torch.Tensor.register_hook.html
+ */
 export interface RemovableHandle {
   remove(): void;
 }
@@ -96,12 +104,23 @@ declare module '../tensor/tensor.js' {
     /**
      * Computes gradients of this tensor with respect to the graph's leaves and accumulates them
      * into their `.grad`, like `Tensor.backward`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.backward.html
      * @example loss.backward();
      */
     backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
-    /** Registers a hook called with this tensor's gradient; it may return a replacement. */
+    /**
+     * Registers a hook called with this tensor's gradient; it may return a replacement.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.register_hook.html
+     * @example const h = x.registerHook((g) => g.clamp(-1, 1)); h.remove();
+     */
     registerHook(hook: (grad: Tensor) => Tensor | void | undefined): RemovableHandle;
-    /** Keeps the gradient of a non-leaf in `.grad` after backward. */
+    /**
+     * Keeps the gradient of a non-leaf in `.grad` after backward.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.retain_grad.html
+     * @example
+     * const w = torch.ones(2, { requiresGrad: true });
+     * const h = w.mul(2); h.retainGrad(); h.sum().backward(); h.grad // tensor([1., 1.])
+     */
     retainGrad(): void;
   }
 }

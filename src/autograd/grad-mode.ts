@@ -11,12 +11,23 @@ function checkFn(name: string, fn: unknown): void {
   if (typeof fn !== 'function') throw new TypeError(`${name}(): expected a function to run, got ${describeValue(fn)}`);
 }
 
-/** True when ops record the autograd graph. */
+/**
+ * True when ops record the autograd graph.
+ * See https://pytorch.org/docs/1.13/generated/torch.is_grad_enabled.html
+ * @example torch.noGrad(() => torch.isGradEnabled()) // false
+ */
 export function isGradEnabled(): boolean {
   return enabled;
 }
 
-/** Sets grad mode and returns the previous value. Prefer `noGrad(fn)` / `enableGrad(fn)`. */
+/**
+ * Sets grad mode and returns the previous value. Prefer `noGrad(fn)` / `enableGrad(fn)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.set_grad_enabled.html
+ * @example
+ * const prev = torch.setGradEnabled(false);
+ * const y = model.forward(x); // not recorded
+ * torch.setGradEnabled(prev);
+ */
 export function setGradEnabled(mode: boolean): boolean {
   if (typeof mode !== 'boolean') throw new TypeError(`setGradEnabled(): expected a boolean, got ${describeValue(mode)}`);
   const prev = enabled;
@@ -26,8 +37,8 @@ export function setGradEnabled(mode: boolean): boolean {
 
 /**
  * Runs `fn` without recording the graph, like `with torch.no_grad():`.
- * @example const y = torch.noGrad(() => model.forward(x));
  * See https://pytorch.org/docs/stable/generated/torch.no_grad.html
+ * @example const y = torch.noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
   checkFn('noGrad', fn);
@@ -41,6 +52,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /**
  * Runs `fn` with graph recording on, like `with torch.enable_grad():`.
+ * See https://pytorch.org/docs/1.13/generated/torch.enable_grad.html
  * @example torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
  */
 export function enableGrad<T>(fn: () => T): T {
@@ -60,7 +72,11 @@ export function setDetectAnomaly(mode: boolean): void {
   anomaly = mode;
 }
 
-/** True when anomaly detection is on. */
+/**
+ * True when anomaly detection is on.
+ * See https://pytorch.org/docs/1.13/autograd.html#anomaly-detection
+ * @example torch.autograd.detectAnomaly(() => torch.autograd.isAnomalyEnabled()) // true
+ */
 export function isAnomalyEnabled(): boolean {
   return anomaly;
 }

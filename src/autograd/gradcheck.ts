@@ -23,6 +23,7 @@ function outputsOf(r: Tensor | readonly Tensor[]): Tensor[] {
 
 /**
  * Checks gradients of `fn` at `inputs` against central differences.
+ * See https://pytorch.org/docs/1.13/generated/torch.autograd.gradcheck.html
  * @example torch.autograd.gradcheck((x) => x.tanh(), [torch.randn(3, { dtype: 'float64', requiresGrad: true })]);
  */
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {

@@ -1,5 +1,10 @@
 /**
  * `torch.autograd`: `grad`, `backward`, `gradcheck`, anomaly detection.
+ * See https://pytorch.org/docs/1.13/autograd.html
+ * @example
+ * const x = torch.randn(3, { requiresGrad: true });
+ * const [dx] = torch.autograd.grad(x.pow(2).sum(), [x]); // 2 * x
+ * @module
  */
 import { setDetectAnomaly as setAnomaly, isAnomalyEnabled } from './grad-mode.js';
 import { describeValue } from '../validate.js';
@@ -18,8 +23,8 @@ export { isAnomalyEnabled };
  *   `returned inf values`; PyTorch checks NaN only), with the stack of the forward call that
  *   created the node as the error's `cause`.
  * Off (the default), it costs one boolean test per op. The flag is per thread (each worker has its own).
- * @example torch.autograd.setDetectAnomaly(true);
  * See https://pytorch.org/docs/1.13/autograd.html#anomaly-detection
+ * @example torch.autograd.setDetectAnomaly(true);
  */
 export function setDetectAnomaly(mode: boolean): void {
   if (typeof mode !== 'boolean') throw new TypeError(`setDetectAnomaly(): expected a boolean, got ${describeValue(mode)}`);
@@ -29,8 +34,8 @@ export function setDetectAnomaly(mode: boolean): void {
 /**
  * Runs `fn` with anomaly detection on (see {@link setDetectAnomaly}), like
  * `with torch.autograd.detect_anomaly():`; the previous mode is restored afterwards.
- * @example torch.autograd.detectAnomaly(() => model.forward(x).sum().backward());
  * See https://pytorch.org/docs/1.13/autograd.html#torch.autograd.detect_anomaly
+ * @example torch.autograd.detectAnomaly(() => model.forward(x).sum().backward());
  */
 export function detectAnomaly<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`detectAnomaly(): expected a function to run, got ${describeValue(fn)}`);

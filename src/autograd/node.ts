@@ -87,7 +87,11 @@ export class Ctx {
 /** Backward function: gradients of the outputs in, gradients of the tensor inputs out. */
 export type BackwardFn = (ctx: Ctx, grads: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
-/** A recorded op in the autograd graph (PyTorch's `grad_fn`). */
+/**
+ * A recorded op in the autograd graph (PyTorch's `grad_fn`).
+ * See https://pytorch.org/docs/1.13/notes/autograd.html
+ * @example const y = x.mul(2); y.gradFn?.name // 'MulBackward0'; y.gradFn?.nextFunctions
+ */
 export class Node {
   /** PyTorch-style name, e.g. `AddBackward0`, `AccumulateGrad`. */
   readonly name: string;

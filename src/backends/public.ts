@@ -1,18 +1,25 @@
 /**
  * The `torch.backends` namespace: which compute backend runs the kernels, and the native one's
  * status. Importing this module registers the native backend (src/backends/native/index.ts).
+ * See https://pytorch.org/docs/1.13/backends.html
+ * @example console.log(torch.backends.current(), torch.backends.registeredBackends());
+ * @module
  */
 import { backend, backendFailures, registeredBackends, setBackend } from './registry.js';
 import { info, isAvailable, reason } from './native/index.js';
 
 /**
  * The native (C++ Node-API) backend's status.
- * @example if (!torch.backends.native.isAvailable()) console.warn(torch.backends.native.reason());
  * See https://pytorch.org/docs/stable/backends.html
+ * @example if (!torch.backends.native.isAvailable()) console.warn(torch.backends.native.reason());
  */
 export const native = { isAvailable, reason, info };
 
-/** Name of the backend that runs the kernels now ('native' or 'js'). @example torch.backends.current() */
+/**
+ * Name of the backend that runs the kernels now ('native' or 'js'). No PyTorch counterpart (torchlet
+ * runs on the CPU only; PyTorch's closest notion is the tensor's device).
+ * @example torch.backends.current() // 'native' when the addon loaded, else 'js'
+ */
 export function current(): string {
   return backend().name;
 }

@@ -48,7 +48,11 @@ export function backend(): Backend {
   return current;
 }
 
-/** Why each backend that failed to initialise was skipped. */
+/**
+ * Why each backend that failed to initialise was skipped.
+ * See https://pytorch.org/docs/1.13/backends.html
+ * @example for (const [name, why] of torch.backends.backendFailures()) console.warn(`${name} skipped: ${why}`);
+ */
 export function backendFailures(): ReadonlyMap<string, string> {
   return failures;
 }
@@ -56,7 +60,9 @@ export function backendFailures(): ReadonlyMap<string, string> {
 /**
  * Makes the backend `name` active (null: back to resolution by priority and TORCHLET_BACKEND).
  * Used by tests and benchmarks to run the same code on each backend.
+ * See https://pytorch.org/docs/1.13/backends.html
  * @throws Error when no backend of that name is registered or it fails to initialise.
+ * @example torch.backends.setBackend('js'); runBenchmark(); torch.backends.setBackend(null);
  */
 export function setBackend(name: string | null): void {
   current = null;
@@ -68,7 +74,11 @@ export function setBackend(name: string | null): void {
   chosen = name;
 }
 
-/** Names of the registered backends, highest priority first. */
+/**
+ * Names of the registered backends, highest priority first.
+ * See https://pytorch.org/docs/1.13/backends.html
+ * @example torch.backends.registeredBackends() // e.g. ['native', 'js']
+ */
 export function registeredBackends(): string[] {
   return [...entries].sort((a, b) => b.priority - a.priority).map((e) => e.name);
 }

@@ -11,8 +11,8 @@ let requested: number | null = null;
 /**
  * Sets the number of threads the native kernels use (the caller's thread included).
  * @throws RuntimeError unless n is a positive integer (PyTorch's messages).
- * @example torch.setNumThreads(1);
  * See https://pytorch.org/docs/stable/generated/torch.set_num_threads.html
+ * @example torch.setNumThreads(1);
  */
 export function setNumThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n)) {
@@ -28,8 +28,8 @@ export function setNumThreads(n: number): void {
 /**
  * The number of threads the native kernels use; without the native backend, the last value set
  * (default 1: the js backend is single-threaded).
- * @example torch.getNumThreads(); // 2 on a 2-core machine
  * See https://pytorch.org/docs/stable/generated/torch.get_num_threads.html
+ * @example torch.getNumThreads(); // 2 on a 2-core machine
  */
 export function getNumThreads(): number {
   const a = nativeAddon();

@@ -4,8 +4,13 @@
  * naming what was being read, so corrupt input never surfaces as a bare `RangeError`.
  */
 
-/** A malformed or truncated file (zip, pickle or safetensors). */
+/**
+ * A malformed or truncated file (zip, pickle or safetensors).
+ * No PyTorch counterpart: PyTorch reports corrupt files as `RuntimeError`s from its zip reader.
+ * @example try { torch.safetensors.load(bytes); } catch (e) { if (e instanceof torch.FormatError) console.error('corrupt file:', e.message); }
+ */
 export class FormatError extends Error {
+  /** Always `'FormatError'`. */
   override name = 'FormatError';
 }
 

@@ -4,6 +4,10 @@
  * "__metadata__": {str: str}}` (padded with spaces so the data starts 8-byte aligned), then the
  * tensors' bytes, little-endian, row-major. Offsets are relative to the data and must tile it
  * exactly: no overlap, no holes, nothing past the end.
+ * @example
+ * torch.safetensors.saveFile(model.stateDict(), 'model.safetensors');
+ * model.loadStateDict(torch.safetensors.loadFile('model.safetensors'));
+ * @module
  */
 import { Tensor } from '../tensor/tensor.js';
 import { wrapArray } from '../tensor/create.js';
@@ -12,8 +16,13 @@ import { RawStorage, RawTensor, SAFETENSORS_DTYPE, STORED, type StoredDType, dec
 import { readFileBytes, writeFileBytes } from './fs.js';
 import { defineKey } from './unpickler.js';
 
-/** A malformed safetensors file or an unsavable input (Python's `SafetensorError`). */
+/**
+ * A malformed safetensors file or an unsavable input (Python's `SafetensorError`).
+ * See https://huggingface.co/docs/safetensors
+ * @example expect(() => torch.safetensors.load(new Uint8Array(4))).toThrow(torch.safetensors.SafetensorError);
+ */
 export class SafetensorError extends FormatError {
+  /** Always `'SafetensorError'`. */
   override name = 'SafetensorError';
 }
 
@@ -41,7 +50,8 @@ const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /**
  * Parses and validates a safetensors file without converting tensor data.
- * @example const { tensors, metadata } = parse(bytes);
+ * See https://huggingface.co/docs/safetensors/index#format
+ * @example const { tensors, metadata } = torch.safetensors.parse(bytes); tensors[0].name
  */
 export function parse(bytes: Uint8Array): SafetensorsFile {
   const b = asBytes(bytes, 'safetensors.load');
@@ -126,8 +136,8 @@ export interface SafetensorsLoadOptions {
  * tensors view `bytes` without copying where alignment allows (pass `{ copy: true }` to copy);
  * F16 and BF16 are widened to float32, I16, I8 and U8 to int32, I64 to int64 (values within
  * ±2^53). The `__metadata__` strings are available from `metadata(bytes)`.
- * @example const sd = torch.safetensors.load(bytes); model.loadStateDict(sd);
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.load
+ * @example const sd = torch.safetensors.load(bytes); model.loadStateDict(sd);
  */
 export function load(bytes: Uint8Array | ArrayBuffer, opts: SafetensorsLoadOptions = {}): Record<string, Tensor> {
   const f = parse(bytes as Uint8Array);
@@ -146,8 +156,8 @@ export function load(bytes: Uint8Array | ArrayBuffer, opts: SafetensorsLoadOptio
 
 /**
  * Loads a safetensors file from a path (Node).
- * @example const sd = torch.safetensors.loadFile('model.safetensors');
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.load_file
+ * @example const sd = torch.safetensors.loadFile('model.safetensors');
  */
 export function loadFile(path: string, opts: SafetensorsLoadOptions = {}): Record<string, Tensor> {
   return load(readFileBytes(path, 'safetensors.loadFile'), opts);
@@ -155,6 +165,7 @@ export function loadFile(path: string, opts: SafetensorsLoadOptions = {}): Recor
 
 /**
  * The `__metadata__` of a safetensors file, or null.
+ * See https://huggingface.co/docs/safetensors/metadata_parsing
  * @example torch.safetensors.metadata(bytes)?.format // 'pt'
  */
 export function metadata(bytes: Uint8Array | ArrayBuffer): Record<string, string> | null {
@@ -168,8 +179,8 @@ export type SafetensorsInput = Record<string, Tensor | RawTensor> | Map<string, 
  * Serialises tensors to safetensors bytes: each tensor's elements, row-major, in its dtype
  * (float32 -> F32, float64 -> F64, int64 -> I64, int32 -> I32, bool -> BOOL). Header keys keep
  * the given order; the data is laid out widest dtype first so every tensor is aligned.
- * @example const bytes = torch.safetensors.save(model.stateDict(), { format: 'pt' });
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.save
+ * @example const bytes = torch.safetensors.save(model.stateDict(), { format: 'pt' });
  */
 export function save(tensors: SafetensorsInput, metadata?: Record<string, string> | null): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') throw new TypeError(`safetensors.save: expected an object or Map of tensors, got ${tensors === null ? 'null' : typeof tensors}`);
@@ -215,8 +226,8 @@ export function save(tensors: SafetensorsInput, metadata?: Record<string, string
 
 /**
  * Saves tensors to a safetensors file (Node).
- * @example torch.safetensors.saveFile(model.stateDict(), 'model.safetensors');
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.save_file
+ * @example torch.safetensors.saveFile(model.stateDict(), 'model.safetensors');
  */
 export function saveFile(tensors: SafetensorsInput, path: string, metadata?: Record<string, string> | null): void {
   writeFileBytes(path, save(tensors, metadata), 'safetensors.saveFile');

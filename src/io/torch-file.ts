@@ -186,10 +186,10 @@ export function toTorchlet(value: unknown, copy: boolean): unknown {
  * - Only the globals needed to rebuild tensors and containers are accepted; anything else (for
  *   example `os.system`) throws an `UnpicklingError` naming it. Nothing in the file is executed.
  *
+ * See https://pytorch.org/docs/1.13/generated/torch.load.html
  * @example
  * model.loadStateDict(torch.load('model.pt'));
  * const sd = torch.load(new Uint8Array(await (await fetch('model.pt')).arrayBuffer()));
- * See https://pytorch.org/docs/1.13/generated/torch.load.html
  */
 export function load(pathOrBytes: string | Uint8Array | ArrayBuffer, opts: LoadOptions = {}): any {
   const fromPath = typeof pathOrBytes === 'string';
@@ -259,10 +259,10 @@ export interface SaveOptions {
  * Note: PyTorch 1.13's `weights_only=True` loader has no opcode for Python floats, so it
  * refuses any file with a float in it (an optimizer's `lr`, for one), including PyTorch's own;
  * PyTorch 2.x reads them, and so does `weights_only=False`.
+ * See https://pytorch.org/docs/1.13/generated/torch.save.html
  * @example
  * torch.save(model.stateDict(), 'model.pt');
  * const bytes = torch.save({ step: 3, weights: w });
- * See https://pytorch.org/docs/1.13/generated/torch.save.html
  */
 export function save(obj: unknown, path?: undefined, opts?: SaveOptions): Uint8Array;
 export function save(obj: unknown, path: string, opts?: SaveOptions): void;

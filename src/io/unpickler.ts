@@ -14,8 +14,13 @@
 import { ByteReader, latin1Decode, utf8Decode } from './bytes.js';
 import { RawStorage, RawTensor, checkGeometry } from './dtypes.js';
 
-/** A pickle that is malformed or asks for something torchlet refuses to do (like Python's). */
+/**
+ * A pickle that is malformed or asks for something torchlet refuses to do (like Python's).
+ * See https://docs.python.org/3/library/pickle.html#pickle.UnpicklingError
+ * @example try { torch.load(bytes); } catch (e) { if (e instanceof torch.UnpicklingError) console.error('refused:', e.message); }
+ */
 export class UnpicklingError extends Error {
+  /** Always `'UnpicklingError'`. */
   override name = 'UnpicklingError';
 }
 

@@ -499,8 +499,8 @@ function resultOf(x: Tensor, t: Tensor): DType {
 /**
  * Mean squared error, like `torch.nn.functional.mse_loss`. `input` and `target` broadcast (with
  * PyTorch's warning, printed once).
- * @example const loss = torch.nn.functional.mseLoss(pred, target); // scalar
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.mse_loss.html
+ * @example const loss = torch.nn.functional.mseLoss(pred, target); // scalar
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   opts = checkOptions<LossOptions>('mseLoss()', opts, ['reduction']);
@@ -512,8 +512,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
 
 /**
  * Mean absolute error, like `torch.nn.functional.l1_loss`.
- * @example const loss = torch.nn.functional.l1Loss(pred, target, { reduction: 'sum' });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.l1_loss.html
+ * @example const loss = torch.nn.functional.l1Loss(pred, target, { reduction: 'sum' });
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   opts = checkOptions<LossOptions>('l1Loss()', opts, ['reduction']);
@@ -525,8 +525,8 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
 /**
  * Smooth L1 loss, like `torch.nn.functional.smooth_l1_loss`: 0.5 d²/beta where |d| < beta,
  * else |d| - 0.5 beta.
- * @example const loss = torch.nn.functional.smoothL1Loss(pred, target, { beta: 0.5 });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.smooth_l1_loss.html
+ * @example const loss = torch.nn.functional.smoothL1Loss(pred, target, { beta: 0.5 });
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
   opts = checkOptions<SmoothL1LossOptions>('smoothL1Loss()', opts, ['reduction', 'beta']);
@@ -541,8 +541,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
 /**
  * Huber loss, like `torch.nn.functional.huber_loss`: 0.5 d² where |d| < delta, else
  * delta (|d| - 0.5 delta).
- * @example const loss = torch.nn.functional.huberLoss(pred, target, { delta: 2 });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.huber_loss.html
+ * @example const loss = torch.nn.functional.huberLoss(pred, target, { delta: 2 });
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
   opts = checkOptions<HuberLossOptions>('huberLoss()', opts, ['reduction', 'delta']);
@@ -563,8 +563,8 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
 /**
  * Binary cross-entropy between probabilities and targets, like
  * `torch.nn.functional.binary_cross_entropy`. Each log is clamped to >= -100.
- * @example const loss = torch.nn.functional.binaryCrossEntropy(p.sigmoid(), y);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.binary_cross_entropy.html
+ * @example const loss = torch.nn.functional.binaryCrossEntropy(p.sigmoid(), y);
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossOptions = {}): Tensor {
   opts = checkOptions<BCELossOptions>('binaryCrossEntropy()', opts, ['weight', 'reduction']);
@@ -599,8 +599,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
  * Sigmoid + binary cross-entropy in one numerically stable formula, like
  * `torch.nn.functional.binary_cross_entropy_with_logits`. `posWeight` broadcasts against the
  * target (a [C] tensor weights the positives of each class).
- * @example const loss = torch.nn.functional.binaryCrossEntropyWithLogits(logits, y, { posWeight: torch.tensor([3, 1]) });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.binary_cross_entropy_with_logits.html
+ * @example const loss = torch.nn.functional.binaryCrossEntropyWithLogits(logits, y, { posWeight: torch.tensor([3, 1]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsLossOptions = {}): Tensor {
   opts = checkOptions<BCEWithLogitsLossOptions>('binaryCrossEntropyWithLogits()', opts, ['weight', 'posWeight', 'reduction']);
@@ -647,8 +647,8 @@ function xlogx(t: Tensor): Tensor {
 /**
  * Kullback-Leibler divergence with `input` as log-probabilities, like
  * `torch.nn.functional.kl_div`. Use `reduction: 'batchmean'` for the mathematical KL divergence.
- * @example const loss = torch.nn.functional.klDiv(logq, p, { reduction: 'batchmean' });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.kl_div.html
+ * @example const loss = torch.nn.functional.klDiv(logq, p, { reduction: 'batchmean' });
  */
 export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}): Tensor {
   opts = checkOptions<KLDivLossOptions>('klDiv()', opts, ['reduction', 'logTarget']);
@@ -875,8 +875,8 @@ function weightArray(w: Tensor | null): Float64Array | null {
 /**
  * Negative log-likelihood of log-probabilities `input` ([N, C], [N, C, d1, ...] or unbatched [C])
  * at class indices `target` (int64), like `torch.nn.functional.nll_loss`.
- * @example const loss = torch.nn.functional.nllLoss(logp, torch.tensor([1, 0, 4]));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.nll_loss.html
+ * @example const loss = torch.nn.functional.nllLoss(logp, torch.tensor([1, 0, 4]));
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
   opts = checkOptions<NLLLossOptions>('nllLoss()', opts, ['weight', 'ignoreIndex', 'reduction']);
@@ -1186,8 +1186,8 @@ function ceProbBackwardKernel(
  * log-softmax + NLL over the class dim (dim 1, or dim 0 for an unbatched [C] input). `target` holds
  * class indices (int64, shape [N] / [N, d1, ...] / []) or class probabilities (float, the input's
  * shape). Supports `weight`, `ignoreIndex` and `labelSmoothing`.
- * @example const loss = torch.nn.functional.crossEntropy(logits, torch.tensor([1, 0, 4]), { labelSmoothing: 0.1 });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.cross_entropy.html
+ * @example const loss = torch.nn.functional.crossEntropy(logits, torch.tensor([1, 0, 4]), { labelSmoothing: 0.1 });
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   opts = checkOptions<CrossEntropyOptions>('crossEntropy()', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
@@ -1242,8 +1242,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
 
 /**
  * The loss functions as one object, for `nn.functional`.
- * @example const { crossEntropy } = torch.nn.functional;
  * See https://pytorch.org/docs/1.13/nn.functional.html#loss-functions
+ * @example const { crossEntropy } = torch.nn.functional;
  */
 export const functional = {
   mseLoss,

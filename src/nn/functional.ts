@@ -4,6 +4,11 @@
  * Layer norm, batch norm, embedding and constant padding are fused ops (forward and backward in
  * one `defineOp`, float64 accumulation); the rest compose existing ops.
  * Deviation: the fused ops' backward is not itself differentiable (no double backward).
+ * See https://pytorch.org/docs/1.13/nn.functional.html
+ * @example
+ * const { functional: F } = nn;
+ * const y = F.dropout(F.relu(x), 0.1, model.training);
+ * @module
  */
 import { checkBool, checkNumber, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
 import '../ops/elementwise.js';
@@ -23,8 +28,13 @@ import { applyInPlace } from '../ops/inplace.js';
 import { pad1d } from '../ops/conv.js';
 import { backend, checkInt, checkTensor, normDim } from '../ops/util.js';
 
-/** Python's AssertionError (PyTorch uses `assert` for some argument checks). */
+/**
+ * Python's AssertionError (PyTorch uses `assert` for some argument checks).
+ * See https://docs.python.org/3/library/exceptions.html#AssertionError
+ * @example expect(() => new nn.Embedding(3, 2, { paddingIdx: 5 })).toThrow(nn.functional.AssertionError);
+ */
 export class AssertionError extends Error {
+  /** Always `'AssertionError'`. */
   override name = 'AssertionError';
 }
 
@@ -44,8 +54,8 @@ function numStr(x: number): string {
 /**
  * `y = x Wᵀ + b`, like `torch.nn.functional.linear`. `input` is [*, in], `weight` [out, in],
  * `bias` [out].
- * @example F.linear(x, w, b)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.linear.html
+ * @example F.linear(x, w, b)
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor('input', input);
@@ -58,8 +68,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
 /**
  * `y[..., o] = x1 W[o] x2ᵀ + b[o]`, like `torch.nn.functional.bilinear`. `input1` is [*, in1],
  * `input2` [*, in2], `weight` [out, in1, in2], `bias` [out].
- * @example F.bilinear(x1, x2, w, b)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.bilinear.html
+ * @example F.bilinear(x1, x2, w, b)
  */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor('input1', input1);
@@ -156,7 +166,7 @@ export interface EmbeddingOptions {
   sparse?: boolean;
 }
 
-/** Normalises `paddingIdx` against `num` rows; -1 means none (PyTorch's convention). */
+/** @internal Normalises `paddingIdx` against `num` rows; -1 means none (PyTorch's convention). */
 export function normPaddingIdx(paddingIdx: number | null | undefined, num: number): number {
   if (paddingIdx === null || paddingIdx === undefined) return -1;
   if (!Number.isInteger(paddingIdx)) throw new TypeError(`padding_idx must be an integer, got ${describeValue(paddingIdx)}`);
@@ -185,6 +195,8 @@ function checkIndices(indices: Tensor, num: number): TypedArray {
 /**
  * Renormalises in place the rows of `weight` named in `indices` whose `normType`-norm exceeds
  * `maxNorm`, like `torch.embedding_renorm_` (no graph is recorded; the version counter is bumped).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.embedding.html
+ * @example nn.functional.embeddingRenorm_(emb.weight, torch.tensor([0, 2]), 1.0, 2); // rows 0 and 2 now have norm <= 1
  */
 export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): Tensor {
   const [num, dim] = weight.shape as [number, number];
@@ -220,8 +232,8 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
 /**
  * Looks up rows of `weight` ([num, dim]) at integer `input` indices, like
  * `torch.nn.functional.embedding`; the result is [...input.shape, dim].
- * @example F.embedding(torch.tensor([[0, 2]]), weight)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.embedding.html
+ * @example F.embedding(torch.tensor([[0, 2]]), weight)
  */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
   checkTensor('input', input);
@@ -253,7 +265,7 @@ export interface DropoutOptions {
   inplace?: boolean;
 }
 
-/** Validates a dropout probability with PyTorch's message. */
+/** @internal Validates a dropout probability with PyTorch's message. */
 export function checkDropoutP(p: unknown): number {
   if (typeof p !== 'number') throw new TypeError(`dropout probability must be a number, got ${describeValue(p)}`);
   if (Number.isNaN(p)) throw new ValueError('dropout probability has to be between 0 and 1, but got nan');
@@ -265,8 +277,8 @@ export function checkDropoutP(p: unknown): number {
  * Zeroes elements with probability `p` and scales the rest by 1/(1-p), like
  * `torch.nn.functional.dropout`. The mask comes from the global generator exactly as PyTorch's
  * CPU kernel draws it, so `torch.manualSeed(s)` gives PyTorch's mask.
- * @example F.dropout(x, 0.2, this.training)  // or F.dropout(x, { p: 0.2, training: this.training })
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.dropout.html
+ * @example F.dropout(x, 0.2, this.training)  // or F.dropout(x, { p: 0.2, training: this.training })
  */
 export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, training = true, inplace = false): Tensor {
   if (isPlainObject(p)) {
@@ -392,8 +404,8 @@ const layerNormOp = defineOp({
 /**
  * Normalises over the last `normalizedShape.length` dims, then scales and shifts, like
  * `torch.nn.functional.layer_norm`.
- * @example F.layerNorm(x, [x.size(-1)], w, b)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.layer_norm.html
+ * @example F.layerNorm(x, [x.size(-1)], w, b)
  */
 export function layerNorm(
   input: Tensor,
@@ -572,8 +584,8 @@ const batchNormOp = defineOp({
  * In training the batch statistics are used and the running statistics (when given) are updated
  * in place with `momentum` (the variance unbiased); otherwise the running statistics are used.
  * The sixth argument may also be an options object `{ training, momentum, eps }`.
- * @example F.batchNorm(x, runningMean, runningVar, w, b, true, 0.1, 1e-5)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.batch_norm.html
+ * @example F.batchNorm(x, runningMean, runningVar, w, b, true, 0.1, 1e-5)
  */
 export function batchNorm(
   input: Tensor,
@@ -619,8 +631,8 @@ export function batchNorm(
 
 /**
  * max(x, 0), like `torch.nn.functional.relu`.
- * @example F.relu(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.relu.html
+ * @example F.relu(x)
  */
 export function relu(input: Tensor, inplace = false): Tensor {
   checkTensor('input', input);
@@ -630,8 +642,8 @@ export function relu(input: Tensor, inplace = false): Tensor {
 
 /**
  * x for x > 0, else negativeSlope * x, like `torch.nn.functional.leaky_relu`.
- * @example F.leakyRelu(x, 0.2)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.leaky_relu.html
+ * @example F.leakyRelu(x, 0.2)
  */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false): Tensor {
   checkTensor('input', input);
@@ -644,8 +656,8 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false):
 /**
  * Gaussian error linear unit, like `torch.nn.functional.gelu`; `approximate: 'tanh'` uses the tanh
  * approximation.
- * @example F.gelu(x, { approximate: 'tanh' })
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.gelu.html
+ * @example F.gelu(x, { approximate: 'tanh' })
  */
 export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
   checkTensor('input', input);
@@ -655,13 +667,21 @@ export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } | 'n
   throw new RuntimeError('approximate argument must be either none or tanh.');
 }
 
-/** tanh(x), like `torch.nn.functional.tanh`. @example F.tanh(x) */
+/**
+ * tanh(x), like `torch.nn.functional.tanh`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.tanh.html
+ * @example F.tanh(x)
+ */
 export function tanh(input: Tensor): Tensor {
   checkTensor('input', input);
   return input.tanh();
 }
 
-/** 1 / (1 + e^-x), like `torch.nn.functional.sigmoid`. @example F.sigmoid(x) */
+/**
+ * 1 / (1 + e^-x), like `torch.nn.functional.sigmoid`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.sigmoid.html
+ * @example F.sigmoid(x)
+ */
 export function sigmoid(input: Tensor): Tensor {
   checkTensor('input', input);
   return input.sigmoid();
@@ -669,8 +689,8 @@ export function sigmoid(input: Tensor): Tensor {
 
 /**
  * x for x > 0, else alpha * (e^x - 1), like `torch.nn.functional.elu`.
- * @example F.elu(x, 1.0)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.elu.html
+ * @example F.elu(x, 1.0)
  */
 export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
   checkTensor('input', input);
@@ -682,8 +702,8 @@ export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
 
 /**
  * log(1 + e^(beta x)) / beta, linear above `threshold`, like `torch.nn.functional.softplus`.
- * @example F.softplus(x, 1, 20)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.softplus.html
+ * @example F.softplus(x, 1, 20)
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
   checkTensor('input', input);
@@ -699,8 +719,8 @@ function softmaxDim(ndim: number): number {
 
 /**
  * Softmax along `dim`, like `torch.nn.functional.softmax`.
- * @example F.softmax(logits, -1)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.softmax.html
+ * @example F.softmax(logits, -1)
  */
 export function softmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
   checkTensor('input', input);
@@ -710,8 +730,8 @@ export function softmax(input: Tensor, dim?: number | null | { dim?: number | nu
 
 /**
  * log(softmax(x)) along `dim`, computed stably, like `torch.nn.functional.log_softmax`.
- * @example F.logSoftmax(logits, 1)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.log_softmax.html
+ * @example F.logSoftmax(logits, 1)
  */
 export function logSoftmax(input: Tensor, dim?: number | null | { dim?: number | null }): Tensor {
   checkTensor('input', input);
@@ -777,8 +797,8 @@ const constantPadOp = defineOp({
  * Pads (or, with negative amounts, crops) the last dims, like `torch.nn.functional.pad`:
  * `pad = [left, right]` for the last dim, then `[top, bottom]` for the one before, and so on.
  * `'reflect'`, `'replicate'` and `'circular'` are supported for the last dim of 2-D / 3-D input.
- * @example F.pad(x, [1, 1], 'constant', 0)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.pad.html
+ * @example F.pad(x, [1, 1], 'constant', 0)
  */
 export function pad(input: Tensor, padding: readonly number[], mode: 'constant' | 'reflect' | 'replicate' | 'circular' = 'constant', value = 0): Tensor {
   checkTensor('input', input);
@@ -842,8 +862,8 @@ export {
 
 /**
  * x / max(‖x‖_p, eps) along `dim`, like `torch.nn.functional.normalize`.
- * @example F.normalize(x, 2, 1)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.normalize.html
+ * @example F.normalize(x, 2, 1)
  */
 export function normalize(input: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
   checkTensor('input', input);

@@ -1,10 +1,11 @@
 /**
  * `torch.nn`: modules, parameters, initialisers and the functional API.
+ * See https://pytorch.org/docs/1.13/nn.html
  * @example
  * import * as torch from 'torchlet';
  * const { nn } = torch;
  * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
- * See https://pytorch.org/docs/1.13/nn.html
+ * @module
  */
 export { Module, type StateDict, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
 export { Parameter } from './parameter.js';

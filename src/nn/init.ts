@@ -1,6 +1,9 @@
 /**
  * `nn.init`: in-place initialisers, drawing from the global generator so that
  * `torch.manualSeed(s)` reproduces PyTorch's numbers. Each runs without recording the graph.
+ * See https://pytorch.org/docs/1.13/nn.init.html
+ * @example nn.init.xavierUniform_(linear.weight); nn.init.zeros_(linear.bias!);
+ * @module
  */
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import '../ops/inplace.js';
@@ -63,8 +66,8 @@ function fillInPlace(t: Tensor, fill: (out: FloatArray) => void): Tensor {
 
 /**
  * The recommended gain for a nonlinearity, like `torch.nn.init.calculate_gain`.
- * @example nn.init.calculateGain('tanh') // 5/3
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.calculate_gain
+ * @example nn.init.calculateGain('tanh') // 5/3
  */
 export function calculateGain(nonlinearity: Nonlinearity | string, param?: number | null): number {
   if (LINEAR_FNS.includes(nonlinearity) || nonlinearity === 'sigmoid') return 1;
@@ -84,6 +87,7 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param?: numbe
 /**
  * `[fanIn, fanOut]` of a weight of shape [out, in, ...kernel], like
  * `torch.nn.init._calculate_fan_in_and_fan_out`.
+ * See https://pytorch.org/docs/1.13/nn.init.html
  * @example nn.init.calculateFanInAndFanOut(torch.empty(10, 64)) // [64, 10]
  */
 export function calculateFanInAndFanOut(tensor: Tensor): [number, number] {
@@ -107,8 +111,8 @@ function correctFan(tensor: Tensor, mode: string): number {
 
 /**
  * Fills with U(a, b) in place, like `torch.nn.init.uniform_`.
- * @example nn.init.uniform_(w, -0.1, 0.1)
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.uniform_
+ * @example nn.init.uniform_(w, -0.1, 0.1)
  */
 export function uniform_(tensor: Tensor, a = 0, b = 1): Tensor {
   checkTensorArg('uniform_', tensor);
@@ -121,8 +125,8 @@ export function uniform_(tensor: Tensor, a = 0, b = 1): Tensor {
 
 /**
  * Fills with N(mean, std²) in place, like `torch.nn.init.normal_`.
- * @example nn.init.normal_(w, 0, 0.02)
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.normal_
+ * @example nn.init.normal_(w, 0, 0.02)
  */
 export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
   checkTensorArg('normal_', tensor);
@@ -135,6 +139,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
 
 /**
  * Fills with `val` in place, like `torch.nn.init.constant_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.constant_
  * @example nn.init.constant_(bias, 0.1)
  */
 export function constant_(tensor: Tensor, val: number): Tensor {
@@ -143,13 +148,21 @@ export function constant_(tensor: Tensor, val: number): Tensor {
   return noGrad(() => tensor.fill_(val));
 }
 
-/** Fills with zeros in place, like `torch.nn.init.zeros_`. @example nn.init.zeros_(bias) */
+/**
+ * Fills with zeros in place, like `torch.nn.init.zeros_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.zeros_
+ * @example nn.init.zeros_(bias)
+ */
 export function zeros_(tensor: Tensor): Tensor {
   checkTensorArg('zeros_', tensor);
   return noGrad(() => tensor.zero_());
 }
 
-/** Fills with ones in place, like `torch.nn.init.ones_`. @example nn.init.ones_(weight) */
+/**
+ * Fills with ones in place, like `torch.nn.init.ones_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.ones_
+ * @example nn.init.ones_(weight)
+ */
 export function ones_(tensor: Tensor): Tensor {
   checkTensorArg('ones_', tensor);
   return noGrad(() => tensor.fill_(1));
@@ -157,6 +170,7 @@ export function ones_(tensor: Tensor): Tensor {
 
 /**
  * Fills a 2-D tensor with the identity, like `torch.nn.init.eye_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.eye_
  * @example nn.init.eye_(torch.empty(3, 5))
  */
 export function eye_(tensor: Tensor): Tensor {
@@ -174,8 +188,8 @@ export function eye_(tensor: Tensor): Tensor {
 /**
  * Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)), like
  * `torch.nn.init.xavier_uniform_`.
- * @example nn.init.xavierUniform_(w, nn.init.calculateGain('tanh'))
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.xavier_uniform_
+ * @example nn.init.xavierUniform_(w, nn.init.calculateGain('tanh'))
  */
 export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
   checkNumber('xavier_uniform_()', 'gain', gain);
@@ -188,6 +202,7 @@ export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
 /**
  * Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fanIn + fanOut)), like
  * `torch.nn.init.xavier_normal_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.xavier_normal_
  * @example nn.init.xavierNormal_(w)
  */
 export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
@@ -209,8 +224,8 @@ export interface KaimingOptions {
 
 /**
  * He uniform: U(-b, b) with b = gain * sqrt(3 / fan), like `torch.nn.init.kaiming_uniform_`.
- * @example nn.init.kaimingUniform_(w, { a: Math.sqrt(5) }) // what nn.Linear does
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.kaiming_uniform_
+ * @example nn.init.kaimingUniform_(w, { a: Math.sqrt(5) }) // what nn.Linear does
  */
 export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions = {}): Tensor {
   checkTensorArg('kaiming_uniform_', tensor);
@@ -225,6 +240,7 @@ export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions = {}): Tens
 
 /**
  * He normal: N(0, std²) with std = gain / sqrt(fan), like `torch.nn.init.kaiming_normal_`.
+ * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.kaiming_normal_
  * @example nn.init.kaimingNormal_(w, { mode: 'fan_out', nonlinearity: 'relu' })
  */
 export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions = {}): Tensor {
@@ -244,8 +260,8 @@ export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions = {}): Tenso
  *
  * Deviation: PyTorch runs LAPACK's QR in the tensor's dtype; torchlet runs Householder QR in
  * float64, so float32 results agree to about 1e-6 rather than bit for bit.
- * @example nn.init.orthogonal_(lstm.weight_hh_l0)
  * See https://pytorch.org/docs/1.13/nn.init.html#torch.nn.init.orthogonal_
+ * @example nn.init.orthogonal_(lstm.weight_hh_l0)
  */
 export function orthogonal_(tensor: Tensor, gain = 1): Tensor {
   checkTensorArg('orthogonal_', tensor);

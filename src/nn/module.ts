@@ -146,13 +146,13 @@ export interface NamedMembersOptions {
  * Base class of all layers and models, like `torch.nn.Module`. Subclass it, assign
  * `nn.Parameter`s, submodules and buffers (`registerBuffer`) in the constructor, and implement
  * `forward`. Calling a module is `m.forward(...)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html
  * @example
  * class Net extends nn.Module {
  *   fc1 = new nn.Linear(4, 8);
  *   fc2 = new nn.Linear(8, 2);
  *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
  * }
- * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html
  */
 export class Module {
   /** The state_dict version of this class (PyTorch's `_version`), stored in `stateDict()._metadata`. */

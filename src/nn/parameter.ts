@@ -11,9 +11,9 @@ import { Tensor } from '../tensor/tensor.js';
  * A Tensor that is a module parameter, like `torch.nn.Parameter`. It shares `data`'s storage
  * (no copy), is a leaf, and requires grad unless told otherwise. Assigning one to a property of an
  * `nn.Module` registers it under the property name.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.parameter.Parameter.html
  * @example
  * this.weight = new nn.Parameter(torch.randn(3, 4));
- * See https://pytorch.org/docs/1.13/generated/torch.nn.parameter.Parameter.html
  */
 export class Parameter extends Tensor {
   constructor(data?: Tensor | null, requiresGrad = true) {

@@ -161,8 +161,8 @@ const convolution = defineOp({
 /**
  * 1-D convolution over [N, C, L] (or unbatched [C, L]) input with a [O, C/groups, K] weight, like
  * `torch.nn.functional.conv1d` (cross-correlation, PyTorch's argument checks and messages).
- * @example F.conv1d(torch.randn(2, 4, 10), torch.randn(6, 4, 3), null, { padding: 1 }).shape // [2, 6, 10]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.conv1d.html
+ * @example F.conv1d(torch.randn(2, 4, 10), torch.randn(6, 4, 3), null, { padding: 1 }).shape // [2, 6, 10]
  */
 export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
   checkTensor('input', input);
@@ -294,8 +294,8 @@ export type PaddingMode = 'reflect' | 'replicate' | 'circular';
 /**
  * Pads the last dim of a 2-D or 3-D tensor by `left` and `right` elements with PyTorch's
  * `F.pad(x, [left, right], mode)` for the non-constant modes (used by nn.Conv1d's `paddingMode`).
- * @example pad1d(torch.tensor([[1, 2, 3]]), 2, 1, 'reflect') // [[3, 2, 1, 2, 3, 2]]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.pad.html
+ * @example pad1d(torch.tensor([[1, 2, 3]]), 2, 1, 'reflect') // [[3, 2, 1, 2, 3, 2]]
  */
 export function pad1d(x: Tensor, left: number, right: number, mode: PaddingMode): Tensor {
   checkTensor('input', x);
@@ -414,8 +414,8 @@ const avgPoolOp = defineOp({
  * 1-D max pooling over the last dim of [N, C, L] or [C, L] input, like
  * `torch.nn.functional.max_pool1d`. With `returnIndices`, also returns the argmax positions along
  * L (int64); gradients flow to the first maximum of each window.
- * @example F.maxPool1d(torch.randn(2, 3, 10), 3, { stride: 2 }).shape // [2, 3, 4]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.max_pool1d.html
+ * @example F.maxPool1d(torch.randn(2, 3, 10), 3, { stride: 2 }).shape // [2, 3, 4]
  */
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts?: MaxPool1dOptions): Tensor;
@@ -498,8 +498,8 @@ function checkPool2d(C: number, L: number, k: number, s: number, p: number, d: n
 /**
  * 1-D average pooling over the last dim of [N, C, L] or [C, L] input, like
  * `torch.nn.functional.avg_pool1d`.
- * @example F.avgPool1d(torch.randn(2, 3, 10), 3, { stride: 2, padding: 1 }).shape // [2, 3, 5]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.avg_pool1d.html
+ * @example F.avgPool1d(torch.randn(2, 3, 10), 3, { stride: 2, padding: 1 }).shape // [2, 3, 5]
  */
 export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPool1dOptions = {}): Tensor {
   checkTensor('input', input);

@@ -225,8 +225,8 @@ const indexPutOp = defPut('index_put', 'IndexPutBackward0');
 /**
  * Values of `input` along `dim` at `index` (int64, same number of dims, `out[i][j] = input[index[i][j]][j]`
  * for dim 0), like `torch.gather`. Differentiable (backward: scatter-add).
- * @example torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]])) // [[1, 1], [4, 3]]
  * See https://pytorch.org/docs/1.13/generated/torch.gather.html
+ * @example torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]])) // [[1, 1], [4, 3]]
  */
 export function gather(input: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('input', input);
@@ -290,8 +290,8 @@ function scatterImpl(op: PutFn, self: Tensor, dim: number, index: Tensor, src: T
 /**
  * Out-of-place `scatter_`: a copy of `input` with `src[i][j]` (or the number `value`) written at
  * `index[i][j]` along `dim`, like `torch.scatter`. Differentiable in `input` and `src`.
- * @example torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), 1) // one-hot rows
  * See https://pytorch.org/docs/1.13/generated/torch.scatter.html
+ * @example torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), 1) // one-hot rows
  */
 export function scatter(input: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   return src instanceof Tensor
@@ -302,8 +302,8 @@ export function scatter(input: Tensor, dim: number, index: Tensor, src: Tensor |
 /**
  * Out-of-place `scatter_add_`: a copy of `input` with `src[i][j]` added at `index[i][j]` along `dim`
  * (repeated indices accumulate), like `torch.scatter_add`. Differentiable in `input` and `src`.
- * @example torch.zeros(3).scatterAdd(0, torch.tensor([0, 0, 2]), torch.ones(3)) // [2, 0, 1]
  * See https://pytorch.org/docs/1.13/generated/torch.scatter_add.html
+ * @example torch.zeros(3).scatterAdd(0, torch.tensor([0, 0, 2]), torch.ones(3)) // [2, 0, 1]
  */
 export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkTensor('src', src);
@@ -315,8 +315,8 @@ export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tenso
 /**
  * The entries of `input` at `index` (1-D int64 or int32) along `dim`, like `torch.index_select`.
  * Differentiable (backward: index_add, so repeated indices accumulate).
- * @example torch.indexSelect(x, 0, torch.tensor([2, 0]))
  * See https://pytorch.org/docs/1.13/generated/torch.index_select.html
+ * @example torch.indexSelect(x, 0, torch.tensor([2, 0]))
  */
 export function indexSelect(input: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('input', input);
@@ -363,8 +363,8 @@ function alignSource(source: Tensor, d: number, selfSlice: readonly number[]): T
 /**
  * Out-of-place `index_add_`: a copy of `input` with `alpha * source` added at `index` along `dim`
  * (repeated indices accumulate), like `torch.index_add`. Differentiable in `input` and `source`.
- * @example torch.indexAdd(torch.zeros(3, 2), 0, torch.tensor([0, 0]), torch.ones(2, 2), { alpha: 2 })
  * See https://pytorch.org/docs/1.13/generated/torch.index_add.html
+ * @example torch.indexAdd(torch.zeros(3, 2), 0, torch.tensor([0, 0]), torch.ones(2, 2), { alpha: 2 })
  */
 export function indexAdd(input: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
   checkTensor('input', input);
@@ -426,8 +426,8 @@ export function indexAdd(input: Tensor, dim: number, index: Tensor, source: Tens
  * Out-of-place `index_fill_`: a copy of `input` with `value` (a number or a 0-d tensor) at `index`
  * (int64, negative allowed) along `dim`, like `Tensor.index_fill`. Differentiable in `input` and a
  * tensor `value`.
- * @example torch.indexFill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1)
  * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_fill_.html
+ * @example torch.indexFill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1)
  */
 export function indexFill(input: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
   checkTensor('input', input);
@@ -467,8 +467,8 @@ export function indexFill(input: Tensor, dim: number, index: Tensor, value: numb
 /**
  * The elements of `input` where `mask` (bool, broadcast with input) is true, as a 1-D tensor, like
  * `torch.masked_select`. Differentiable.
- * @example torch.maskedSelect(x, x.gt(0))
  * See https://pytorch.org/docs/1.13/generated/torch.masked_select.html
+ * @example torch.maskedSelect(x, x.gt(0))
  */
 export function maskedSelect(input: Tensor, mask: Tensor): Tensor {
   checkTensor('input', input);
@@ -512,8 +512,8 @@ function coordColumn(c: { n: number; coords: Float64Array }, nd: number, j: numb
 /**
  * Indices of the nonzero elements: an int64 tensor [n, input.dim()], or with `{ asTuple: true }` one
  * 1-D tensor per dim (a 0-d input counts as 1-d), like `torch.nonzero`. Not differentiable.
- * @example torch.nonzero(torch.tensor([[1, 0], [0, 3]])) // [[0, 0], [1, 1]]
  * See https://pytorch.org/docs/1.13/generated/torch.nonzero.html
+ * @example torch.nonzero(torch.tensor([[1, 0], [0, 3]])) // [[0, 0], [1, 1]]
  */
 export function nonzero(input: Tensor, opts?: { asTuple?: false }): Tensor;
 export function nonzero(input: Tensor, opts: { asTuple: true }): Tensor[];
@@ -531,8 +531,8 @@ export function nonzero(input: Tensor, opts: { asTuple?: boolean } = {}): Tensor
 
 /**
  * Indices of the nonzero elements as an int64 tensor [n, input.dim()], like `torch.argwhere`.
- * @example torch.argwhere(torch.tensor([0, 1, 1])) // [[1], [2]]
  * See https://pytorch.org/docs/1.13/generated/torch.argwhere.html
+ * @example torch.argwhere(torch.tensor([0, 1, 1])) // [[1], [2]]
  */
 export function argwhere(input: Tensor): Tensor {
   return nonzero(input);
@@ -554,8 +554,8 @@ function flatPositions(index: Tensor, n: number, empty: string): Float64Array {
 /**
  * The elements of `input` at `index` (int64, negative allowed) as if it were 1-D; the result has
  * index's shape, like `torch.take`. Differentiable.
- * @example torch.take(torch.tensor([[4, 3], [5, 7]]), torch.tensor([0, -1])) // [4, 7]
  * See https://pytorch.org/docs/1.13/generated/torch.take.html
+ * @example torch.take(torch.tensor([[4, 3], [5, 7]]), torch.tensor([0, -1])) // [4, 7]
  */
 export function take(input: Tensor, index: Tensor): Tensor {
   checkTensor('input', input);
@@ -568,8 +568,8 @@ export function take(input: Tensor, index: Tensor): Tensor {
 /**
  * Out-of-place `put_`: a copy of `input` with the elements of `source` written at `index` (int64,
  * negative allowed) as if input were 1-D, added with `{ accumulate: true }`, like `torch.put`.
- * @example torch.put(torch.zeros(2, 2), torch.tensor([0, 3]), torch.tensor([1., 2.]))
  * See https://pytorch.org/docs/1.13/generated/torch.Tensor.put_.html
+ * @example torch.put(torch.zeros(2, 2), torch.tensor([0, 3]), torch.tensor([1., 2.]))
  */
 export function put(input: Tensor, index: Tensor, source: Tensor, opts: { accumulate?: boolean } = {}): Tensor {
   checkTensor('input', input);
@@ -881,8 +881,8 @@ function alias(x: Tensor): Tensor {
  * @example x.index(':', 0)            // x[:, 0]
  * @example x.index('...', '1:3')      // x[..., 1:3]
  * @example x.index([0, 2], null)      // x[[0, 2], None]
- * @example x.index(x.gt(0))           // x[x > 0]
  * See https://pytorch.org/docs/1.13/tensor_view.html and https://numpy.org/doc/stable/user/basics.indexing.html
+ * @example x.index(x.gt(0))           // x[x > 0]
  */
 export function index(x: Tensor, ...items: IndexItem[]): Tensor {
   checkTensor('self', x);
@@ -986,8 +986,8 @@ function indexTensors(indices: unknown): Tensor[] {
  * Out-of-place `index_put_`: a copy of `input` with `values` (broadcast) written at the elements
  * `input[indices]` selects, added with `{ accumulate: true }`, like `Tensor.index_put`. `indices`
  * holds one int64 / bool tensor (or JS array) per leading dim. Differentiable.
- * @example torch.indexPut(torch.zeros(3), [torch.tensor([0, 2])], torch.tensor(1.)) // [1, 0, 1]
  * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_put_.html
+ * @example torch.indexPut(torch.zeros(3), [torch.tensor([0, 2])], torch.tensor(1.)) // [1, 0, 1]
  */
 export function indexPut(
   input: Tensor,
@@ -1020,8 +1020,8 @@ function copyToValue(v: Tensor, shape: readonly number[], dtype: DType): Tensor 
  * dtype (copy_ semantics); with index tensors it must have x's dtype (index_put_ semantics), unless
  * it is a number or a one-element value put through a single mask. Differentiable in x and value.
  * @example x.setIndex_([':', 0], 1)        // x[:, 0] = 1
- * @example x.setIndex_([x.lt(0)], 0)       // x[x < 0] = 0
  * See https://pytorch.org/docs/1.13/tensor_view.html
+ * @example x.setIndex_([x.lt(0)], 0)       // x[x < 0] = 0
  */
 export function setIndex_(x: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean): Tensor {
   checkTensor('self', x);
@@ -1100,16 +1100,16 @@ function defTri(name: string, nodeName: string, upper: boolean): (x: Tensor, dia
 /**
  * The lower triangle of the last two dims (elements with `col - row <= diagonal`), the rest zero,
  * like `torch.tril`. Differentiable.
- * @example torch.tril(torch.ones(3, 3), -1)
  * See https://pytorch.org/docs/1.13/generated/torch.tril.html
+ * @example torch.tril(torch.ones(3, 3), -1)
  */
 export const tril: (input: Tensor, diagonal?: number) => Tensor = defTri('tril', 'TrilBackward0', false);
 
 /**
  * The upper triangle of the last two dims (elements with `col - row >= diagonal`), the rest zero,
  * like `torch.triu`. Differentiable.
- * @example torch.triu(torch.ones(3, 3), 1)
  * See https://pytorch.org/docs/1.13/generated/torch.triu.html
+ * @example torch.triu(torch.ones(3, 3), 1)
  */
 export const triu: (input: Tensor, diagonal?: number) => Tensor = defTri('triu', 'TriuBackward0', true);
 
@@ -1121,54 +1121,150 @@ type PutOpts = { accumulate?: boolean };
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** PyTorch's `x[items]` (views for basic items, a copy with index tensors); see `IndexItem`. */
+    /**
+     * PyTorch's `x[items]` (views for basic items, a copy with index tensors); see `IndexItem`.
+     * See https://pytorch.org/cppdocs/notes/tensor_indexing.html
+     * @example x.index(0, '1:') // x[0, 1:]; x.index('...', null) is x[..., None]
+     */
     index(...items: IndexItem[]): Tensor;
-    /** PyTorch's `x[items] = value`, in place. */
+    /**
+     * PyTorch's `x[items] = value`, in place.
+     * See https://pytorch.org/cppdocs/notes/tensor_indexing.html
+     * @example x.setIndex_([':', 0], 1) // x[:, 0] = 1
+     */
     setIndex_(items: readonly IndexItem[], value: Tensor | number | boolean): this;
-    /** Values along `dim` at `index`, like `Tensor.gather`. */
+    /**
+     * Values along `dim` at `index`, like `Tensor.gather`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.gather.html
+     * @example logp.gather(1, target.unsqueeze(1)) // log-probability of each target class
+     */
     gather(dim: number, index: Tensor): Tensor;
-    /** Out-of-place scatter of `src` (or a number) at `index` along `dim`. */
+    /**
+     * Out-of-place scatter of `src` (or a number) at `index` along `dim`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.scatter.html
+     * @example torch.zeros(3, 4).scatter(1, torch.tensor([[0], [2], [3]]), 1) // one-hot rows
+     */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
-    /** In-place scatter, like `Tensor.scatter_`. */
+    /**
+     * In-place scatter, like `Tensor.scatter_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.scatter_.html
+     * @example onehot.scatter_(1, idx.unsqueeze(1), 1)
+     */
     scatter_(dim: number, index: Tensor, src: Tensor | number): this;
-    /** Out-of-place scatter-add. */
+    /**
+     * Out-of-place scatter-add.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.scatter_add.html
+     * @example torch.zeros(3).scatterAdd(0, torch.tensor([0, 0, 2]), torch.ones(3)) // tensor([2., 0., 1.])
+     */
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    /** In-place scatter-add, like `Tensor.scatter_add_`. */
+    /**
+     * In-place scatter-add, like `Tensor.scatter_add_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.scatter_add_.html
+     * @example counts.scatterAdd_(0, idx, torch.onesLike(idx))
+     */
     scatterAdd_(dim: number, index: Tensor, src: Tensor): this;
-    /** Entries at `index` along `dim`, like `Tensor.index_select`. */
+    /**
+     * Entries at `index` along `dim`, like `Tensor.index_select`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_select.html
+     * @example emb.weight.indexSelect(0, torch.tensor([3, 1]))
+     */
     indexSelect(dim: number, index: Tensor): Tensor;
-    /** Out-of-place index_add. */
+    /**
+     * Out-of-place index_add.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_add.html
+     * @example torch.zeros(3, 2).indexAdd(0, torch.tensor([0, 2]), torch.ones(2, 2))
+     */
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
-    /** In-place index_add, like `Tensor.index_add_`. */
+    /**
+     * In-place index_add, like `Tensor.index_add_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_add_.html
+     * @example acc.indexAdd_(0, idx, rows, { alpha: 0.5 })
+     */
     indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): this;
-    /** Out-of-place index_fill. */
+    /**
+     * Out-of-place index_fill.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_fill.html
+     * @example x.indexFill(1, torch.tensor([0, 2]), -1)
+     */
     indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor;
-    /** In-place index_fill, like `Tensor.index_fill_`. */
+    /**
+     * In-place index_fill, like `Tensor.index_fill_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_fill_.html
+     * @example x.indexFill_(0, torch.tensor([1]), 0)
+     */
     indexFill_(dim: number, index: Tensor, value: number | Tensor): this;
-    /** Out-of-place index_put. */
+    /**
+     * Out-of-place index_put.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_put.html
+     * @example torch.zeros(3, 3).indexPut([torch.tensor([0, 1]), torch.tensor([2, 0])], 5)
+     */
     indexPut(indices: readonly (Tensor | IndexArray)[], values: Tensor | number, opts?: PutOpts): Tensor;
-    /** In-place index_put, like `Tensor.index_put_`. */
+    /**
+     * In-place index_put, like `Tensor.index_put_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.index_put_.html
+     * @example x.indexPut_([rows, cols], torch.ones(2), { accumulate: true })
+     */
     indexPut_(indices: readonly (Tensor | IndexArray)[], values: Tensor | number, opts?: PutOpts): this;
-    /** Elements where `mask` is true, as a 1-D tensor. */
+    /**
+     * Elements where `mask` is true, as a 1-D tensor.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.masked_select.html
+     * @example x.maskedSelect(x.gt(0)) // 1-D
+     */
     maskedSelect(mask: Tensor): Tensor;
-    /** Indices of the nonzero elements. */
+    /**
+     * Indices of the nonzero elements.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.nonzero.html
+     * @example torch.tensor([0, 3, 0, 4]).nonzero() // tensor([[1], [3]])
+     */
     nonzero(opts?: { asTuple?: false }): Tensor;
     nonzero(opts: { asTuple: true }): Tensor[];
-    /** Indices of the nonzero elements, [n, ndim]. */
+    /**
+     * Indices of the nonzero elements, [n, ndim].
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.argwhere.html
+     * @example torch.tensor([[0, 1], [2, 0]]).argwhere() // tensor([[0, 1], [1, 0]])
+     */
     argwhere(): Tensor;
-    /** Elements at flat `index`. */
+    /**
+     * Elements at flat `index`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.take.html
+     * @example torch.tensor([[4, 3], [5, 6]]).take(torch.tensor([0, 3])) // tensor([4, 6])
+     */
     take(index: Tensor): Tensor;
-    /** Out-of-place put at flat `index`. */
+    /**
+     * Out-of-place put at flat `index`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.put.html
+     * @example torch.zeros(2, 2).put(torch.tensor([3]), torch.ones(1)) // sets the last element
+     */
     put(index: Tensor, source: Tensor, opts?: PutOpts): Tensor;
-    /** In-place put, like `Tensor.put_`. */
+    /**
+     * In-place put, like `Tensor.put_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.put_.html
+     * @example x.put_(torch.tensor([0, 1]), torch.ones(2), { accumulate: true })
+     */
     put_(index: Tensor, source: Tensor, opts?: PutOpts): this;
-    /** Lower triangle of the last two dims. */
+    /**
+     * Lower triangle of the last two dims.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.tril.html
+     * @example torch.ones(3, 3).tril() // causal mask
+     */
     tril(diagonal?: number): Tensor;
-    /** In-place tril. */
+    /**
+     * In-place tril.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.tril_.html
+     * @example m.tril_(-1)
+     */
     tril_(diagonal?: number): this;
-    /** Upper triangle of the last two dims. */
+    /**
+     * Upper triangle of the last two dims.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.triu.html
+     * @example torch.ones(3, 3).triu(1).bool() // positions to mask
+     */
     triu(diagonal?: number): Tensor;
-    /** In-place triu. */
+    /**
+     * In-place triu.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.triu_.html
+     * @example m.triu_()
+     */
     triu_(diagonal?: number): this;
   }
 }

@@ -82,45 +82,125 @@ function fillWith(self: Tensor, value: TensorLike): Tensor {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** In-place `this += alpha * other`. */
+    /**
+     * In-place `this += alpha * other`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.add_.html
+     * @example p.add_(g, { alpha: -lr }) // SGD step
+     */
     add_(other: TensorLike, opts?: { alpha?: number }): this;
-    /** In-place `this -= alpha * other`. */
+    /**
+     * In-place `this -= alpha * other`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.sub_.html
+     * @example x.sub_(x.mean())
+     */
     sub_(other: TensorLike, opts?: { alpha?: number }): this;
-    /** In-place `this *= other`. */
+    /**
+     * In-place `this *= other`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.mul_.html
+     * @example buf.mul_(momentum) // a momentum buffer
+     */
     mul_(other: TensorLike): this;
-    /** In-place `this /= other`. */
+    /**
+     * In-place `this /= other`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.div_.html
+     * @example x.div_(x.norm())
+     */
     div_(other: TensorLike): this;
-    /** In-place power. */
+    /**
+     * In-place power.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.pow_.html
+     * @example x.pow_(2)
+     */
     pow_(e: TensorLike): this;
-    /** In-place negation. */
+    /**
+     * In-place negation.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.neg_.html
+     * @example x.neg_()
+     */
     neg_(): this;
-    /** In-place exp. */
+    /**
+     * In-place exp.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.exp_.html
+     * @example x.exp_()
+     */
     exp_(): this;
-    /** In-place sqrt. */
+    /**
+     * In-place sqrt.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.sqrt_.html
+     * @example v.sqrt_()
+     */
     sqrt_(): this;
-    /** In-place tanh. */
+    /**
+     * In-place tanh.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.tanh_.html
+     * @example h.tanh_()
+     */
     tanh_(): this;
-    /** In-place sigmoid. */
+    /**
+     * In-place sigmoid.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.sigmoid_.html
+     * @example x.sigmoid_()
+     */
     sigmoid_(): this;
-    /** In-place relu. */
+    /**
+     * In-place relu.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.relu_.html
+     * @example x.relu_()
+     */
     relu_(): this;
-    /** In-place abs. */
+    /**
+     * In-place abs.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.abs_.html
+     * @example x.abs_()
+     */
     abs_(): this;
-    /** In-place clamp. */
+    /**
+     * In-place clamp.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.clamp_.html
+     * @example g.clamp_(-1, 1)
+     */
     clamp_(min?: number | null, max?: number | null): this;
-    /** Fills with zeros. */
+    /**
+     * Fills with zeros.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.zero_.html
+     * @example w.grad?.zero_()
+     */
     zero_(): this;
-    /** Fills with a value. */
+    /**
+     * Fills with a value.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.fill_.html
+     * @example torch.empty(3).fill_(7)
+     */
     fill_(value: TensorLike): this;
-    /** Copies `src` (broadcast, converted) into this tensor. */
+    /**
+     * Copies `src` (broadcast, converted) into this tensor.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.copy_.html
+     * @example target.copy_(source)
+     */
     copy_(src: Tensor): this;
-    /** In-place masked fill. */
+    /**
+     * In-place masked fill.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.masked_fill_.html
+     * @example scores.maskedFill_(mask, -Infinity)
+     */
     maskedFill_(mask: Tensor, value: TensorLike): this;
-    /** In-place `this += value * t1 * t2`. */
+    /**
+     * In-place `this += value * t1 * t2`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.addcmul_.html
+     * @example v.mul_(beta2).addcmul_(g, g, { value: 1 - beta2 })
+     */
     addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this;
-    /** In-place `this += value * t1 / t2`. */
+    /**
+     * In-place `this += value * t1 / t2`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.addcdiv_.html
+     * @example p.addcdiv_(m, v.sqrt().add(eps), { value: -lr })
+     */
     addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this;
-    /** In-place `this += weight * (end - this)`. */
+    /**
+     * In-place `this += weight * (end - this)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.lerp_.html
+     * @example avg.lerp_(w, 0.01) // exponential moving average
+     */
     lerp_(end: Tensor, weight: number): this;
   }
 }

@@ -97,6 +97,7 @@ function matArg(fn: string, name: string, v: unknown): void {
 
 /**
  * Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
+ * See https://pytorch.org/docs/1.13/generated/torch.matmul.html
  * @example torch.matmul(torch.randn(10, 3, 4), torch.randn(4, 5)).shape // [10, 3, 5]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -134,7 +135,11 @@ function matShape(a: Tensor): string {
   return `${a.dim() > 2 ? rows : a.shape[a.dim() - 2]}x${a.shape[a.dim() - 1]}`;
 }
 
-/** 2-D matrix product, like `torch.mm`. */
+/**
+ * 2-D matrix product, like `torch.mm`.
+ * See https://pytorch.org/docs/1.13/generated/torch.mm.html
+ * @example torch.mm(torch.randn(2, 3), torch.randn(3, 4)).shape // [2, 4]
+ */
 export function mm(a: Tensor, b: Tensor): Tensor {
   matArg('mm', 'input', a);
   matArg('mm', 'mat2', b);
@@ -146,7 +151,11 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   return batchedMatmul(a, b, dtypeOf(a, b));
 }
 
-/** Batched 3-D product, like `torch.bmm`. */
+/**
+ * Batched 3-D product, like `torch.bmm`.
+ * See https://pytorch.org/docs/1.13/generated/torch.bmm.html
+ * @example torch.bmm(torch.randn(8, 2, 3), torch.randn(8, 3, 4)).shape // [8, 2, 4]
+ */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   matArg('bmm', 'input', a);
   matArg('bmm', 'mat2', b);
@@ -160,7 +169,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return batchedMatmul(a, b, dtypeOf(a, b));
 }
 
-/** Matrix-vector product, like `torch.mv`. */
+/**
+ * Matrix-vector product, like `torch.mv`.
+ * See https://pytorch.org/docs/1.13/generated/torch.mv.html
+ * @example torch.mv(torch.randn(2, 3), torch.randn(3)).shape // [2]
+ */
 export function mv(a: Tensor, v: Tensor): Tensor {
   matArg('mv', 'input', a);
   matArg('mv', 'vec', v);
@@ -171,7 +184,11 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   return batchedMatmul(a, v.unsqueeze(-1), dtypeOf(a, v)).squeeze(-1);
 }
 
-/** Inner product of two 1-D tensors, like `torch.dot`. */
+/**
+ * Inner product of two 1-D tensors, like `torch.dot`.
+ * See https://pytorch.org/docs/1.13/generated/torch.dot.html
+ * @example torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])) // tensor(11)
+ */
 export function dot(a: Tensor, b: Tensor): Tensor {
   matArg('dot', 'input', a);
   matArg('dot', 'other', b);
@@ -186,7 +203,11 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return batchedMatmul(a.unsqueeze(0), b.unsqueeze(-1), dtypeOf(a, b)).reshape([]);
 }
 
-/** `beta * input + alpha * (a @ b)`, like `torch.addmm`. */
+/**
+ * `beta * input + alpha * (a @ b)`, like `torch.addmm`.
+ * See https://pytorch.org/docs/1.13/generated/torch.addmm.html
+ * @example const y = torch.addmm(bias, x, w.t()); // bias + x @ w.T, as in nn.Linear
+ */
 export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
   matArg('addmm', 'input', input);
   const o = checkOptions<{ beta?: number; alpha?: number }>('addmm()', opts, ['beta', 'alpha']);
@@ -199,15 +220,35 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Matrix product, like `Tensor.matmul`. */
+    /**
+     * Matrix product, like `Tensor.matmul`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.matmul.html
+     * @example torch.randn(10, 3, 4).matmul(torch.randn(4, 5)).shape // [10, 3, 5]
+     */
     matmul(other: Tensor): Tensor;
-    /** 2-D product, like `Tensor.mm`. */
+    /**
+     * 2-D product, like `Tensor.mm`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.mm.html
+     * @example x.mm(w.t())
+     */
     mm(other: Tensor): Tensor;
-    /** Batched 3-D product, like `Tensor.bmm`. */
+    /**
+     * Batched 3-D product, like `Tensor.bmm`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.bmm.html
+     * @example q.bmm(k.transpose(1, 2))
+     */
     bmm(other: Tensor): Tensor;
-    /** Matrix-vector product. */
+    /**
+     * Matrix-vector product.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.mv.html
+     * @example A.mv(v)
+     */
     mv(v: Tensor): Tensor;
-    /** 1-D inner product. */
+    /**
+     * 1-D inner product.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.dot.html
+     * @example torch.tensor([1, 2]).dot(torch.tensor([3, 4])) // tensor(11)
+     */
     dot(other: Tensor): Tensor;
   }
 }

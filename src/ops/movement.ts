@@ -109,7 +109,11 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return viewOp(x, inferShape(shape, x.numel()));
 }
 
-/** `view` when the strides allow it, otherwise a contiguous copy, like `Tensor.reshape`. */
+/**
+ * `view` when the strides allow it, otherwise a contiguous copy, like `Tensor.reshape`.
+ * See https://pytorch.org/docs/1.13/generated/torch.reshape.html
+ * @example torch.reshape(torch.arange(6), [2, -1]).shape // [2, 3]
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   input('reshape', x);
   intList('reshape', 'shape', shape);
@@ -189,7 +193,11 @@ const permuteOp = defineOp({
   },
 });
 
-/** Reorders dims (a view), like `Tensor.permute`. */
+/**
+ * Reorders dims (a view), like `Tensor.permute`.
+ * See https://pytorch.org/docs/1.13/generated/torch.permute.html
+ * @example torch.permute(torch.zeros(2, 3, 4), [2, 0, 1]).shape // [4, 2, 3]
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   input('permute', x);
   intList('permute', 'dims', dims);
@@ -203,7 +211,11 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return permuteOp(x, nd);
 }
 
-/** Swaps two dims (a view), like `Tensor.transpose`. */
+/**
+ * Swaps two dims (a view), like `Tensor.transpose`.
+ * See https://pytorch.org/docs/1.13/generated/torch.transpose.html
+ * @example torch.transpose(torch.zeros(5, 3, 10), 0, 1).shape // [3, 5, 10]
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   input('transpose', x);
   const n = x.dim();
@@ -282,7 +294,11 @@ function aliasView(x: Tensor): Tensor {
 
 // ---------------------------------------------------------------- squeeze / unsqueeze / flatten
 
-/** Adds a size-1 dim at `dim` (a view), like `Tensor.unsqueeze`. */
+/**
+ * Adds a size-1 dim at `dim` (a view), like `Tensor.unsqueeze`.
+ * See https://pytorch.org/docs/1.13/generated/torch.unsqueeze.html
+ * @example torch.unsqueeze(torch.zeros(3), 0).shape // [1, 3]
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   input('unsqueeze', x);
   const d = normDim(dim, x.dim() + 1, false);
@@ -291,7 +307,11 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return viewOp(x, shape);
 }
 
-/** Removes size-1 dims (all, or the one at `dim`), like `Tensor.squeeze`. */
+/**
+ * Removes size-1 dims (all, or the one at `dim`), like `Tensor.squeeze`.
+ * See https://pytorch.org/docs/1.13/generated/torch.squeeze.html
+ * @example torch.squeeze(torch.zeros(1, 3, 1)).shape // [3]
+ */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   input('squeeze', x);
   if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1));
@@ -302,7 +322,11 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return viewOp(x, shape);
 }
 
-/** Flattens dims `startDim..endDim` into one, like `Tensor.flatten` (a view when possible). */
+/**
+ * Flattens dims `startDim..endDim` into one, like `Tensor.flatten` (a view when possible).
+ * See https://pytorch.org/docs/1.13/generated/torch.flatten.html
+ * @example torch.flatten(torch.zeros(2, 3, 4), 1).shape // [2, 12]
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   input('flatten', x);
   if (x.dim() === 0) {
@@ -397,7 +421,12 @@ function sliceScatter(gy: Tensor, inShape: number[], dim: number, start: number,
   return sliceScatterOp(gy, inShape, dim, start, length, step, drop);
 }
 
-/** `x[..., index, ...]` at `dim` (a view with that dim removed); negative indices count from the end. */
+/**
+ * `x[..., index, ...]` at `dim` (a view with that dim removed); negative indices count from the end.
+ * Like `torch.select`.
+ * See https://pytorch.org/docs/1.13/generated/torch.select.html
+ * @example const last = torch.select(out, 1, -1); // out[:, -1, :] in PyTorch
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   input('select', x);
   checkInt('index', index);
@@ -410,7 +439,11 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return selectOp(x, d, index < 0 ? index + n : index, 1, 1, true);
 }
 
-/** `length` elements of `dim` from `start` (a view), like `Tensor.narrow`. */
+/**
+ * `length` elements of `dim` from `start` (a view), like `Tensor.narrow`.
+ * See https://pytorch.org/docs/1.13/generated/torch.narrow.html
+ * @example torch.narrow(torch.arange(10), 0, 2, 3) // tensor([2, 3, 4])
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   input('narrow', x);
   checkInt('start', start);
@@ -447,7 +480,11 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
 }
 
 
-/** Splits into `chunks` pieces along `dim` (views), like `Tensor.chunk`. */
+/**
+ * Splits into `chunks` pieces along `dim` (views), like `Tensor.chunk`.
+ * See https://pytorch.org/docs/1.13/generated/torch.chunk.html
+ * @example const [i, f, g, o] = torch.chunk(gates, 4, 1);
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   input('chunk', x);
   checkInt('chunks', chunks);
@@ -458,7 +495,11 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, size === 0 ? 1 : size, d).slice(0, n === 0 ? chunks : undefined);
 }
 
-/** Splits into pieces of `splitSize` (or the given sizes) along `dim` (views), like `Tensor.split`. */
+/**
+ * Splits into pieces of `splitSize` (or the given sizes) along `dim` (views), like `Tensor.split`.
+ * See https://pytorch.org/docs/1.13/generated/torch.split.html
+ * @example const [a, b] = torch.split(torch.zeros(4, 5), [2, 3], -1); // shapes [4, 2] and [4, 3]
+ */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   input('split', x);
   const d = normDim(dim, x.dim());
@@ -493,7 +534,11 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   return out;
 }
 
-/** Removes `dim`, returning its slices (views), like `torch.unbind`. */
+/**
+ * Removes `dim`, returning its slices (views), like `torch.unbind`.
+ * See https://pytorch.org/docs/1.13/generated/torch.unbind.html
+ * @example const steps = torch.unbind(seq, 0); // [T, B, H] -> T tensors of [B, H]
+ */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   input('unbind', x);
   const d = normDim(dim, x.dim());
@@ -540,7 +585,11 @@ const catOp = defineOp({
   },
 });
 
-/** Concatenates along `dim`, like `torch.cat`. */
+/**
+ * Concatenates along `dim`, like `torch.cat`.
+ * See https://pytorch.org/docs/1.13/generated/torch.cat.html
+ * @example torch.cat([torch.zeros(2, 3), torch.ones(1, 3)]).shape // [3, 3]
+ */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(xs)) throw new TypeError(`cat(): argument 'tensors' must be an array of Tensors, got ${describeValue(xs)}`);
   if (xs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
@@ -572,7 +621,11 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
 }
 
 
-/** Stacks equal-shaped tensors along a new dim, like `torch.stack`. */
+/**
+ * Stacks equal-shaped tensors along a new dim, like `torch.stack`.
+ * See https://pytorch.org/docs/1.13/generated/torch.stack.html
+ * @example torch.stack([a, b], 1) // a, b: [2, 3] -> [2, 2, 3]
+ */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(xs as unknown)) throw new TypeError(`stack(): argument 'tensors' must be an array of Tensors, got ${describeValue(xs)}`);
   xs.forEach((x, i) => {
@@ -599,65 +652,178 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
 import { installMethods } from './install.js';
 import { sizesArg } from './util.js';
 
-type Sizes = (number | readonly number[])[];
+/** Sizes or dims given as varargs or as one array: `view(2, 3)` or `view([2, 3])`. */
+export type Sizes = (number | readonly number[])[];
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** A view with a new shape (sizes as varargs or one array; one may be -1), like `Tensor.view`. */
+    /**
+     * A view with a new shape (sizes as varargs or one array; one may be -1), like `Tensor.view`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.view.html
+     * @example torch.arange(6).view(2, 3); x.view([-1])
+     */
     view(...shape: Sizes): Tensor;
-    /** A view when possible, else a copy, like `Tensor.reshape`. */
+    /**
+     * A view when possible, else a copy, like `Tensor.reshape`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.reshape.html
+     * @example torch.arange(6).view(2, 3).t().reshape(-1) // tensor([0, 3, 1, 4, 2, 5]), a copy
+     */
     reshape(...shape: Sizes): Tensor;
-    /** Reorders dims (a view), like `Tensor.permute`. */
+    /**
+     * Reorders dims (a view), like `Tensor.permute`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.permute.html
+     * @example torch.zeros(2, 3, 4).permute(2, 0, 1).shape // [4, 2, 3]
+     */
     permute(...dims: Sizes): Tensor;
-    /** Swaps two dims (a view). */
+    /**
+     * Swaps two dims (a view).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.transpose.html
+     * @example torch.zeros(5, 3, 10).transpose(0, 1).shape // [3, 5, 10]
+     */
     transpose(dim0: number, dim1: number): Tensor;
-    /** 2-D transpose (a view). */
+    /**
+     * 2-D transpose (a view).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.t.html
+     * @example torch.zeros(2, 3).t().shape // [3, 2]
+     */
     t(): Tensor;
-    /** Broadcasts size-1 dims (a view); -1 keeps a size. */
+    /**
+     * Broadcasts size-1 dims (a view); -1 keeps a size.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.expand.html
+     * @example torch.zeros(3, 1).expand(3, 4).shape // [3, 4]
+     */
     expand(...shape: Sizes): Tensor;
-    /** Expands to `other`'s shape. */
+    /**
+     * Expands to `other`'s shape.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.expand_as.html
+     * @example bias.unsqueeze(0).expandAs(out)
+     */
     expandAs(other: Tensor): Tensor;
-    /** Adds a size-1 dim. */
+    /**
+     * Adds a size-1 dim.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.unsqueeze.html
+     * @example torch.zeros(3).unsqueeze(0).shape // [1, 3]
+     */
     unsqueeze(dim: number): Tensor;
-    /** Removes size-1 dims. */
+    /**
+     * Removes size-1 dims.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.squeeze.html
+     * @example torch.zeros(1, 3, 1).squeeze(-1).shape // [1, 3]
+     */
     squeeze(dim?: number): Tensor;
-    /** Flattens a range of dims. */
+    /**
+     * Flattens a range of dims.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.flatten.html
+     * @example torch.zeros(2, 3, 4).flatten(1).shape // [2, 12]
+     */
     flatten(startDim?: number, endDim?: number): Tensor;
-    /** Splits one dim into several. */
+    /**
+     * Splits one dim into several.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.unflatten.html
+     * @example torch.zeros(2, 12).unflatten(1, [3, 4]).shape // [2, 3, 4]
+     */
     unflatten(dim: number, sizes: readonly number[]): Tensor;
-    /** Selects one index along `dim` (a view without that dim); negative index allowed. */
+    /**
+     * Selects one index along `dim` (a view without that dim); negative index allowed.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.select.html
+     * @example const last = out.select(1, -1); // PyTorch's out[:, -1]
+     */
     select(dim: number, index: number): Tensor;
-    /** `length` elements from `start` along `dim` (a view). */
+    /**
+     * `length` elements from `start` along `dim` (a view).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.narrow.html
+     * @example torch.arange(10).narrow(0, 2, 3) // tensor([2, 3, 4])
+     */
     narrow(dim: number, start: number, length: number): Tensor;
-    /** Python slice `start:stop:step` along `dim` (a view). */
+    /**
+     * Python slice `start:stop:step` along `dim` (a view).
+     * See https://pytorch.org/docs/1.13/tensor_view.html
+     * @example torch.arange(10).slice(0, 1, null, 3) // tensor([1, 4, 7]), PyTorch's x[1::3]
+     */
     slice(dim: number, start?: number | null, stop?: number | null, step?: number): Tensor;
-    /** Splits into `chunks` views along `dim`. */
+    /**
+     * Splits into `chunks` views along `dim`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.chunk.html
+     * @example const [i, f, g, o] = gates.chunk(4, 1);
+     */
     chunk(chunks: number, dim?: number): Tensor[];
-    /** Splits into views of `splitSize` (or given sizes) along `dim`. */
+    /**
+     * Splits into views of `splitSize` (or given sizes) along `dim`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.split.html
+     * @example const [a, b] = torch.zeros(4, 5).split([2, 3], 1);
+     */
     split(splitSize: number | readonly number[], dim?: number): Tensor[];
-    /** Slices along `dim` as a list of views. */
+    /**
+     * Slices along `dim` as a list of views.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.unbind.html
+     * @example for (const step of seq.unbind(0)) console.log(step.shape);
+     */
     unbind(dim?: number): Tensor[];
-    /** A contiguous tensor with the same values (itself when already contiguous). */
+    /**
+     * A contiguous tensor with the same values (itself when already contiguous).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.contiguous.html
+     * @example torch.zeros(2, 3).t().contiguous().isContiguous() // true
+     */
     contiguous(): Tensor;
-    /** A copy with its own storage. */
+    /**
+     * A copy with its own storage.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.clone.html
+     * @example const snapshot = w.clone();
+     */
     clone(): Tensor;
-    /** Cut from the graph, sharing storage. */
+    /**
+     * Cut from the graph, sharing storage.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.detach.html
+     * @example const target = pred.detach();
+     */
     detach(): Tensor;
-    /** Converts to a dtype, or (for 'cpu') returns itself. */
+    /**
+     * Converts to a dtype, or (for 'cpu') returns itself.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.to.html
+     * @example x.to('float64'); x.to('cpu') // itself
+     */
     to(dtypeOrDevice: DType | string): Tensor;
-    /** Converts to float32. */
+    /**
+     * Converts to float32.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.float.html
+     * @example torch.arange(3).float()
+     */
     float(): Tensor;
-    /** Converts to float64. */
+    /**
+     * Converts to float64.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.double.html
+     * @example x.double()
+     */
     double(): Tensor;
-    /** Converts to int64. */
+    /**
+     * Converts to int64.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.long.html
+     * @example torch.tensor([1.7]).long() // tensor([1])
+     */
     long(): Tensor;
-    /** Converts to int32. */
+    /**
+     * Converts to int32.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.int.html
+     * @example lengths.int()
+     */
     int(): Tensor;
-    /** Converts to bool. */
+    /**
+     * Converts to bool.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.bool.html
+     * @example torch.tensor([0, 2]).bool() // tensor([False,  True])
+     */
     bool(): Tensor;
-    /** Same as `view(other.shape)`. */
+    /**
+     * Same as `view(other.shape)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.view_as.html
+     * @example y.viewAs(x)
+     */
     viewAs(other: Tensor): Tensor;
-    /** Same as `reshape(other.shape)`. */
+    /**
+     * Same as `reshape(other.shape)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.reshape_as.html
+     * @example y.reshapeAs(x)
+     */
     reshapeAs(other: Tensor): Tensor;
   }
 }

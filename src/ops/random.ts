@@ -36,11 +36,23 @@ function genOf(fn: string, nums: [string, unknown][], opts: unknown): Generator 
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Fills with U(from, to) samples in place, like `Tensor.uniform_`. */
+    /**
+     * Fills with U(from, to) samples in place, like `Tensor.uniform_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.uniform_.html
+     * @example torch.empty(3, 4).uniform_(-0.1, 0.1)
+     */
     uniform_(from?: number, to?: number, opts?: GeneratorOption): this;
-    /** Fills with N(mean, std) samples in place, like `Tensor.normal_`. */
+    /**
+     * Fills with N(mean, std) samples in place, like `Tensor.normal_`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.normal_.html
+     * @example torch.empty(3, 4).normal_(0, 0.02)
+     */
     normal_(mean?: number, std?: number, opts?: GeneratorOption): this;
-    /** Fills with Bernoulli(p) samples (0/1) in place, like `Tensor.bernoulli_(p)`. */
+    /**
+     * Fills with Bernoulli(p) samples (0/1) in place, like `Tensor.bernoulli_(p)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.bernoulli_.html
+     * @example const keep = torch.empty(8).bernoulli_(0.9);
+     */
     bernoulli_(p?: number, opts?: GeneratorOption): this;
   }
 }

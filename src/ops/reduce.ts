@@ -151,8 +151,8 @@ const sumDim = defSum('SumBackward1');
 
 /**
  * Sum over `dim` (all dims when omitted), like `torch.sum`. Integers and bools sum to int64.
- * @example torch.sum(x, [0, -1], true)
  * See https://pytorch.org/docs/1.13/generated/torch.sum.html
+ * @example torch.sum(x, [0, -1], true)
  */
 export function sum(x: Tensor, dim?: Dims, keepdim = false, dtype?: DType): Tensor {
   checkTensor('input', x);
@@ -187,8 +187,8 @@ const meanDim = defMean('MeanBackward1');
 
 /**
  * Mean over `dim` (all dims when omitted), like `torch.mean`. Floating inputs only.
- * @example x.mean(-1, true)
  * See https://pytorch.org/docs/1.13/generated/torch.mean.html
+ * @example x.mean(-1, true)
  */
 export function mean(x: Tensor, dim?: Dims, keepdim = false, dtype?: DType): Tensor {
   checkTensor('input', x);
@@ -267,8 +267,8 @@ const prodDim = defProd('ProdBackward1');
 /**
  * Product over one dim (all elements when omitted), like `torch.prod`. Integers and bools give int64.
  * The gradient is right with one zero (the product of the others) and with several zeros (0).
- * @example torch.prod(x, 1, true)
  * See https://pytorch.org/docs/1.13/generated/torch.prod.html
+ * @example torch.prod(x, 1, true)
  */
 export function prod(x: Tensor, dim?: number | null, keepdim = false, dtype?: DType): Tensor {
   checkTensor('input', x);
@@ -423,8 +423,8 @@ function maxMin(isMax: boolean, x: Tensor, dimOrOther?: number | Tensor | null, 
  * `max(x)`: the largest element as a 0-d tensor (NaN if any element is NaN; the gradient is shared
  * evenly among ties). `max(x, dim, keepdim?)`: `[values, indices]` along `dim` (indices int64, first
  * occurrence, a NaN wins; the gradient flows to the indexed elements). `max(x, other)`: `maximum`.
- * @example const [values, indices] = torch.max(logits, 1);
  * See https://pytorch.org/docs/1.13/generated/torch.max.html
+ * @example const [values, indices] = torch.max(logits, 1);
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
@@ -435,8 +435,8 @@ export function max(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = fa
 
 /**
  * `min(x)`, `min(x, dim, keepdim?)` -> `[values, indices]`, `min(x, other)`: like `max`.
- * @example const [values, indices] = torch.min(x, -1, true);
  * See https://pytorch.org/docs/1.13/generated/torch.min.html
+ * @example const [values, indices] = torch.min(x, -1, true);
  */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
@@ -488,8 +488,8 @@ function amaxAmin(isMax: boolean, x: Tensor, dim: Dims | undefined, keepdim: boo
 
 /**
  * Maximum over one or more dims (all when omitted), like `torch.amax`. Ties share the gradient evenly.
- * @example x.amax([0, 1], true)
  * See https://pytorch.org/docs/1.13/generated/torch.amax.html
+ * @example x.amax([0, 1], true)
  */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return amaxAmin(true, x, dim, keepdim);
@@ -497,8 +497,8 @@ export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /**
  * Minimum over one or more dims (all when omitted), like `torch.amin`.
- * @example x.amin(-1)
  * See https://pytorch.org/docs/1.13/generated/torch.amin.html
+ * @example x.amin(-1)
  */
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return amaxAmin(false, x, dim, keepdim);
@@ -530,8 +530,8 @@ function argMaxMin(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
 /**
  * Index of the largest element along `dim` (of the flattened tensor when omitted), like
  * `torch.argmax`: first occurrence; a NaN counts as the largest.
- * @example logits.argmax(-1)
  * See https://pytorch.org/docs/1.13/generated/torch.argmax.html
+ * @example logits.argmax(-1)
  */
 export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argMaxMin(true, x, dim, keepdim);
@@ -539,8 +539,8 @@ export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor 
 
 /**
  * Index of the smallest element along `dim` (of the flattened tensor when omitted), like `torch.argmin`.
- * @example x.argmin(0)
  * See https://pytorch.org/docs/1.13/generated/torch.argmin.html
+ * @example x.argmin(0)
  */
 export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argMaxMin(false, x, dim, keepdim);
@@ -658,8 +658,8 @@ function stdVar(isStd: boolean, x: Tensor, a?: Dims | VarOptions | boolean, b?: 
 /**
  * Standard deviation over `dim` (all dims when omitted), like `torch.std`: divisor
  * `max(0, n - correction)`, correction 1 by default (`unbiased: false` is correction 0).
- * @example x.std(1, { correction: 0, keepdim: true }); x.std(0, false, true); x.std({ unbiased: false })
  * See https://pytorch.org/docs/1.13/generated/torch.std.html
+ * @example x.std(1, { correction: 0, keepdim: true }); x.std(0, false, true); x.std({ unbiased: false })
  */
 export function std(x: Tensor, opts?: VarOptions | boolean): Tensor;
 export function std(x: Tensor, dim: Dims | undefined, opts?: VarOptions): Tensor;
@@ -670,8 +670,8 @@ export function std(x: Tensor, a?: Dims | VarOptions | boolean, b?: VarOptions |
 
 /**
  * Variance over `dim` (all dims when omitted), like `torch.var` (exported as `var`); options as `std`.
- * @example torch.var(x, [0, 1], { correction: 0 })
  * See https://pytorch.org/docs/1.13/generated/torch.var.html
+ * @example torch.var(x, [0, 1], { correction: 0 })
  */
 export function variance(x: Tensor, opts?: VarOptions | boolean): Tensor;
 export function variance(x: Tensor, dim: Dims | undefined, opts?: VarOptions): Tensor;
@@ -713,8 +713,8 @@ const logsumexpOp = defineOp({
 /**
  * log(sum(exp(x))) over `dim` (an int or a list), computed stably, like `torch.logsumexp`.
  * Integer and bool inputs give float32.
- * @example torch.logsumexp(scores, -1)
  * See https://pytorch.org/docs/1.13/generated/torch.logsumexp.html
+ * @example torch.logsumexp(scores, -1)
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   checkTensor('input', x);
@@ -794,8 +794,8 @@ const normDtypeOp = defNorm('NormBackward3'); // the overload with dtype=
  * `p` is a number (including `Infinity`, `-Infinity` and 0) or `'fro'` (the default). `'fro'` over
  * two dims is `sqrt(sum(x * x))`, as in PyTorch (so its gradient at 0 is NaN, while p = 2 gives 0).
  * Deviation: `'nuc'` (nuclear norm) is not supported.
- * @example x.norm(2, -1, true)
  * See https://pytorch.org/docs/1.13/generated/torch.norm.html
+ * @example x.norm(2, -1, true)
  */
 export function norm(x: Tensor, p: number | 'fro' | 'nuc' | null = 'fro', dim?: Dims, keepdim = false, dtype?: DType): Tensor {
   checkTensor('input', x);
@@ -845,8 +845,8 @@ function anyAll(op: 'any' | 'all', x: Tensor, dim: number | null | undefined, ke
 /**
  * True where any element along `dim` (of the whole tensor when omitted) is non-zero, like
  * `torch.any`. Always bool; NaN counts as true; an empty reduction is false.
- * @example mask.any(1)
  * See https://pytorch.org/docs/1.13/generated/torch.any.html
+ * @example mask.any(1)
  */
 export function any(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return anyAll('any', x, dim, keepdim);
@@ -855,8 +855,8 @@ export function any(x: Tensor, dim?: number | null, keepdim = false): Tensor {
 /**
  * True where all elements along `dim` (of the whole tensor when omitted) are non-zero, like
  * `torch.all`. Always bool; an empty reduction is true.
- * @example x.gt(0).all()
  * See https://pytorch.org/docs/1.13/generated/torch.all.html
+ * @example x.gt(0).all()
  */
 export function all(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return anyAll('all', x, dim, keepdim);
@@ -881,8 +881,8 @@ const cumsumOp: (x: Tensor, dim: number, reverse: boolean) => Tensor = defineOp(
 
 /**
  * Running sum along `dim`, like `torch.cumsum`. Integers and bools give int64 unless `dtype` is set.
- * @example torch.cumsum(x, 0)
  * See https://pytorch.org/docs/1.13/generated/torch.cumsum.html
+ * @example torch.cumsum(x, 0)
  */
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
   checkTensor('input', x);
@@ -898,49 +898,113 @@ import { installMethods } from './install.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Sum over dims (all when omitted), like `Tensor.sum`. */
+    /**
+     * Sum over dims (all when omitted), like `Tensor.sum`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.sum.html
+     * @example x.sum(); x.sum(1, true) // keepdim; x.sum([0, 1])
+     */
     sum(dim?: Dims, keepdim?: boolean, opts?: { dtype?: DType }): Tensor;
-    /** Mean over dims (all when omitted), like `Tensor.mean`. */
+    /**
+     * Mean over dims (all when omitted), like `Tensor.mean`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.mean.html
+     * @example x.mean(-1, true)
+     */
     mean(dim?: Dims, keepdim?: boolean, opts?: { dtype?: DType }): Tensor;
-    /** Product over one dim (all elements when omitted), like `Tensor.prod`. */
+    /**
+     * Product over one dim (all elements when omitted), like `Tensor.prod`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.prod.html
+     * @example torch.tensor([1, 2, 3]).prod() // tensor(6)
+     */
     prod(dim?: number | null, keepdim?: boolean, opts?: { dtype?: DType }): Tensor;
-    /** Largest element (0-d), like `Tensor.max()`. */
+    /**
+     * Largest element (0-d), like `Tensor.max()`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.max.html
+     * @example x.max(); const [values, indices] = x.max(1); x.max(y) // element-wise
+     */
     max(): Tensor;
     /** `[values, indices]` of the largest elements along `dim`, like `Tensor.max(dim)`. */
     max(dim: number, keepdim?: boolean): [Tensor, Tensor];
     /** Element-wise maximum, like `Tensor.max(other)`. */
     max(other: Tensor): Tensor;
-    /** Smallest element (0-d), like `Tensor.min()`. */
+    /**
+     * Smallest element (0-d), like `Tensor.min()`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.min.html
+     * @example const [values, indices] = x.min(-1, true);
+     */
     min(): Tensor;
     /** `[values, indices]` of the smallest elements along `dim`, like `Tensor.min(dim)`. */
     min(dim: number, keepdim?: boolean): [Tensor, Tensor];
     /** Element-wise minimum, like `Tensor.min(other)`. */
     min(other: Tensor): Tensor;
-    /** Maximum over dims (all when omitted), like `Tensor.amax`. */
+    /**
+     * Maximum over dims (all when omitted), like `Tensor.amax`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.amax.html
+     * @example x.amax([0, 1])
+     */
     amax(dim?: Dims, keepdim?: boolean): Tensor;
-    /** Minimum over dims (all when omitted), like `Tensor.amin`. */
+    /**
+     * Minimum over dims (all when omitted), like `Tensor.amin`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.amin.html
+     * @example x.amin(1, true)
+     */
     amin(dim?: Dims, keepdim?: boolean): Tensor;
-    /** Index of the maximum along `dim` (flattened when omitted), like `Tensor.argmax`. */
+    /**
+     * Index of the maximum along `dim` (flattened when omitted), like `Tensor.argmax`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.argmax.html
+     * @example const pred = logits.argmax(1);
+     */
     argmax(dim?: number | null, keepdim?: boolean): Tensor;
-    /** Index of the minimum along `dim` (flattened when omitted), like `Tensor.argmin`. */
+    /**
+     * Index of the minimum along `dim` (flattened when omitted), like `Tensor.argmin`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.argmin.html
+     * @example dists.argmin()
+     */
     argmin(dim?: number | null, keepdim?: boolean): Tensor;
-    /** Standard deviation, like `Tensor.std`: `std(opts)`, `std(dim, opts)`, `std(dim, unbiased, keepdim)`. */
+    /**
+     * Standard deviation, like `Tensor.std`: `std(opts)`, `std(dim, opts)`, `std(dim, unbiased, keepdim)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.std.html
+     * @example x.std(); x.std(0, { correction: 0, keepdim: true })
+     */
     std(opts?: VarOptions | boolean): Tensor;
     std(dim: Dims | undefined, opts?: VarOptions): Tensor;
     std(dim: Dims | undefined, unbiased: boolean, keepdim?: boolean): Tensor;
-    /** Variance, like `Tensor.var`; arguments as `std`. */
+    /**
+     * Variance, like `Tensor.var`; arguments as `std`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.var.html
+     * @example x.var(-1, false, true) // biased, keepdim
+     */
     var(opts?: VarOptions | boolean): Tensor;
     var(dim: Dims | undefined, opts?: VarOptions): Tensor;
     var(dim: Dims | undefined, unbiased: boolean, keepdim?: boolean): Tensor;
-    /** log(sum(exp)) over dims, computed stably, like `Tensor.logsumexp`. */
+    /**
+     * log(sum(exp)) over dims, computed stably, like `Tensor.logsumexp`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.logsumexp.html
+     * @example logits.logsumexp(1)
+     */
     logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
-    /** Vector p-norm (default 'fro'), like `Tensor.norm`. */
+    /**
+     * Vector p-norm (default 'fro'), like `Tensor.norm`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.norm.html
+     * @example g.norm(); x.norm(1, -1)
+     */
     norm(p?: number | 'fro' | 'nuc' | null, dim?: Dims, keepdim?: boolean, opts?: { dtype?: DType }): Tensor;
-    /** Any non-zero (bool), like `Tensor.any`. */
+    /**
+     * Any non-zero (bool), like `Tensor.any`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.any.html
+     * @example x.isnan().any().item()
+     */
     any(dim?: number | null, keepdim?: boolean): Tensor;
-    /** All non-zero (bool), like `Tensor.all`. */
+    /**
+     * All non-zero (bool), like `Tensor.all`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.all.html
+     * @example x.ge(0).all(1)
+     */
     all(dim?: number | null, keepdim?: boolean): Tensor;
-    /** Running sum along `dim`, like `Tensor.cumsum`. */
+    /**
+     * Running sum along `dim`, like `Tensor.cumsum`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.cumsum.html
+     * @example torch.tensor([1, 2, 3]).cumsum(0) // tensor([1, 3, 6])
+     */
     cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
   }
 }

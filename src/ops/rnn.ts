@@ -296,9 +296,9 @@ const lstmOp = defineOp({
  * weights in PyTorch's layout and gate order i|f|g|o (weight_ih [4H, I], weight_hh [4H, R],
  * weight_hr [P, H] when projecting; R = P or H). Returns [y [T, B, R], hN [B, R], cN [B, H]].
  * Double backward (createGraph through this op) is not supported.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
  * @example
  * const [y, hN, cN] = lstmLayer(x, h0, c0, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0);
- * See https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
  */
 export function lstmLayer(
   x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor,
@@ -400,9 +400,9 @@ function gruLikeLayer(
  * x is [T, B, I] (or packed [sum(batchSizes), I]), h0 [B, H], weight_ih [3H, I], weight_hh [3H, H]
  * in PyTorch's gate order r|z|n, with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
  * Returns [y [T, B, H], hN [B, H]]. Double backward is not supported.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
  * @example
  * const [y, hN] = gruLayer(x, h0, gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0);
- * See https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
  */
 export function gruLayer(
   x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor,
@@ -416,9 +416,9 @@ export function gruLayer(
  * h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) with act = tanh (default) or relu.
  * x is [T, B, I] (or packed [sum(batchSizes), I]), h0 [B, H], weight_ih [H, I], weight_hh [H, H].
  * Returns [y [T, B, H], hN [B, H]]. Double backward is not supported.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.RNN.html
  * @example
  * const [y, hN] = rnnLayer(x, h0, rnn.weight_ih_l0, rnn.weight_hh_l0, null, null, { nonlinearity: 'relu' });
- * See https://pytorch.org/docs/stable/generated/torch.nn.RNN.html
  */
 export function rnnLayer(
   x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor,

@@ -72,8 +72,8 @@ function run(op: SoftmaxOp, x: Tensor, dim: number, opts: SoftmaxOptions | undef
 /**
  * exp(x) / sum(exp(x)) along `dim`, computed stably (the row max is subtracted), like `torch.softmax`.
  * A row that is all -inf gives NaN, as in PyTorch.
- * @example torch.softmax(logits, -1)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.softmax.html
+ * @example torch.softmax(logits, -1)
  */
 export function softmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
   return run('softmax', x, dim, opts);
@@ -82,8 +82,8 @@ export function softmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
 /**
  * log(softmax(x)) along `dim` as one fused, stable op, like `torch.log_softmax`. Integer inputs need
  * `{ dtype }` (PyTorch 1.13 raises for them too).
- * @example torch.logSoftmax(logits, 1)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.log_softmax.html
+ * @example torch.logSoftmax(logits, 1)
  */
 export function logSoftmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
   return run('log_softmax', x, dim, opts);
@@ -95,9 +95,17 @@ import { installMethods } from './install.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Softmax along `dim`, like `Tensor.softmax`. */
+    /**
+     * Softmax along `dim`, like `Tensor.softmax`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.softmax.html
+     * @example const probs = logits.softmax(-1);
+     */
     softmax(dim: number, opts?: SoftmaxOptions): Tensor;
-    /** Log-softmax along `dim`, like `Tensor.log_softmax`. */
+    /**
+     * Log-softmax along `dim`, like `Tensor.log_softmax`.
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.log_softmax.html
+     * @example const logp = logits.logSoftmax(1);
+     */
     logSoftmax(dim: number, opts?: SoftmaxOptions): Tensor;
   }
 }

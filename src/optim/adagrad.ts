@@ -88,10 +88,10 @@ function adagradKernel(w: FloatArray, g: FloatArray, sum: FloatArray, k: Adagrad
 /**
  * Adagrad, like `torch.optim.Adagrad`. As in PyTorch, the state of every parameter is created
  * by the constructor, filled with `initialAccumulatorValue`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html
  * @example
  * const opt = new optim.Adagrad(params, { lr: 0.1, lrDecay: 1e-3 });
  * opt.zeroGrad(); loss.backward(); opt.step();
- * See https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html
  */
 export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
   constructor(params: Params<AdagradGroup>, options: AdagradOptions = {}) {

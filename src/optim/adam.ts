@@ -186,10 +186,10 @@ export function adamUpdate(
 
 /**
  * Adam, like `torch.optim.Adam`: weight decay is an L2 penalty added to the gradient.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.Adam.html
  * @example
  * const opt = new optim.Adam([w, b], { lr: 1e-3, betas: [0.9, 0.999] });
  * opt.zeroGrad(); loss.backward(); opt.step();
- * See https://pytorch.org/docs/stable/generated/torch.optim.Adam.html
  */
 export class Adam extends Optimizer<AdamGroup, AdamState> {
   constructor(params: Params<AdamGroup>, options: AdamOptions = {}) {

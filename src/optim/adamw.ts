@@ -29,10 +29,10 @@ export interface AdamWOptions {
 
 /**
  * AdamW, like `torch.optim.AdamW`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html
  * @example
  * const opt = new optim.AdamW(params, { lr: 1e-3, weightDecay: 0.01 });
  * opt.zeroGrad(); loss.backward(); opt.step();
- * See https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html
  */
 export class AdamW extends Optimizer<AdamGroup, AdamState> {
   constructor(params: Params<AdamGroup>, options: AdamWOptions = {}) {

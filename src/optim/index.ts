@@ -1,10 +1,11 @@
 /**
  * `torch.optim`: optimizers and learning-rate schedulers.
+ * See https://pytorch.org/docs/stable/optim.html
  * @example
  * import * as torch from 'torchlet';
  * const opt = new torch.optim.Adam([w], { lr: 1e-3 });
  * const sched = new torch.optim.lrScheduler.StepLR(opt, 10, { gamma: 0.5 });
- * See https://pytorch.org/docs/stable/optim.html
+ * @module
  */
 export {
   Optimizer,

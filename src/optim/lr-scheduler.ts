@@ -5,6 +5,11 @@
  *
  * Group keys the schedulers add are camelCase in `paramGroups` (`initialLr`, `maxLr`) and
  * PyTorch's names in the optimizer's state dict (`initial_lr`, `max_lr`).
+ * See https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate
+ * @example
+ * const sched = new optim.lrScheduler.CosineAnnealingLR(opt, 100);
+ * for (let epoch = 0; epoch < 100; epoch++) { train(); sched.step(); }
+ * @module
  */
 import { checkOptions, describeValue } from '../validate.js';
 import { ValueError } from '../errors.js';
@@ -15,10 +20,11 @@ import { Optimizer, type ParamGroup, pyFloat, pyPow, toCamel, toSnake } from './
 /**
  * Python's `KeyError`: PyTorch raises it when a scheduler resumes (`lastEpoch` set) on groups
  * without `initial_lr`.
- * @example try { new StepLR(opt, 3, { lastEpoch: 4 }); } catch (e) { e instanceof KeyError; }
  * See https://docs.python.org/3/library/exceptions.html#KeyError
+ * @example try { new StepLR(opt, 3, { lastEpoch: 4 }); } catch (e) { e instanceof KeyError; }
  */
 export class KeyError extends Error {
+  /** Always `'KeyError'`. */
   override name = 'KeyError';
 }
 
@@ -103,10 +109,10 @@ export interface SchedulerOptions {
  * Base class of the epoch-based schedulers, like PyTorch 1.13's `_LRScheduler`. Constructing a
  * scheduler records each group's `initialLr` and performs the initial step, so the optimizer's
  * learning rates are the schedule's value for epoch 0.
+ * See https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate
  * @example
  * const sched = new optim.lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
  * for (let epoch = 0; epoch < 100; epoch++) { train(); sched.step(); }
- * See https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate
  */
 export abstract class LRScheduler {
   /** The optimizer whose groups' `lr` this scheduler sets. */
@@ -244,8 +250,8 @@ function currentLrs(optimizer: AnyOptimizer): number[] {
 
 /**
  * Sets each group's learning rate to `initialLr * lrLambda(epoch)`, like `LambdaLR`.
- * @example new optim.lrScheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LambdaLR.html
+ * @example new optim.lrScheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  */
 export class LambdaLR extends LRScheduler {
   /** One function per group. */
@@ -288,8 +294,8 @@ export class LambdaLR extends LRScheduler {
 
 /**
  * Decays the learning rate by `gamma` every `stepSize` epochs, like `StepLR`.
- * @example new optim.lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html
+ * @example new optim.lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
  */
 export class StepLR extends LRScheduler {
   /** Period of the decay, in epochs. */
@@ -317,8 +323,8 @@ export class StepLR extends LRScheduler {
 
 /**
  * Decays the learning rate by `gamma` at each milestone epoch, like `MultiStepLR`.
- * @example new optim.lrScheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html
+ * @example new optim.lrScheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
  */
 export class MultiStepLR extends LRScheduler {
   /** Milestone epoch -> how many times it was listed (PyTorch's `Counter`). */
@@ -355,8 +361,8 @@ export class MultiStepLR extends LRScheduler {
 
 /**
  * Multiplies the learning rate by `factor` until epoch `totalIters`, like `ConstantLR`.
- * @example new optim.lrScheduler.ConstantLR(opt, { factor: 0.5, totalIters: 4 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ConstantLR.html
+ * @example new optim.lrScheduler.ConstantLR(opt, { factor: 0.5, totalIters: 4 });
  */
 export class ConstantLR extends LRScheduler {
   /** The factor applied before `totalIters`. */
@@ -390,8 +396,8 @@ export class ConstantLR extends LRScheduler {
 /**
  * Scales the learning rate linearly from `startFactor` to `endFactor` over `totalIters` epochs,
  * like `LinearLR`.
- * @example new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html
+ * @example new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
  */
 export class LinearLR extends LRScheduler {
   /** Factor at epoch 0. */
@@ -431,8 +437,8 @@ export class LinearLR extends LRScheduler {
 
 /**
  * Decays the learning rate by `gamma` every epoch, like `ExponentialLR`.
- * @example new optim.lrScheduler.ExponentialLR(opt, 0.9);
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html
+ * @example new optim.lrScheduler.ExponentialLR(opt, 0.9);
  */
 export class ExponentialLR extends LRScheduler {
   /** Multiplicative factor per epoch. */
@@ -459,8 +465,8 @@ export class ExponentialLR extends LRScheduler {
  * Cosine annealing from the initial rate down to `etaMin` over `TMax` epochs (and back up,
  * periodically), like `CosineAnnealingLR`. Uses PyTorch's recursive form, so the numbers match
  * PyTorch's exactly, including after the learning rate was changed by hand.
- * @example new optim.lrScheduler.CosineAnnealingLR(opt, 50, { etaMin: 1e-5 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html
+ * @example new optim.lrScheduler.CosineAnnealingLR(opt, 50, { etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
   /** Half period, in epochs. */
@@ -533,8 +539,8 @@ export interface OneCycleLROptions extends SchedulerOptions {
  * The 1cycle policy, like `OneCycleLR`: the rate rises from `maxLr / divFactor` to `maxLr` and
  * anneals to `initialLr / finalDivFactor`, while momentum (or Adam's beta1) moves the other way.
  * Call `step()` after every batch.
- * @example new optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 1000 });
  * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.OneCycleLR.html
+ * @example new optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 1000 });
  */
 export class OneCycleLR extends LRScheduler {
   /** Length of the cycle, in steps. */
@@ -666,11 +672,11 @@ export class OneCycleLR extends LRScheduler {
 
 /**
  * Runs schedulers one after another, switching at the milestone epochs, like `SequentialLR`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html
  * @example
  * const warm = new lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
  * const cos = new lrScheduler.CosineAnnealingLR(opt, 45);
  * new lrScheduler.SequentialLR(opt, [warm, cos], [5]);
- * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html
  */
 export class SequentialLR extends LRScheduler {
   /** The schedulers, in order. */
@@ -757,10 +763,10 @@ export interface ReduceLROnPlateauOptions {
 
 /**
  * Reduces the learning rate when a metric has stopped improving, like `ReduceLROnPlateau`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html
  * @example
  * const sched = new optim.lrScheduler.ReduceLROnPlateau(opt, { patience: 5 });
  * sched.step(valLoss);
- * See https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html
  */
 export class ReduceLROnPlateau {
   /** Multiplicative factor of a reduction. */

@@ -272,10 +272,10 @@ export function incrementStep(step: Tensor): number {
  * Base class of all optimizers, like `torch.optim.Optimizer`. Subclasses supply `defaults` and
  * `updateGroup(group)`, which applies one update to the group's parameters that have a gradient.
  *
+ * See https://pytorch.org/docs/stable/optim.html#torch.optim.Optimizer
  * @example
  * const opt = new optim.SGD([w, b], { lr: 0.1 });
  * opt.zeroGrad(); loss(w, b).backward(); opt.step();
- * See https://pytorch.org/docs/stable/optim.html#torch.optim.Optimizer
  */
 export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends object = Record<string, unknown>> {
   /** Default options, used for keys a group does not set. */

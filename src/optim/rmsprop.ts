@@ -118,10 +118,10 @@ function rmspropKernel(
 
 /**
  * RMSprop, like `torch.optim.RMSprop`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.RMSprop.html
  * @example
  * const opt = new optim.RMSprop(params, { lr: 0.01, alpha: 0.99 });
  * opt.zeroGrad(); loss.backward(); opt.step();
- * See https://pytorch.org/docs/stable/generated/torch.optim.RMSprop.html
  */
 export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
   constructor(params: Params<RMSpropGroup>, options: RMSpropOptions = {}) {

@@ -92,10 +92,10 @@ function sgdKernel(w: FloatArray, g: FloatArray, b: FloatArray | null, k: SGDSca
 
 /**
  * Stochastic gradient descent (optionally with momentum), like `torch.optim.SGD`.
+ * See https://pytorch.org/docs/stable/generated/torch.optim.SGD.html
  * @example
  * const opt = new optim.SGD([w, b], { lr: 0.1, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
- * See https://pytorch.org/docs/stable/generated/torch.optim.SGD.html
  */
 export class SGD extends Optimizer<SGDGroup, SGDState> {
   constructor(params: Params<SGDGroup>, options: SGDOptions = {}) {

@@ -35,6 +35,10 @@ const TWO_PI_F = Math.fround(TWO_PI);
  * The state is an mt19937 engine plus PyTorch's cached second Box-Muller sample (the scalar
  * normal path draws normals in pairs and keeps the sine half for the next call). Both are
  * included in {@link Generator.getState} and reset by {@link Generator.manualSeed}.
+ * See https://pytorch.org/docs/1.13/generated/torch.Generator.html
+ * @example
+ * const g = new torch.Generator().manualSeed(42);
+ * const x = torch.randn([2, 3], { generator: g });
  */
 export class Generator {
   /** The underlying mt19937 engine. */
@@ -409,22 +413,38 @@ function normalFill16Double(data: Float64Array, off: number, mean: number, std: 
  */
 export const defaultGenerator = new Generator(DEFAULT_SEED);
 
-/** Seed the default generator and return it. Matches `torch.manual_seed(seed)`. */
+/**
+ * Seed the default generator and return it. Matches `torch.manual_seed(seed)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.manual_seed.html
+ * @example torch.manualSeed(0); const a = torch.rand(3); torch.manualSeed(0); // torch.rand(3) equals a again
+ */
 export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
 }
 
-/** The default generator's seed. Matches `torch.initial_seed()`. */
+/**
+ * The default generator's seed. Matches `torch.initial_seed()`.
+ * See https://pytorch.org/docs/1.13/generated/torch.initial_seed.html
+ * @example torch.manualSeed(7); torch.initialSeed() // 7
+ */
 export function initialSeed(): number | bigint {
   return defaultGenerator.initialSeed();
 }
 
-/** Snapshot of the default generator's state. Matches `torch.get_rng_state()` byte for byte. */
+/**
+ * Snapshot of the default generator's state. Matches `torch.get_rng_state()` byte for byte.
+ * See https://pytorch.org/docs/1.13/generated/torch.get_rng_state.html
+ * @example const s = torch.getRngState(); const a = torch.rand(2); torch.setRngState(s); // torch.rand(2) equals a
+ */
 export function getRngState(): Uint8Array {
   return defaultGenerator.getState();
 }
 
-/** Restore the default generator's state. Matches `torch.set_rng_state(state)`. */
+/**
+ * Restore the default generator's state. Matches `torch.set_rng_state(state)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.set_rng_state.html
+ * @example torch.setRngState(savedState);
+ */
 export function setRngState(state: Uint8Array): void {
   defaultGenerator.setState(state);
 }

@@ -24,7 +24,8 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-type SizeArgs = (number | readonly number[] | TensorOptions)[];
+/** Sizes as varargs or one array, optionally followed by an options object: `zeros(2, 3, { dtype })`. */
+export type SizeArgs = (number | readonly number[] | TensorOptions)[];
 
 const TENSOR_OPTS = ['dtype', 'requiresGrad'];
 const RANDOM_OPTS = ['dtype', 'requiresGrad', 'generator'];
@@ -72,6 +73,7 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 /**
  * A tensor from a number, nested arrays, or a 1-D typed array, like `torch.tensor`.
  * Integers give int64, any float gives float32, booleans give bool.
+ * See https://pytorch.org/docs/1.13/generated/torch.tensor.html
  * @example torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' })
  */
 export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
@@ -152,25 +154,41 @@ function filled(shape: number[], value: number, opts: TensorOptions): Tensor {
   return finish(t, opts);
 }
 
-/** Zeros, like `torch.zeros(2, 3)` or `torch.zeros([2, 3], { dtype })`. */
+/**
+ * Zeros, like `torch.zeros(2, 3)` or `torch.zeros([2, 3], { dtype })`.
+ * See https://pytorch.org/docs/1.13/generated/torch.zeros.html
+ * @example torch.zeros(2, 3); torch.zeros([2, 3], { dtype: 'int64' })
+ */
 export function zeros(...args: SizeArgs): Tensor {
   const [shape, opts] = splitArgs('zeros()', args);
   return filled(shape, 0, opts);
 }
 
-/** Ones, like `torch.ones`. */
+/**
+ * Ones, like `torch.ones`.
+ * See https://pytorch.org/docs/1.13/generated/torch.ones.html
+ * @example const mask = torch.ones(4, 4).tril();
+ */
 export function ones(...args: SizeArgs): Tensor {
   const [shape, opts] = splitArgs('ones()', args);
   return filled(shape, 1, opts);
 }
 
-/** Uninitialised memory in PyTorch; zeros here (JS arrays are always initialised). */
+/**
+ * Uninitialised memory in PyTorch; zeros here (JS arrays are always initialised).
+ * See https://pytorch.org/docs/1.13/generated/torch.empty.html
+ * @example const buf = torch.empty(3, 5);
+ */
 export function empty(...args: SizeArgs): Tensor {
   const [shape, opts] = splitArgs('empty()', args);
   return filled(shape, 0, opts);
 }
 
-/** A tensor filled with `fillValue`, like `torch.full`; the dtype follows the value. */
+/**
+ * A tensor filled with `fillValue`, like `torch.full`; the dtype follows the value.
+ * See https://pytorch.org/docs/1.13/generated/torch.full.html
+ * @example torch.full([2, 2], 7) // int64; torch.full([2], 0.5) is float32
+ */
 export function full(size: readonly number[], fillValue: number | boolean, opts: TensorOptions = {}): Tensor {
   if (!Array.isArray(size)) throw new TypeError(`full(): argument 'size' must be an array of integers, got ${describeValue(size)}`);
   checkFill('full()', fillValue);
@@ -187,25 +205,41 @@ function checkFill(fn: string, v: unknown): void {
   }
 }
 
-/** Zeros shaped like `t` (same dtype unless given). */
+/**
+ * Zeros shaped like `t` (same dtype unless given).
+ * See https://pytorch.org/docs/1.13/generated/torch.zeros_like.html
+ * @example const h0 = torch.zerosLike(x);
+ */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkLike('zerosLike()', t);
   return filled(t.shape.slice(), 0, { dtype: t.dtype, ...checkCreateOptions('zerosLike()', opts) });
 }
 
-/** Ones shaped like `t`. */
+/**
+ * Ones shaped like `t`.
+ * See https://pytorch.org/docs/1.13/generated/torch.ones_like.html
+ * @example const w = torch.onesLike(x);
+ */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkLike('onesLike()', t);
   return filled(t.shape.slice(), 1, { dtype: t.dtype, ...checkCreateOptions('onesLike()', opts) });
 }
 
-/** Like `torch.empty_like` (zero-filled). */
+/**
+ * Like `torch.empty_like` (zero-filled).
+ * See https://pytorch.org/docs/1.13/generated/torch.empty_like.html
+ * @example const out = torch.emptyLike(x);
+ */
 export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   checkLike('emptyLike()', t);
   return filled(t.shape.slice(), 0, { dtype: t.dtype, ...checkCreateOptions('emptyLike()', opts) });
 }
 
-/** `fillValue` shaped like `t`. */
+/**
+ * `fillValue` shaped like `t`.
+ * See https://pytorch.org/docs/1.13/generated/torch.full_like.html
+ * @example const pad = torch.fullLike(x, -1);
+ */
 export function fullLike(t: Tensor, fillValue: number, opts: TensorOptions = {}): Tensor {
   checkLike('fullLike()', t);
   checkFill('fullLike()', fillValue);
@@ -214,6 +248,7 @@ export function fullLike(t: Tensor, fillValue: number, opts: TensorOptions = {})
 
 /**
  * Evenly spaced values in [start, end), like `torch.arange(end)` / `torch.arange(start, end, step)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.arange.html
  * @example torch.arange(5) // int64 0..4
  */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
@@ -245,7 +280,11 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   return finish(t, opts);
 }
 
-/** `steps` evenly spaced values from start to end inclusive, like `torch.linspace`. */
+/**
+ * `steps` evenly spaced values from start to end inclusive, like `torch.linspace`.
+ * See https://pytorch.org/docs/1.13/generated/torch.linspace.html
+ * @example torch.linspace(0, 1, 5) // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+ */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (typeof start !== 'number') throw new TypeError(`linspace(): argument 'start' must be a number, got ${describeValue(start)}`);
   if (typeof end !== 'number') throw new TypeError(`linspace(): argument 'end' must be a number, got ${describeValue(end)}`);
@@ -269,7 +308,11 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   return finish(t, opts);
 }
 
-/** Identity matrix n x m, like `torch.eye`. */
+/**
+ * Identity matrix n x m, like `torch.eye`.
+ * See https://pytorch.org/docs/1.13/generated/torch.eye.html
+ * @example torch.eye(3); torch.eye(2, 3)
+ */
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
   if (isPlainObject(m)) {
     if (opts !== undefined) throw new TypeError(`eye(): argument 'm' must be an integer, got ${describeValue(m)}`);
@@ -300,18 +343,27 @@ function randFloat(kind: 'rand' | 'randn', args: SizeArgs): Tensor {
   return finish(t, opts);
 }
 
-/** Uniform [0, 1) samples, the same numbers as PyTorch for the same seed. */
+/**
+ * Uniform [0, 1) samples, the same numbers as PyTorch for the same seed.
+ * See https://pytorch.org/docs/1.13/generated/torch.rand.html
+ * @example torch.manualSeed(0); const u = torch.rand(2, 3);
+ */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   return randFloat('rand', args);
 }
 
-/** Standard normal samples, the same numbers as PyTorch for the same seed. */
+/**
+ * Standard normal samples, the same numbers as PyTorch for the same seed.
+ * See https://pytorch.org/docs/1.13/generated/torch.randn.html
+ * @example torch.manualSeed(0); const x = torch.randn([4, 3], { dtype: 'float64' });
+ */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   return randFloat('randn', args);
 }
 
 /**
  * Integers in [low, high), like `torch.randint(low?, high, size)`.
+ * See https://pytorch.org/docs/1.13/generated/torch.randint.html
  * @example torch.randint(0, 10, [3, 4])
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
@@ -338,7 +390,11 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
   return finish(t, opts);
 }
 
-/** A random permutation of 0..n-1 (int64), like `torch.randperm`. */
+/**
+ * A random permutation of 0..n-1 (int64), like `torch.randperm`.
+ * See https://pytorch.org/docs/1.13/generated/torch.randperm.html
+ * @example const order = torch.randperm(10);
+ */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkInt('randperm()', 'n', n);
   if (n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
@@ -348,14 +404,22 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return opts.dtype && opts.dtype !== 'int64' ? t.to(opts.dtype) : t;
 }
 
-/** Uniform samples shaped like `t`. */
+/**
+ * Uniform samples shaped like `t`.
+ * See https://pytorch.org/docs/1.13/generated/torch.rand_like.html
+ * @example const u = torch.randLike(x);
+ */
 export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
   checkLike('randLike()', t);
   checkCreateOptions('randLike()', opts, true);
   return rand(t.shape.slice(), { dtype: t.dtype, ...opts });
 }
 
-/** Normal samples shaped like `t`. */
+/**
+ * Normal samples shaped like `t`.
+ * See https://pytorch.org/docs/1.13/generated/torch.randn_like.html
+ * @example const noise = torch.randnLike(x).mul(0.1);
+ */
 export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
   checkLike('randnLike()', t);
   checkCreateOptions('randnLike()', opts, true);

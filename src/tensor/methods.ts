@@ -7,7 +7,11 @@ import { Tensor } from './tensor.js';
 
 declare module './tensor.js' {
   interface Tensor {
-    /** Prints like PyTorch's `print(t)`. */
+    /**
+     * Prints like PyTorch's `print(t)`.
+     * See https://pytorch.org/docs/1.13/generated/torch.set_printoptions.html
+     * @example String(torch.tensor([1.5, 2])) // 'tensor([1.5000, 2.0000])'
+     */
     toString(): string;
   }
 }

@@ -46,6 +46,8 @@ export const printOptions: PrintOptions = {
  * Mirrors `torch.set_printoptions`. A `profile` (`'default'`, `'short'` or `'full'`) is applied
  * first, then any explicitly given option overrides it. As in PyTorch, `sciMode` is always
  * assigned: omitting it resets it to `null` (automatic).
+ * See https://pytorch.org/docs/1.13/generated/torch.set_printoptions.html
+ * @example torch.setPrintOptions({ precision: 2 }); torch.setPrintOptions({ profile: 'default' });
  */
 export function setPrintOptions(
   o: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' },

@@ -9,7 +9,11 @@ import { type DType, type TypedArray, isFloating } from './dtype.js';
 import type { Node } from '../autograd/node.js';
 import { describeValue } from '../validate.js';
 
-/** A typed array plus a version counter that views share, like PyTorch's storage + version counter. */
+/**
+ * A typed array plus a version counter that views share, like PyTorch's storage + version counter.
+ * See https://pytorch.org/docs/stable/storage.html
+ * @example const x = torch.zeros(2, 3); x.view(6).storage === x.storage; // true
+ */
 export class Storage {
   /** The elements. */
   data: TypedArray;
@@ -43,29 +47,65 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 
 /**
  * A multi-dimensional array with autograd, like `torch.Tensor`.
+ * See https://pytorch.org/docs/stable/tensors.html
  * @example
  * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2 * x
- * See https://pytorch.org/docs/stable/tensors.html
  */
 export class Tensor implements View {
-  /** Shared storage. */
+  /**
+   * Shared storage.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.storage.html
+   * @example x.storage.data // the shared typed array
+   */
   readonly storage: Storage;
-  /** Sizes of each dim. */
+  /**
+   * Sizes of each dim.
+   * See https://pytorch.org/docs/stable/generated/torch.Tensor.shape.html
+   * @example torch.zeros(2, 3).shape // [2, 3]
+   */
   readonly shape: readonly number[];
-  /** Element strides of each dim. */
+  /**
+   * Element strides of each dim.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.stride.html
+   * @example torch.zeros(2, 3).strides // [3, 1]
+   */
   readonly strides: readonly number[];
-  /** Storage offset of element (0, ..., 0). */
+  /**
+   * Storage offset of element (0, ..., 0).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.storage_offset.html
+   * @example torch.arange(5).narrow(0, 2, 2).offset // 2
+   */
   readonly offset: number;
-  /** Element type. */
+  /**
+   * Element type.
+   * See https://pytorch.org/docs/1.13/tensor_attributes.html#torch.dtype
+   * @example torch.tensor([1.5]).dtype // 'float32'
+   */
   readonly dtype: DType;
-  /** Accumulated gradient of a leaf (or a non-leaf after `retainGrad()`). */
+  /**
+   * Accumulated gradient of a leaf (or a non-leaf after `retainGrad()`).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.grad.html
+   * @example w.sum().backward(); w.grad // ones shaped like w
+   */
   grad: Tensor | null = null;
-  /** The node that produced this tensor (null for leaves). */
+  /**
+   * The node that produced this tensor (null for leaves).
+   * See https://pytorch.org/docs/1.13/notes/autograd.html
+   * @example w.mul(2).gradFn?.name // 'MulBackward0'
+   */
   gradFn: Node | null = null;
-  /** Which output of `gradFn` this tensor is. */
+  /**
+   * Which output of `gradFn` this tensor is.
+   * See https://pytorch.org/docs/1.13/notes/autograd.html
+   * @example const [out, hN] = torch.gruLayer(x, h0, wIh, wHh); hN.outputNr // 1
+   */
   outputNr = 0;
-  /** The tensor whose storage this view shares, or null when it owns its storage. */
+  /**
+   * The tensor whose storage this view shares, or null when it owns its storage.
+   * See https://pytorch.org/docs/1.13/tensor_view.html
+   * @example const v = x.view(-1); v.base === x // true
+   */
   base: Tensor | null = null;
   /** @internal */
   _requiresGrad = false;
@@ -86,17 +126,29 @@ export class Tensor implements View {
     this.dtype = dtype;
   }
 
-  /** The storage's typed array (part of the backend `View` contract). */
+  /**
+   * The storage's typed array (part of the backend `View` contract).
+   * Deviation: PyTorch's `Tensor.data` is a detached tensor; use `detach()` for that.
+   * @example x.data // the whole storage; use dataSync() for this view's elements
+   */
   get data(): TypedArray {
     return this.storage.data;
   }
 
-  /** Always `'cpu'`: torchlet's tensors live in host memory. */
+  /**
+   * Always `'cpu'`: torchlet's tensors live in host memory.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.device.html
+   * @example x.device // 'cpu'
+   */
   get device(): string {
     return 'cpu';
   }
 
-  /** Whether gradients are computed for this tensor. */
+  /**
+   * Whether gradients are computed for this tensor.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.requires_grad.html
+   * @example torch.zeros(2, { requiresGrad: true }).requiresGrad // true
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad || this.gradFn !== null;
   }
@@ -107,6 +159,7 @@ export class Tensor implements View {
 
   /**
    * Sets whether autograd records operations on this leaf, in place. Returns this tensor.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.requires_grad_.html
    * @example const w = torch.randn(3).requiresGrad_();
    */
   requiresGrad_(requiresGrad = true): this {
@@ -126,33 +179,54 @@ export class Tensor implements View {
     return this;
   }
 
-  /** True for tensors created by the user (not by an op that records the graph). */
+  /**
+   * True for tensors created by the user (not by an op that records the graph).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.is_leaf.html
+   * @example w.isLeaf // true; w.mul(2).isLeaf // false
+   */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
 
-  /** Version counter of the storage (bumped by in-place ops). */
+  /**
+   * Version counter of the storage (bumped by in-place ops).
+   * No PyTorch counterpart page (PyTorch calls it `Tensor._version`).
+   * @example const v = x.version; x.add_(1); x.version === v + 1 // true
+   */
   get version(): number {
     return this.storage.version;
   }
 
-  /** Number of dims. */
+  /**
+   * Number of dims.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.dim.html
+   * @example torch.zeros(2, 3).dim() // 2
+   */
   dim(): number {
     return this.shape.length;
   }
 
-  /** Alias of `dim()`. */
+  /**
+   * Alias of `dim()`.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.ndim.html
+   * @example torch.zeros(2, 3).ndim // 2
+   */
   get ndim(): number {
     return this.shape.length;
   }
 
-  /** Total number of elements. */
+  /**
+   * Total number of elements.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.numel.html
+   * @example torch.zeros(2, 3).numel() // 6
+   */
   numel(): number {
     return shapeNumel(this.shape);
   }
 
   /**
    * The shape, or the size of one dim (negative dims count from the end).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.size.html
    * @example torch.zeros(2, 3).size(-1) // 3
    */
   size(): number[];
@@ -162,7 +236,11 @@ export class Tensor implements View {
     return this.shape[normDim(dim, this.shape.length)]!;
   }
 
-  /** Strides, or the stride of one dim. */
+  /**
+   * Strides, or the stride of one dim.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.stride.html
+   * @example torch.zeros(2, 3).t().stride() // [1, 3]
+   */
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
@@ -170,12 +248,20 @@ export class Tensor implements View {
     return this.strides[normDim(dim, this.shape.length)]!;
   }
 
-  /** Storage offset of the first element. */
+  /**
+   * Storage offset of the first element.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.storage_offset.html
+   * @example torch.arange(5).select(0, 3).storageOffset() // 3
+   */
   storageOffset(): number {
     return this.offset;
   }
 
-  /** True when the elements are laid out in row-major order without gaps. */
+  /**
+   * True when the elements are laid out in row-major order without gaps.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.is_contiguous.html
+   * @example torch.zeros(2, 3).t().isContiguous() // false
+   */
   isContiguous(): boolean {
     let expected = 1;
     for (let d = this.shape.length - 1; d >= 0; d--) {
@@ -186,12 +272,20 @@ export class Tensor implements View {
     return true;
   }
 
-  /** True for float32 and float64 tensors. */
+  /**
+   * True for float32 and float64 tensors.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.is_floating_point.html
+   * @example torch.arange(3).isFloatingPoint() // false
+   */
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
 
-  /** Elements in row-major order as a fresh contiguous typed array. */
+  /**
+   * Elements in row-major order as a fresh contiguous typed array.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.numpy.html
+   * @example torch.tensor([[1, 2], [3, 4]]).t().dataSync() // [1, 3, 2, 4], a typed array
+   */
   dataSync(): TypedArray {
     const n = this.numel();
     const C = this.storage.data.constructor as new (n: number) => TypedArray;
@@ -217,7 +311,11 @@ export class Tensor implements View {
     return out;
   }
 
-  /** The value of a one-element tensor as a JS number (booleans for bool tensors). */
+  /**
+   * The value of a one-element tensor as a JS number (booleans for bool tensors).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.item.html
+   * @example const v = loss.item();
+   */
   item(): number;
   item(): number | boolean {
     if (this.numel() !== 1) {
@@ -227,7 +325,11 @@ export class Tensor implements View {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 
-  /** Nested arrays of numbers (booleans for bool tensors), like `tensor.tolist()`. */
+  /**
+   * Nested arrays of numbers (booleans for bool tensors), like `tensor.tolist()`.
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.tolist.html
+   * @example torch.tensor([[1, 2], [3, 4]]).tolist() // [[1, 2], [3, 4]]
+   */
   tolist(): any {
     const flat = this.dataSync();
     const isBool = this.dtype === 'bool';
@@ -247,7 +349,11 @@ export class Tensor implements View {
     return build(0);
   }
 
-  /** Returns this tensor (host memory). */
+  /**
+   * Returns this tensor (host memory).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.cpu.html
+   * @example const y = x.cpu(); // y === x
+   */
   cpu(): Tensor {
     return this;
   }

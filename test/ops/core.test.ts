@@ -40,6 +40,8 @@ function run(c: any, xs: T[]): T {
       return a.logicalOr(b);
     case 'logical_xor':
       return a.logicalXor(b);
+    case 'logical_not':
+      return a.logicalNot();
     case 'floor_divide':
       return a.floorDivide(b);
     case 'rsub':

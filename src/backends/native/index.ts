@@ -113,8 +113,8 @@ export function nativeAddon(): Addon | null {
 
 /**
  * Whether the native backend loaded and can be used.
- * @example if (!torch.backends.native.isAvailable()) console.log(torch.backends.native.reason());
  * See https://pytorch.org/docs/stable/backends.html
+ * @example if (!torch.backends.native.isAvailable()) console.log(torch.backends.native.reason());
  */
 export function isAvailable(): boolean {
   return nativeAddon() !== null;

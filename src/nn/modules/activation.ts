@@ -17,10 +17,11 @@ function inplaceOf(fn: string, o: InplaceOpt | undefined): boolean {
 
 /**
  * max(x, 0), like `torch.nn.ReLU`.
- * @example new nn.ReLU().forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.ReLU.html
+ * @example new nn.ReLU().forward(x)
  */
 export class ReLU extends Module {
+  /** Overwrite the input instead of allocating the output. */
   readonly inplace: boolean;
 
   constructor(opts: InplaceOpt = {}) {
@@ -28,6 +29,7 @@ export class ReLU extends Module {
     this.inplace = inplaceOf('ReLU()', opts);
   }
 
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return F.relu(input, this.inplace);
   }
@@ -39,11 +41,13 @@ export class ReLU extends Module {
 
 /**
  * x for x > 0, else negativeSlope * x, like `torch.nn.LeakyReLU`.
- * @example new nn.LeakyReLU(0.2).forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LeakyReLU.html
+ * @example new nn.LeakyReLU(0.2).forward(x)
  */
 export class LeakyReLU extends Module {
+  /** Slope for x < 0 (default 0.01). */
   readonly negativeSlope: number;
+  /** Overwrite the input instead of allocating the output. */
   readonly inplace: boolean;
 
   constructor(negativeSlope = 1e-2, opts: InplaceOpt = {}) {
@@ -52,6 +56,7 @@ export class LeakyReLU extends Module {
     this.inplace = inplaceOf('LeakyReLU()', opts);
   }
 
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return F.leakyRelu(input, this.negativeSlope, this.inplace);
   }
@@ -63,10 +68,11 @@ export class LeakyReLU extends Module {
 
 /**
  * Gaussian error linear unit, like `torch.nn.GELU` (`approximate: 'none' | 'tanh'`).
- * @example new nn.GELU({ approximate: 'tanh' }).forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.GELU.html
+ * @example new nn.GELU({ approximate: 'tanh' }).forward(x)
  */
 export class GELU extends Module {
+  /** `'none'` (exact, with erf) or `'tanh'` (the tanh approximation). */
   readonly approximate: 'none' | 'tanh';
 
   constructor(opts: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}) {
@@ -75,6 +81,7 @@ export class GELU extends Module {
     this.approximate = checkOneOf('GELU()', 'approximate', a, ['none', 'tanh']);
   }
 
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
@@ -86,10 +93,11 @@ export class GELU extends Module {
 
 /**
  * tanh(x), like `torch.nn.Tanh`.
- * @example new nn.Tanh().forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Tanh.html
+ * @example new nn.Tanh().forward(x)
  */
 export class Tanh extends Module {
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return input.tanh();
   }
@@ -97,10 +105,11 @@ export class Tanh extends Module {
 
 /**
  * 1 / (1 + e^-x), like `torch.nn.Sigmoid`.
- * @example new nn.Sigmoid().forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Sigmoid.html
+ * @example new nn.Sigmoid().forward(x)
  */
 export class Sigmoid extends Module {
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return input.sigmoid();
   }
@@ -114,10 +123,11 @@ function dimArg(dim: number | null | { dim?: number | null } | undefined): numbe
 
 /**
  * Softmax along `dim`, like `torch.nn.Softmax`.
- * @example new nn.Softmax(1).forward(x)   // or new nn.Softmax({ dim: 1 })
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
+ * @example new nn.Softmax(1).forward(x)   // or new nn.Softmax({ dim: 1 })
  */
 export class Softmax extends Module {
+  /** The dim the probabilities sum to 1 along (null: PyTorch's legacy implicit choice). */
   readonly dim: number | null;
 
   constructor(dim: number | null | { dim?: number | null } = null) {
@@ -125,6 +135,7 @@ export class Softmax extends Module {
     this.dim = dimArg(dim);
   }
 
+  /** Softmax of `input` along `dim` (same shape). */
   override forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim);
   }
@@ -136,10 +147,11 @@ export class Softmax extends Module {
 
 /**
  * log(softmax(x)) along `dim`, like `torch.nn.LogSoftmax`.
- * @example new nn.LogSoftmax(1).forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LogSoftmax.html
+ * @example new nn.LogSoftmax(1).forward(x)
  */
 export class LogSoftmax extends Module {
+  /** The dim to normalise along (null: PyTorch's legacy implicit choice). */
   readonly dim: number | null;
 
   constructor(dim: number | null | { dim?: number | null } = null) {
@@ -147,6 +159,7 @@ export class LogSoftmax extends Module {
     this.dim = dimArg(dim);
   }
 
+  /** Log-softmax of `input` along `dim` (same shape). */
   override forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim);
   }
@@ -158,11 +171,13 @@ export class LogSoftmax extends Module {
 
 /**
  * x for x > 0, else alpha * (e^x - 1), like `torch.nn.ELU`.
- * @example new nn.ELU(1.0).forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.ELU.html
+ * @example new nn.ELU(1.0).forward(x)
  */
 export class ELU extends Module {
+  /** The value the negative part saturates to, -alpha (default 1). */
   readonly alpha: number;
+  /** Overwrite the input instead of allocating the output. */
   readonly inplace: boolean;
 
   constructor(alpha = 1.0, opts: InplaceOpt = {}) {
@@ -171,6 +186,7 @@ export class ELU extends Module {
     this.inplace = inplaceOf('ELU()', opts);
   }
 
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return F.elu(input, this.alpha, this.inplace);
   }
@@ -182,11 +198,13 @@ export class ELU extends Module {
 
 /**
  * log(1 + e^(beta x)) / beta (linear above `threshold`), like `torch.nn.Softplus`.
- * @example new nn.Softplus(1, 20).forward(x)
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Softplus.html
+ * @example new nn.Softplus(1, 20).forward(x)
  */
 export class Softplus extends Module {
+  /** Sharpness of the curve (default 1). */
   readonly beta: number;
+  /** Above `beta * x > threshold` the output is x itself (default 20). */
   readonly threshold: number;
 
   constructor(beta = 1, threshold = 20) {
@@ -197,6 +215,7 @@ export class Softplus extends Module {
     this.threshold = threshold;
   }
 
+  /** Applies the activation per element (same shape as `input`). */
   override forward(input: Tensor): Tensor {
     return F.softplus(input, this.beta, this.threshold);
   }

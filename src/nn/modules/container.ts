@@ -34,10 +34,10 @@ function sliceBounds(n: number, start?: number, end?: number): [number, number] 
 /**
  * Runs its modules one after another, like `torch.nn.Sequential`. Pass modules (named '0', '1',
  * ...), or a `Map` / array of `[name, module]` pairs (PyTorch's OrderedDict form).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Sequential.html
  * @example
  * const model = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU());
  * model.forward(x); model.get(0); model.length; for (const m of model) {}
- * See https://pytorch.org/docs/1.13/generated/torch.nn.Sequential.html
  */
 export class Sequential extends Module {
   constructor(...args: Module[] | [Map<string, Module>] | [[string, Module][]]) {
@@ -143,8 +143,8 @@ export class Sequential extends Module {
 /**
  * A list of modules that registers them (named '0', '1', ...), like `torch.nn.ModuleList`.
  * It has no `forward`.
- * @example this.layers = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)]);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.ModuleList.html
+ * @example this.layers = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)]);
  */
 export class ModuleList extends Module {
   constructor(modules?: Iterable<Module> | null) {
@@ -228,8 +228,8 @@ export class ModuleList extends Module {
  * A dictionary of modules that registers them under their keys (in insertion order), like
  * `torch.nn.ModuleDict`. Pass a `Map`, an array of `[key, module]` pairs, or a plain object
  * (note: a plain object lists integer-like keys first; use a Map to keep such keys in order).
- * @example this.heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), reg: new nn.Linear(8, 1) });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.ModuleDict.html
+ * @example this.heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), reg: new nn.Linear(8, 1) });
  */
 export class ModuleDict extends Module {
   constructor(modules?: Map<string, Module> | [string, Module][] | Record<string, Module> | null) {

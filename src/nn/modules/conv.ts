@@ -60,8 +60,8 @@ const PADDING_MODES = "{'replicate', 'reflect', 'zeros', 'circular'}";
  * [outChannels, inChannels / groups, kernelSize] and `bias` [outChannels], initialised like
  * PyTorch (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))) from the global
  * generator, so `torch.manualSeed(s)` gives PyTorch's weights.
- * @example const conv = new nn.Conv1d(4, 6, 3, { padding: 'same' }); conv.forward(torch.randn(2, 4, 10)).shape // [2, 6, 10]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Conv1d.html
+ * @example const conv = new nn.Conv1d(4, 6, 3, { padding: 'same' }); conv.forward(torch.randn(2, 4, 10)).shape // [2, 6, 10]
  */
 export class Conv1d extends Module {
   /** Channels of the input. */

@@ -10,8 +10,8 @@ import { Module, pyBool, pyFloat } from '../module.js';
  * During training, zeroes each element with probability `p` and scales the rest by 1/(1-p); in
  * eval mode returns the input. Like `torch.nn.Dropout`, the mask comes from the global generator
  * exactly as PyTorch draws it.
- * @example const drop = new nn.Dropout(0.2); drop.forward(x); drop.eval(); drop.forward(x) === x;
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Dropout.html
+ * @example const drop = new nn.Dropout(0.2); drop.forward(x); drop.eval(); drop.forward(x) === x;
  */
 export class Dropout extends Module {
   /** Probability of zeroing an element. */
@@ -25,6 +25,7 @@ export class Dropout extends Module {
     this.inplace = typeof opts === 'boolean' ? opts : optional(checkOptions<{ inplace?: boolean }>('Dropout()', opts, ['inplace']).inplace, false, (v) => checkBool('Dropout()', 'inplace', v));
   }
 
+  /** Applies dropout in training mode; returns `input` unchanged in eval mode. */
   override forward(input: Tensor): Tensor {
     return dropout(input, this.p, this.training, this.inplace);
   }

@@ -37,17 +37,23 @@ export interface EmbeddingModuleOptions {
  * A table of `numEmbeddings` vectors of size `embeddingDim`, looked up by integer indices, like
  * `torch.nn.Embedding`. The weight is drawn from N(0, 1) with PyTorch's draws; the `paddingIdx`
  * row starts at zero and never gets a gradient.
- * @example const emb = new nn.Embedding(10, 3, { paddingIdx: 0 }); emb.forward(torch.tensor([[1, 2, 0]]));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Embedding.html
+ * @example const emb = new nn.Embedding(10, 3, { paddingIdx: 0 }); emb.forward(torch.tensor([[1, 2, 0]]));
  */
 export class Embedding extends Module {
+  /** Number of rows of the table. */
   readonly numEmbeddings: number;
+  /** Size of each embedding vector. */
   readonly embeddingDim: number;
   /** The padding row (already made non-negative), or null. */
   readonly paddingIdx: number | null;
+  /** Rows looked up with a larger norm are renormalised in place to this norm, or null. */
   maxNorm: number | null;
+  /** p of the p-norm for `maxNorm` (default 2). */
   normType: number;
+  /** Scale gradients by the inverse frequency of the indices in the batch. */
   scaleGradByFreq: boolean;
+  /** Always false: sparse gradients are not supported. */
   readonly sparse: boolean;
   /** [numEmbeddings, embeddingDim]. */
   weight: Parameter;
@@ -97,6 +103,7 @@ export class Embedding extends Module {
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
   }
 
+  /** Integer indices of any shape -> [...indices.shape, embeddingDim]. */
   override forward(input: Tensor): Tensor {
     return embedding(input, this.weight, {
       paddingIdx: this.paddingIdx,

@@ -35,14 +35,15 @@ function linearOptions(fn: string, opts: unknown): LinearOptions {
 
 /**
  * Returns its input unchanged, like `torch.nn.Identity` (constructor arguments are ignored).
- * @example new nn.Identity().forward(x) === x
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Identity.html
+ * @example new nn.Identity().forward(x) === x
  */
 export class Identity extends Module {
   constructor(..._args: unknown[]) {
     super();
   }
 
+  /** Returns `input` itself (no copy). */
   override forward(input: Tensor): Tensor {
     return input;
   }
@@ -52,8 +53,8 @@ export class Identity extends Module {
  * `y = x Wᵀ + b`, like `torch.nn.Linear`. `weight` is [outFeatures, inFeatures] and `bias`
  * [outFeatures], both initialised from U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)) with PyTorch's
  * draws (`torch.manualSeed(s)` gives PyTorch's weights).
- * @example const fc = new nn.Linear(64, 10); const y = fc.forward(x);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Linear.html
+ * @example const fc = new nn.Linear(64, 10); const y = fc.forward(x);
  */
 export class Linear extends Module {
   /** Size of each input sample. */
@@ -88,6 +89,7 @@ export class Linear extends Module {
     }
   }
 
+  /** `input` [*, inFeatures] -> [*, outFeatures]. */
   override forward(input: Tensor): Tensor {
     return linear(input, this.weight, this.bias);
   }
@@ -100,12 +102,15 @@ export class Linear extends Module {
 /**
  * `y = x1ᵀ W x2 + b`, like `torch.nn.Bilinear`. `weight` is [out, in1, in2], initialised (with
  * `bias`) from U(-1/sqrt(in1), 1/sqrt(in1)).
- * @example const bl = new nn.Bilinear(20, 30, 40); const y = bl.forward(x1, x2);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Bilinear.html
+ * @example const bl = new nn.Bilinear(20, 30, 40); const y = bl.forward(x1, x2);
  */
 export class Bilinear extends Module {
+  /** Size of each first input sample. */
   readonly in1Features: number;
+  /** Size of each second input sample. */
   readonly in2Features: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
   /** [outFeatures, in1Features, in2Features]. */
   weight: Parameter;
@@ -134,6 +139,7 @@ export class Bilinear extends Module {
     });
   }
 
+  /** `input1` [*, in1Features] and `input2` [*, in2Features] -> [*, outFeatures]. */
   override forward(input1: Tensor, input2: Tensor): Tensor {
     return bilinear(input1, input2, this.weight, this.bias);
   }

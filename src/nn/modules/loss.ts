@@ -73,6 +73,10 @@ function opts<T extends object>(name: string, o: T | undefined): T {
 /**
  * Base class of the losses (PyTorch's `_Loss`): holds `reduction`.
  * See https://pytorch.org/docs/1.13/nn.html#loss-functions
+ * @example
+ * class MAPE extends nn.Loss {
+ *   override forward(input: torch.Tensor, target: torch.Tensor) { return input.sub(target).div(target).abs().mean(); }
+ * }
  */
 export class Loss extends Module {
   /** 'none' | 'mean' | 'sum' (KLDivLoss also 'batchmean'); checked when the loss is computed. */
@@ -84,7 +88,11 @@ export class Loss extends Module {
   }
 }
 
-/** Base class of the losses with a class `weight` buffer (PyTorch's `_WeightedLoss`). */
+/**
+ * Base class of the losses with a class `weight` buffer (PyTorch's `_WeightedLoss`).
+ * See https://pytorch.org/docs/1.13/nn.html#loss-functions
+ * @example new nn.NLLLoss({ weight: torch.tensor([1, 5], { dtype: 'float32' }) }).weight // a registered buffer
+ */
 export class WeightedLoss extends Loss {
   /** Per-class (or per-element) rescaling weight: a buffer, in the state dict when set. */
   declare weight: Tensor | null;
@@ -97,14 +105,15 @@ export class WeightedLoss extends Loss {
 
 /**
  * Mean squared error, like `torch.nn.MSELoss`.
- * @example const loss = new nn.MSELoss().forward(pred, target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.MSELoss.html
+ * @example const loss = new nn.MSELoss().forward(pred, target);
  */
 export class MSELoss extends Loss {
   constructor(options?: LossOptions) {
     super(opts('MSELoss', options).reduction);
   }
 
+  /** mean((input - target)^2) over the elements (0-d unless `reduction: 'none'`). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction as Reduction });
   }
@@ -112,14 +121,15 @@ export class MSELoss extends Loss {
 
 /**
  * Mean absolute error, like `torch.nn.L1Loss`.
- * @example const loss = new nn.L1Loss({ reduction: 'sum' }).forward(pred, target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.L1Loss.html
+ * @example const loss = new nn.L1Loss({ reduction: 'sum' }).forward(pred, target);
  */
 export class L1Loss extends Loss {
   constructor(options?: LossOptions) {
     super(opts('L1Loss', options).reduction);
   }
 
+  /** mean(|input - target|) over the elements (0-d unless `reduction: 'none'`). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction as Reduction });
   }
@@ -127,8 +137,8 @@ export class L1Loss extends Loss {
 
 /**
  * Smooth L1 loss, like `torch.nn.SmoothL1Loss` (`beta` default 1).
- * @example const loss = new nn.SmoothL1Loss({ beta: 0.5 }).forward(pred, target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.SmoothL1Loss.html
+ * @example const loss = new nn.SmoothL1Loss({ beta: 0.5 }).forward(pred, target);
  */
 export class SmoothL1Loss extends Loss {
   /** Threshold between the quadratic and the linear part. */
@@ -140,6 +150,7 @@ export class SmoothL1Loss extends Loss {
     this.beta = o.beta ?? 1;
   }
 
+  /** Smooth L1 loss of `input` against `target` (same shapes); 0-d unless `reduction: 'none'`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return smoothL1Loss(input, target, { reduction: this.reduction as Reduction, beta: this.beta });
   }
@@ -147,8 +158,8 @@ export class SmoothL1Loss extends Loss {
 
 /**
  * Huber loss, like `torch.nn.HuberLoss` (`delta` default 1).
- * @example const loss = new nn.HuberLoss({ delta: 2 }).forward(pred, target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.HuberLoss.html
+ * @example const loss = new nn.HuberLoss({ delta: 2 }).forward(pred, target);
  */
 export class HuberLoss extends Loss {
   /** Threshold between the quadratic and the linear part. */
@@ -160,6 +171,7 @@ export class HuberLoss extends Loss {
     this.delta = o.delta ?? 1;
   }
 
+  /** Huber loss of `input` against `target` (same shapes); 0-d unless `reduction: 'none'`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return huberLoss(input, target, { reduction: this.reduction as Reduction, delta: this.delta });
   }
@@ -168,10 +180,10 @@ export class HuberLoss extends Loss {
 /**
  * Cross-entropy of logits against class indices or class probabilities, like
  * `torch.nn.CrossEntropyLoss` (fused log-softmax + NLL).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.CrossEntropyLoss.html
  * @example
  * const ce = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
  * const loss = ce.forward(logits, torch.tensor([1, 0, 4]));
- * See https://pytorch.org/docs/1.13/generated/torch.nn.CrossEntropyLoss.html
  */
 export class CrossEntropyLoss extends WeightedLoss {
   /** Target value that is ignored (default -100). */
@@ -186,6 +198,10 @@ export class CrossEntropyLoss extends WeightedLoss {
     this.labelSmoothing = o.labelSmoothing ?? 0;
   }
 
+  /**
+   * `input` logits [N, C] (or [N, C, d...], or [C]) against class indices [N] or probabilities [N, C];
+   * 0-d unless `reduction: 'none'`.
+   */
   override forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, {
       weight: this.weight,
@@ -198,8 +214,8 @@ export class CrossEntropyLoss extends WeightedLoss {
 
 /**
  * Negative log-likelihood of log-probabilities, like `torch.nn.NLLLoss`.
- * @example const loss = new nn.NLLLoss().forward(logits.logSoftmax(1), target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.NLLLoss.html
+ * @example const loss = new nn.NLLLoss().forward(logits.logSoftmax(1), target);
  */
 export class NLLLoss extends WeightedLoss {
   /** Target value that is ignored (default -100). */
@@ -211,6 +227,10 @@ export class NLLLoss extends WeightedLoss {
     this.ignoreIndex = o.ignoreIndex ?? -100;
   }
 
+  /**
+   * `input` log-probabilities [N, C] (or [N, C, d...]) against class indices [N];
+   * 0-d unless `reduction: 'none'`.
+   */
   override forward(input: Tensor, target: Tensor): Tensor {
     return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction as Reduction });
   }
@@ -218,8 +238,8 @@ export class NLLLoss extends WeightedLoss {
 
 /**
  * Binary cross-entropy of probabilities, like `torch.nn.BCELoss`.
- * @example const loss = new nn.BCELoss().forward(logits.sigmoid(), target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.BCELoss.html
+ * @example const loss = new nn.BCELoss().forward(logits.sigmoid(), target);
  */
 export class BCELoss extends WeightedLoss {
   constructor(options?: BCELossOptions) {
@@ -227,6 +247,7 @@ export class BCELoss extends WeightedLoss {
     super(o.weight, o.reduction);
   }
 
+  /** `input` probabilities in [0, 1] against `target` of the same shape (0-d unless `reduction: 'none'`). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction as Reduction });
   }
@@ -234,8 +255,8 @@ export class BCELoss extends WeightedLoss {
 
 /**
  * Sigmoid + binary cross-entropy in one numerically stable op, like `torch.nn.BCEWithLogitsLoss`.
- * @example const loss = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([3]) }).forward(logits, target);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.BCEWithLogitsLoss.html
+ * @example const loss = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([3]) }).forward(logits, target);
  */
 export class BCEWithLogitsLoss extends Loss {
   /** Rescaling weight of each element: a buffer, in the state dict when set. */
@@ -250,6 +271,7 @@ export class BCEWithLogitsLoss extends Loss {
     this.registerBuffer('pos_weight', o.posWeight ?? null);
   }
 
+  /** `input` logits against `target` probabilities of the same shape (0-d unless `reduction: 'none'`). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, {
       weight: this.weight,
@@ -262,8 +284,8 @@ export class BCEWithLogitsLoss extends Loss {
 /**
  * Kullback-Leibler divergence of log-probabilities `input` from `target`, like
  * `torch.nn.KLDivLoss`; use `reduction: 'batchmean'` for the mathematical definition.
- * @example const loss = new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logq, p);
  * See https://pytorch.org/docs/1.13/generated/torch.nn.KLDivLoss.html
+ * @example const loss = new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logq, p);
  */
 export class KLDivLoss extends Loss {
   /** Whether the target holds log-probabilities. */
@@ -275,6 +297,10 @@ export class KLDivLoss extends Loss {
     this.logTarget = o.logTarget ?? false;
   }
 
+  /**
+   * `input` log-probabilities against `target` (probabilities, or log-probabilities with
+   * `logTarget`); 0-d unless `reduction: 'none'`.
+   */
   override forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }

@@ -25,12 +25,15 @@ export interface LayerNormOptions {
 
 /**
  * Normalises over the last dims (`normalizedShape`) of each sample, like `torch.nn.LayerNorm`.
- * @example const ln = new nn.LayerNorm(10); ln.forward(torch.randn(20, 5, 10));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LayerNorm.html
+ * @example const ln = new nn.LayerNorm(10); ln.forward(torch.randn(20, 5, 10));
  */
 export class LayerNorm extends Module {
+  /** The trailing shape normalised over. */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
   readonly elementwiseAffine: boolean;
   /** normalizedShape-shaped scale, or null. */
   declare weight: Parameter | null;
@@ -72,6 +75,7 @@ export class LayerNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
+  /** `input` [*, ...normalizedShape] normalised over the trailing dims (same shape). */
   override forward(input: Tensor): Tensor {
     return layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
   }
@@ -95,13 +99,27 @@ export interface BatchNormOptions {
   dtype?: DType;
 }
 
-/** The shared part of the batch norm layers (PyTorch's `_NormBase` + `_BatchNorm`). */
+/**
+ * The shared part of the batch norm layers (PyTorch's `_NormBase` + `_BatchNorm`).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.BatchNorm1d.html
+ * @example
+ * class BatchNorm2d extends nn.BatchNormBase {
+ *   protected override checkInputDim(x: torch.Tensor): void {
+ *     if (x.dim() !== 4) throw new torch.ValueError(`expected 4D input (got ${x.dim()}D input)`);
+ *   }
+ * }
+ */
 export abstract class BatchNormBase extends Module {
   static override _version = 2;
+  /** C, the number of channels. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Running-statistics factor, or null for a cumulative moving average. */
   momentum: number | null;
+  /** Whether `weight` and `bias` are learned. */
   readonly affine: boolean;
+  /** Whether the running-statistics buffers are kept. */
   readonly trackRunningStats: boolean;
   /** [numFeatures] scale, or null. */
   declare weight: Parameter | null;
@@ -167,6 +185,9 @@ export abstract class BatchNormBase extends Module {
   /** Throws when the input rank is wrong for this layer. */
   protected abstract checkInputDim(input: Tensor): void;
 
+  /**
+   * `input` (N, C) or (N, C, L) normalised per channel (same shape); updates the running statistics in training mode.
+   */
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0.0;
@@ -215,8 +236,8 @@ export abstract class BatchNormBase extends Module {
 /**
  * Batch normalisation over (N, C) or (N, C, L) input, like `torch.nn.BatchNorm1d`: batch
  * statistics in training (updating the running statistics), running statistics in eval mode.
- * @example const bn = new nn.BatchNorm1d(100); bn.forward(torch.randn(20, 100));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.BatchNorm1d.html
+ * @example const bn = new nn.BatchNorm1d(100); bn.forward(torch.randn(20, 100));
  */
 export class BatchNorm1d extends BatchNormBase {
   protected override checkInputDim(input: Tensor): void {

@@ -62,15 +62,21 @@ function single(v: IntOrList): number[] {
 /**
  * 1-D max pooling over the last dim of [N, C, L] or [C, L] input, like `torch.nn.MaxPool1d`.
  * With `returnIndices`, `forward` returns `[output, indices]`.
- * @example new nn.MaxPool1d(3, { stride: 2 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 4]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.MaxPool1d.html
+ * @example new nn.MaxPool1d(3, { stride: 2 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 4]
  */
 export class MaxPool1d extends Module {
+  /** Window size. */
   readonly kernelSize: IntOrList;
+  /** Window step (defaults to `kernelSize`). */
   readonly stride: IntOrList;
+  /** Implicit -inf padding on both sides (default 0). */
   readonly padding: IntOrList;
+  /** Spacing between window elements (default 1). */
   readonly dilation: IntOrList;
+  /** `forward` also returns the argmax indices. */
   readonly returnIndices: boolean;
+  /** Use ceil instead of floor for the output length. */
   readonly ceilMode: boolean;
 
   constructor(kernelSize: IntOrList, opts: MaxPool1dModuleOptions = {}) {
@@ -85,6 +91,7 @@ export class MaxPool1d extends Module {
     this.ceilMode = optional(opts.ceilMode, false, (v) => checkBool(fn, 'ceilMode', v));
   }
 
+  /** [N, C, L] or [C, L] -> pooled output, or `[output, indices]` with `returnIndices`. */
   override forward(input: Tensor): Tensor | [Tensor, Tensor] {
     const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
     return this.returnIndices ? maxPool1d(input, this.kernelSize, { ...opts, returnIndices: true }) : maxPool1d(input, this.kernelSize, opts);
@@ -97,8 +104,8 @@ export class MaxPool1d extends Module {
 
 /**
  * 1-D average pooling over the last dim of [N, C, L] or [C, L] input, like `torch.nn.AvgPool1d`.
- * @example new nn.AvgPool1d(3, { stride: 2, padding: 1 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 5]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.AvgPool1d.html
+ * @example new nn.AvgPool1d(3, { stride: 2, padding: 1 }).forward(torch.randn(2, 4, 10)).shape // [2, 4, 5]
  */
 export class AvgPool1d extends Module {
   /** `[K]`. */
@@ -107,7 +114,9 @@ export class AvgPool1d extends Module {
   readonly stride: number[];
   /** `[padding]`. */
   readonly padding: number[];
+  /** Use ceil instead of floor for the output length. */
   readonly ceilMode: boolean;
+  /** Count the zero padding in the averaging divisor (default true). */
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: IntOrList, opts: AvgPool1dModuleOptions = {}) {
@@ -121,6 +130,7 @@ export class AvgPool1d extends Module {
     this.countIncludePad = optional(opts.countIncludePad, true, (v) => checkBool(fn, 'countIncludePad', v));
   }
 
+  /** [N, C, L] or [C, L] -> average-pooled output. */
   override forward(input: Tensor): Tensor {
     return avgPool1d(input, this.kernelSize, {
       stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,

@@ -198,8 +198,8 @@ function checkPacked(name: string, ps: PackedSequence): readonly number[] {
  * `bias_ih_l{k}`, `bias_hh_l{k}`, `weight_hr_l{k}`, then `..._reverse`), initialises them from
  * U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)) in that order with PyTorch's draws, and runs the
  * stack of fused layer ops. Use the subclasses.
- * @example const lstm = new nn.LSTM(10, 20, 2); lstm.flatWeightsNames[0] // 'weight_ih_l0'
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
+ * @example const lstm = new nn.LSTM(10, 20, 2); lstm.flatWeightsNames[0] // 'weight_ih_l0'
  */
 export class RNNBase extends Module {
   /** 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
@@ -497,16 +497,23 @@ function tensorStateArg(hx: unknown, what: string): Tensor | null {
  * A multi-layer LSTM, like `torch.nn.LSTM`: gates i, f, g, o; optional projection of h
  * (`projSize`); input batched 3-D, unbatched 2-D or a `PackedSequence`. `forward` returns
  * `[output, [hN, cN]]`; hN has projSize (or hiddenSize) features, cN hiddenSize.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
  * @example
  * const lstm = new nn.LSTM(10, 20, 2);                       // or new nn.LSTM(10, 20, { numLayers: 2 })
  * const [output, [hN, cN]] = lstm.forward(torch.randn(5, 3, 10), [torch.zeros(2, 3, 20), torch.zeros(2, 3, 20)]);
- * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, numLayersOrOpts?: number | LSTMOptions | null, options?: LSTMOptions | null) {
     super('LSTM', inputSize, hiddenSize, numLayersOrOpts, options);
   }
 
+  /**
+   * Runs the LSTM over a sequence. `input` is [T, B, inputSize] ([B, T, inputSize] with
+   * `batchFirst`), unbatched [T, inputSize], or a `PackedSequence`; `hx = [h0, c0]`, each
+   * [numLayers * numDirections, B, H] (zeros when omitted). Returns `[output, [hN, cN]]`, output
+   * [T, B, numDirections * (projSize || hiddenSize)] in the input's form.
+   * @example const [out, [hN, cN]] = lstm.forward(x);
+   */
   override forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, LSTMState];
   override forward(input: Tensor, hx?: LSTMState | null): [Tensor, LSTMState];
   override forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];
@@ -519,16 +526,21 @@ export class LSTM extends RNNBase {
 /**
  * A multi-layer GRU, like `torch.nn.GRU`: gates r, z, n with PyTorch's reset-after form
  * n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). `forward` returns `[output, hN]`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.GRU.html
  * @example
  * const gru = new nn.GRU(10, 20, { numLayers: 2, batchFirst: true });
  * const [output, hN] = gru.forward(torch.randn(3, 5, 10));
- * See https://pytorch.org/docs/1.13/generated/torch.nn.GRU.html
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, numLayersOrOpts?: number | GRUOptions | null, options?: GRUOptions | null) {
     super('GRU', inputSize, hiddenSize, numLayersOrOpts, options);
   }
 
+  /**
+   * Runs the GRU over a sequence: `input` as for `LSTM.forward`, `hx` = h0
+   * [numLayers * numDirections, B, hiddenSize] (zeros when omitted). Returns `[output, hN]`.
+   * @example const [out, hN] = gru.forward(x, h0);
+   */
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
@@ -542,10 +554,10 @@ export class GRU extends RNNBase {
 /**
  * A multi-layer Elman RNN, like `torch.nn.RNN`: h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh)
  * with act = tanh (default) or relu. `forward` returns `[output, hN]`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.RNN.html
  * @example
  * const rnn = new nn.RNN(10, 20, 2, { nonlinearity: 'relu' });
  * const [output, hN] = rnn.forward(torch.randn(5, 3, 10), torch.zeros(2, 3, 20));
- * See https://pytorch.org/docs/1.13/generated/torch.nn.RNN.html
  */
 export class RNN extends RNNBase {
   /** 'tanh' or 'relu'. */
@@ -562,6 +574,11 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
+  /**
+   * Runs the RNN over a sequence: `input` as for `LSTM.forward`, `hx` = h0
+   * [numLayers * numDirections, B, hiddenSize] (zeros when omitted). Returns `[output, hN]`.
+   * @example const [out, hN] = rnn.forward(x);
+   */
   override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
@@ -595,8 +612,8 @@ function checkCellHidden(input: Tensor, hx: Tensor, hiddenSize: number, label: n
  * The base of the cells, like `torch.nn.RNNCellBase`: `weight_ih` [numChunks*H, I],
  * `weight_hh` [numChunks*H, H], `bias_ih` and `bias_hh` [numChunks*H] (null without bias), all from
  * U(-1/sqrt(H), 1/sqrt(H)) with PyTorch's draws.
- * @example new nn.LSTMCell(10, 20).weight_ih.shape // [80, 10]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTMCell.html
+ * @example new nn.LSTMCell(10, 20).weight_ih.shape // [80, 10]
  */
 export class RNNCellBase extends Module {
   /** Features of the input. */
@@ -665,8 +682,8 @@ export class RNNCellBase extends Module {
 /**
  * One LSTM step, like `torch.nn.LSTMCell`: `forward(x, [h, c]?)` returns `[h1, c1]`; x is
  * [batch, inputSize] or unbatched [inputSize].
- * @example const cell = new nn.LSTMCell(10, 20); const [h1, c1] = cell.forward(torch.randn(3, 10));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTMCell.html
+ * @example const cell = new nn.LSTMCell(10, 20); const [h1, c1] = cell.forward(torch.randn(3, 10));
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
@@ -674,6 +691,11 @@ export class LSTMCell extends RNNCellBase {
     super(inputSize, hiddenSize, opts.bias === undefined ? true : opts.bias, 4, opts.dtype);
   }
 
+  /**
+   * One step: `input` [B, inputSize] (or [inputSize]), `hx = [h, c]` each [B, hiddenSize]
+   * (zeros when omitted). Returns `[h1, c1]`.
+   * @example [h, c] = cell.forward(xT, [h, c]);
+   */
   override forward(input: Tensor, hx?: LSTMState | null): LSTMState {
     const [x, batched] = this.batchedInput('LSTMCell', input);
     let h: Tensor;
@@ -697,8 +719,8 @@ export class LSTMCell extends RNNCellBase {
 
 /**
  * One GRU step, like `torch.nn.GRUCell`: `forward(x, h?)` returns h1.
- * @example const cell = new nn.GRUCell(10, 20); const h1 = cell.forward(torch.randn(3, 10));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.GRUCell.html
+ * @example const cell = new nn.GRUCell(10, 20); const h1 = cell.forward(torch.randn(3, 10));
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
@@ -706,6 +728,11 @@ export class GRUCell extends RNNCellBase {
     super(inputSize, hiddenSize, opts.bias === undefined ? true : opts.bias, 3, opts.dtype);
   }
 
+  /**
+   * One step: `input` [B, inputSize] (or [inputSize]), `hx` [B, hiddenSize] (zeros when
+   * omitted). Returns h1.
+   * @example h = cell.forward(xT, h);
+   */
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
     const [x, batched] = this.batchedInput('GRUCell', input);
     const given = tensorStateArg(hx, 'GRUCell.forward()');
@@ -721,8 +748,8 @@ export class GRUCell extends RNNCellBase {
 /**
  * One Elman RNN step, like `torch.nn.RNNCell`: `forward(x, h?)` returns h1 = act(x W_ihᵀ + b_ih +
  * h W_hhᵀ + b_hh), act = tanh (default) or relu.
- * @example const cell = new nn.RNNCell(10, 20, { nonlinearity: 'relu' }); const h1 = cell.forward(torch.randn(3, 10));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.RNNCell.html
+ * @example const cell = new nn.RNNCell(10, 20, { nonlinearity: 'relu' }); const h1 = cell.forward(torch.randn(3, 10));
  */
 export class RNNCell extends RNNCellBase {
   /** 'tanh' or 'relu'; PyTorch checks it only in forward. */
@@ -734,6 +761,11 @@ export class RNNCell extends RNNCellBase {
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
   }
 
+  /**
+   * One step: `input` [B, inputSize] (or [inputSize]), `hx` [B, hiddenSize] (zeros when
+   * omitted). Returns h1.
+   * @example h = cell.forward(xT, h);
+   */
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
     const [x, batched] = this.batchedInput('RNNCell', input);
     const given = tensorStateArg(hx, 'RNNCell.forward()');

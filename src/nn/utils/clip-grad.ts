@@ -70,10 +70,10 @@ function vectorNorm(d: ArrayLike<number>, p: number): number {
  * Scales the gradients of `parameters` so that their total `normType`-norm (over all gradients
  * together) is at most `maxNorm`, like `torch.nn.utils.clip_grad_norm_`. Returns the total norm
  * before clipping, as a 0-d tensor.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_norm_.html
  * @example
  * loss.backward();
  * const total = nn.utils.clipGradNorm_(model.parameters(), 1.0);
- * See https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_norm_.html
  */
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
@@ -117,8 +117,8 @@ export function clipGradNorm_(
 /**
  * Clamps every gradient of `parameters` to `[-clipValue, clipValue]` in place, like
  * `torch.nn.utils.clip_grad_value_`.
- * @example nn.utils.clipGradValue_(model.parameters(), 0.5);
  * See https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_value_.html
+ * @example nn.utils.clipGradValue_(model.parameters(), 0.5);
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   const grads = gradsOf(parameters, 'clip_grad_value_');

@@ -353,8 +353,8 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
 /**
  * The inverse of a permutation: `out[perm[i]] = i`, like `torch.nn.utils.rnn.invert_permutation`
  * (null stays null).
- * @example invertPermutation(torch.tensor([2, 0, 1])) // tensor([1, 2, 0])
  * See https://github.com/pytorch/pytorch/blob/v1.13.1/torch/nn/utils/rnn.py
+ * @example invertPermutation(torch.tensor([2, 0, 1])) // tensor([1, 2, 0])
  */
 export function invertPermutation(permutation: Tensor | null | undefined): Tensor | null {
   if (permutation === null || permutation === undefined) return null;
@@ -394,8 +394,8 @@ function checkIndices(name: string, t: unknown, batch: number): Tensor | null {
  * Build one with `packPaddedSequence` or `packSequence`. The constructor is for code such as
  * recurrent layers that produce packed output; it checks that the parts fit together
  * (Deviation: PyTorch checks nothing). `batchSizesArray` gives the batch sizes as plain numbers.
- * @example const p = new PackedSequence(torch.randn(3, 2), torch.tensor([2, 1]));
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.PackedSequence.html
+ * @example const p = new PackedSequence(torch.randn(3, 2), torch.tensor([2, 1]));
  */
 export class PackedSequence {
   /** The packed rows [sum(batchSizes), *]. */
@@ -508,8 +508,8 @@ export interface PackPaddedSequenceOptions {
  * Packs a padded batch [T, B, *] (or [B, T, *] with `batchFirst`) of sequences with the given
  * `lengths`, like `torch.nn.utils.rnn.pack_padded_sequence`. Gradients flow back to the valid
  * positions of `input` (padding gets exactly 0).
- * @example const p = packPaddedSequence(x, [4, 2, 1]); // x: [4, 3, *]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.pack_padded_sequence.html
+ * @example const p = packPaddedSequence(x, [4, 2, 1]); // x: [4, 3, *]
  */
 export function packPaddedSequence(input: Tensor, lengths: readonly number[] | Tensor, opts: PackPaddedSequenceOptions = {}): PackedSequence {
   checkTensor('input', input);
@@ -573,8 +573,8 @@ export interface PadPackedSequenceOptions {
 /**
  * Undoes packing: the padded batch [T, B, *] (or [B, T, *]) in the original batch order and the
  * int64 lengths, like `torch.nn.utils.rnn.pad_packed_sequence`. Gradients flow back to `data`.
- * @example const [padded, lengths] = padPackedSequence(p, { batchFirst: true, totalLength: 10 });
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.pad_packed_sequence.html
+ * @example const [padded, lengths] = padPackedSequence(p, { batchFirst: true, totalLength: 10 });
  */
 export function padPackedSequence(sequence: PackedSequence, opts: PadPackedSequenceOptions = {}): [Tensor, Tensor] {
   if (!(sequence instanceof PackedSequence)) {
@@ -626,8 +626,8 @@ export interface PadSequenceOptions {
  * `torch.nn.utils.rnn.pad_sequence`; a tensor argument is split along dim 0. The dtype is the first
  * sequence's; trailing dims come from it too (the others broadcast into them, as in ATen).
  * `paddingSide: 'left'` is PyTorch 2.x's option. Differentiable in every sequence.
- * @example padSequence([torch.ones(3, 2), torch.ones(1, 2)], { batchFirst: true }) // [2, 3, 2]
  * See https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.pad_sequence.html
+ * @example padSequence([torch.ones(3, 2), torch.ones(1, 2)], { batchFirst: true }) // [2, 3, 2]
  */
 export function padSequence(sequences: readonly Tensor[] | Tensor, opts: PadSequenceOptions = {}): Tensor {
   const seqs = sequences instanceof Tensor ? unbind(sequences, 0) : sequences;
@@ -658,8 +658,8 @@ export interface PackSequenceOptions {
 /**
  * Packs a list of sequences [L_i, *], like `torch.nn.utils.rnn.pack_sequence`
  * (`padSequence` then `packPaddedSequence`).
- * @example packSequence([torch.tensor([1, 2, 3]), torch.tensor([4, 5]), torch.tensor([6])])
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.pack_sequence.html
+ * @example packSequence([torch.tensor([1, 2, 3]), torch.tensor([4, 5]), torch.tensor([6])])
  */
 export function packSequence(sequences: readonly Tensor[], opts: PackSequenceOptions = {}): PackedSequence {
   if (!Array.isArray(sequences)) throw new TypeError(`sequences must be an array of Tensors, got ${describeValue(sequences)}`);
@@ -681,8 +681,8 @@ export interface UnpadSequenceOptions {
  * `torch.nn.utils.rnn.unpad_sequence` (each a fresh tensor, differentiable).
  * Deviation: PyTorch 1.13 transposes its argument in place when `batch_first` is False; torchlet
  * leaves it alone.
- * @example unpadSequence(padded, [3, 1]) // [padded[:3, 0], padded[:1, 1]]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.unpad_sequence.html
+ * @example unpadSequence(padded, [3, 1]) // [padded[:3, 0], padded[:1, 1]]
  */
 export function unpadSequence(paddedSequences: Tensor, lengths: readonly number[] | Tensor, opts: UnpadSequenceOptions = {}): Tensor[] {
   checkTensor('paddedSequences', paddedSequences);
@@ -704,8 +704,8 @@ export function unpadSequence(paddedSequences: Tensor, lengths: readonly number[
 /**
  * Unpacks a `PackedSequence` into the list of its sequences in the original order, like
  * `torch.nn.utils.rnn.unpack_sequence`.
- * @example unpackSequence(packSequence([a, b, c])) // [a, b, c]
  * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.unpack_sequence.html
+ * @example unpackSequence(packSequence([a, b, c])) // [a, b, c]
  */
 export function unpackSequence(packedSequences: PackedSequence): Tensor[] {
   const [padded, lengths] = padPackedSequence(packedSequences, { batchFirst: true });
