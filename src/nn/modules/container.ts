@@ -32,29 +32,10 @@ function sliceBounds(n: number, start?: number, end?: number): [number, number] 
 }
 
 /**
- * Runs its modules one after another, like `torch.nn.Sequential`. Pass modules (named '0', '1',
- * ...), or a `Map` / array of `[name, module]` pairs (PyTorch's OrderedDict form).
- * See https://pytorch.org/docs/1.13/generated/torch.nn.Sequential.html
- * @example
- * const model = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU());
- * model.forward(x); model.get(0); model.length; for (const m of model) {}
+ * What `Sequential` and `ModuleList` share: modules registered in order, a length, iteration,
+ * deletion with renumbering, and appending under the next index.
  */
-export class Sequential extends Module {
-  constructor(...args: Module[] | [Map<string, Module>] | [[string, Module][]]) {
-    super();
-    const first = args[0] as unknown;
-    if (args.length === 1 && (first instanceof Map || Array.isArray(first))) {
-      for (const entry of first as Iterable<unknown>) {
-        if (!Array.isArray(entry) || entry.length !== 2) {
-          throw new TypeError(`Sequential(): expected [name, module] pairs, got ${describeValue(entry)}`);
-        }
-        this.addModule(entry[0] as string, entry[1] as Module);
-      }
-    } else {
-      (args as Module[]).forEach((m, i) => this.addModule(String(i), m));
-    }
-  }
-
+abstract class IndexedModules extends Module {
   /** The number of modules. */
   get length(): number {
     return this._modules.size;
@@ -66,24 +47,7 @@ export class Sequential extends Module {
   }
 
   /** The module at position `idx` (negative counts from the end), like `seq[idx]`. */
-  get(idx: number): Module {
-    const i = checkIndex(idx, this.length);
-    return [...this._modules.values()][i]!;
-  }
-
-  /** Replaces the module at position `idx`, like `seq[idx] = module`. */
-  set(idx: number, module: Module): void {
-    const i = checkIndex(idx, this.length);
-    const key = [...this._modules.keys()][i]!;
-    (this as unknown as Record<string, unknown>)[key] = module;
-  }
-
-  /** A Sequential of modules `start..end` (keys kept), like `seq[start:end]`. */
-  slice(start?: number, end?: number): Sequential {
-    const [a, b] = sliceBounds(this.length, start, end);
-    const Ctor = this.constructor as new (arg: [string, Module][]) => Sequential;
-    return new Ctor(([...this._modules.entries()] as [string, Module][]).slice(a, b));
-  }
+  abstract get(idx: number): Module;
 
   /** Removes the module at `idx` and renumbers the rest, like `del seq[idx]`. */
   delete(idx: number): void {
@@ -104,6 +68,51 @@ export class Sequential extends Module {
   append(module: Module): this {
     this.addModule(String(this.length), module);
     return this;
+  }
+}
+
+/**
+ * Runs its modules one after another, like `torch.nn.Sequential`. Pass modules (named '0', '1',
+ * ...), or a `Map` / array of `[name, module]` pairs (PyTorch's OrderedDict form).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Sequential.html
+ * @example
+ * const model = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU());
+ * model.forward(x); model.get(0); model.length; for (const m of model) {}
+ */
+export class Sequential extends IndexedModules {
+  constructor(...args: Module[] | [Map<string, Module>] | [[string, Module][]]) {
+    super();
+    const first = args[0] as unknown;
+    if (args.length === 1 && (first instanceof Map || Array.isArray(first))) {
+      for (const entry of first as Iterable<unknown>) {
+        if (!Array.isArray(entry) || entry.length !== 2) {
+          throw new TypeError(`Sequential(): expected [name, module] pairs, got ${describeValue(entry)}`);
+        }
+        this.addModule(entry[0] as string, entry[1] as Module);
+      }
+    } else {
+      (args as Module[]).forEach((m, i) => this.addModule(String(i), m));
+    }
+  }
+
+  /** The module at position `idx` (negative counts from the end), like `seq[idx]`. */
+  get(idx: number): Module {
+    const i = checkIndex(idx, this.length);
+    return [...this._modules.values()][i]!;
+  }
+
+  /** Replaces the module at position `idx`, like `seq[idx] = module`. */
+  set(idx: number, module: Module): void {
+    const i = checkIndex(idx, this.length);
+    const key = [...this._modules.keys()][i]!;
+    (this as unknown as Record<string, unknown>)[key] = module;
+  }
+
+  /** A Sequential of modules `start..end` (keys kept), like `seq[start:end]`. */
+  slice(start?: number, end?: number): Sequential {
+    const [a, b] = sliceBounds(this.length, start, end);
+    const Ctor = this.constructor as new (arg: [string, Module][]) => Sequential;
+    return new Ctor(([...this._modules.entries()] as [string, Module][]).slice(a, b));
   }
 
   /** Inserts a module before position `index`. */
@@ -146,20 +155,10 @@ export class Sequential extends Module {
  * See https://pytorch.org/docs/1.13/generated/torch.nn.ModuleList.html
  * @example this.layers = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)]);
  */
-export class ModuleList extends Module {
+export class ModuleList extends IndexedModules {
   constructor(modules?: Iterable<Module> | null) {
     super();
     if (modules !== undefined && modules !== null) this.extend(modules);
-  }
-
-  /** The number of modules. */
-  get length(): number {
-    return this._modules.size;
-  }
-
-  /** Iterates over the modules in order. */
-  [Symbol.iterator](): Iterator<Module> {
-    return ([...this._modules.values()] as Module[])[Symbol.iterator]();
   }
 
   /** The module at `idx` (negative counts from the end), like `list[idx]`. */
@@ -178,27 +177,6 @@ export class ModuleList extends Module {
     const [a, b] = sliceBounds(this.length, start, end);
     const Ctor = this.constructor as new (m: Module[]) => ModuleList;
     return new Ctor(([...this._modules.values()] as Module[]).slice(a, b));
-  }
-
-  /** Removes the module at `idx` and renumbers the rest, like `del list[idx]`. */
-  delete(idx: number): void {
-    const i = checkIndex(idx, this.length);
-    const mods = [...this._modules.values()] as Module[];
-    mods.splice(i, 1);
-    renumber(this, mods);
-  }
-
-  /** Removes and returns the module at `idx`. */
-  pop(idx: number): Module {
-    const m = this.get(idx);
-    this.delete(idx);
-    return m;
-  }
-
-  /** Adds a module at the end. */
-  append(module: Module): this {
-    this.addModule(String(this.length), module);
-    return this;
   }
 
   /** Inserts a module before `index`. */
