@@ -43,6 +43,10 @@ struct CellKernels {
   // One GRU row: gi [3H] input side (x W_ihᵀ + b), gh [3H] hidden side (h W_hhᵀ, no bias),
   // bhn [H] (b_hn or null), hp [H] = h_{t-1}; writes h [H] and, when ws != null, ws [4H] = r|z|n|ghn.
   void (*gru)(int H, const float* gi, const float* gh, const float* bhn, const float* hp, float* h, float* ws);
+  // n hidden units of one LSTM row with the pre-activations given in parts: gate q's is
+  // g[q][j] + r[q][j] + bias[q][j] (bias null: none). g[q] gets the activations; c [n] carries
+  // c_{t-1} in and c_t out; h [n] gets o * tanh(c_t). (The fused forward step, recurrent.cc.)
+  void (*lstmSum)(int n, float* const* g, const float* const* r, const float* const* bias, float* c, float* h);
 };
 
 struct Isa {
@@ -81,7 +85,10 @@ void parallelFor(int ntasks, F& f) {
 // Scratch memory (threads.cc): per calling thread, per slot, 64-byte aligned, grown on demand and
 // never shrunk, so steady-state kernel calls allocate nothing.
 // ------------------------------------------------------------------------------------------------
-enum ScratchSlot { kPackA, kPackB, kPrepack0, kPrepack1, kPrepack2, kWork0, kWork1, kWork2, kWork3, kWork4, kSlots };
+enum ScratchSlot {
+  kPackA, kPackB, kPrepack0, kPrepack1, kPrepack2, kWork0, kWork1, kWork2, kWork3, kWork4, kStepA, kStepOut, kBias,
+  kSlots
+};
 void* scratch(ScratchSlot slot, size_t bytes);
 // Frees this thread's scratch slots larger than `keep` bytes (called after each top-level kernel,
 // so a one-off large call, e.g. the [T*B, 4H] gates of a long sequence, does not pin its memory).
@@ -101,6 +108,11 @@ struct Mat {
 // element is fixed, so the result does not depend on the thread count). beta == 0 ignores C.
 template <typename T>
 void gemm(int m, int n, int k, T alpha, Mat<T> a, Mat<T> b, T beta, T* c, long crs, long ccs, bool threaded = true);
+
+// The packing and micro-kernels of the chosen instruction set for T (for drivers that fuse their
+// own work around the GEMM blocks, like the recurrent step in recurrent.cc).
+template <typename T>
+const GemmKernels<T>& gemmKernels();
 
 // B[k,n] packed once for many products with the same right operand (a recurrent weight).
 template <typename T>

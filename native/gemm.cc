@@ -174,6 +174,13 @@ void gemmPacked(int m, T alpha, Mat<T> a, const PackedB<T>& pb, T beta, T* c, lo
   run(J, threaded);
 }
 
+template <typename T>
+const GemmKernels<T>& gemmKernels() {
+  return kern<T>();
+}
+template const GemmKernels<float>& gemmKernels<float>();
+template const GemmKernels<double>& gemmKernels<double>();
+
 template void gemm<float>(int, int, int, float, Mat<float>, Mat<float>, float, float*, long, long, bool);
 template void gemm<double>(int, int, int, double, Mat<double>, Mat<double>, double, double*, long, long, bool);
 template PackedB<float> prepackB<float>(int, int, Mat<float>, ScratchSlot);

@@ -37,6 +37,9 @@ struct Cells<float> {
   static void lstmBack(int H, const float* a, const float* c, const float* cp, const float* dh, float* dc, float* dg) {
     isa().cells.lstmBack(H, a, c, cp, dh, dc, dg);
   }
+  static void lstmSum(int n, float* const* g, const float* const* r, const float* const* bias, float* c, float* h) {
+    isa().cells.lstmSum(n, g, r, bias, c, h);
+  }
   static void tanhInPlace(int n, float* x) { isa().cells.tanhInPlace(n, x); }
   static void gru(int H, const float* gi, const float* gh, const float* bhn, const float* hp, float* h, float* ws) {
     isa().cells.gru(H, gi, gh, bhn, hp, h, ws);
@@ -71,6 +74,21 @@ struct Cells<double> {
       dg[2 * H + j] = dct * i * (1 - gg * gg);
       dg[3 * H + j] = dh[j] * tc * o * (1 - o);
       dc[j] = dct * f;
+    }
+  }
+  static void lstmSum(int n, double* const* g, const double* const* r, const double* const* bias, double* c,
+                      double* h) {
+    for (int j = 0; j < n; j++) {
+      double pre[4];
+      for (int q = 0; q < 4; q++) pre[q] = g[q][j] + r[q][j] + (bias ? bias[q][j] : 0.0);
+      const double i = sig(pre[0]), f = sig(pre[1]), gg = std::tanh(pre[2]), o = sig(pre[3]);
+      const double cn = f * c[j] + i * gg;
+      g[0][j] = i;
+      g[1][j] = f;
+      g[2][j] = gg;
+      g[3][j] = o;
+      c[j] = cn;
+      h[j] = o * std::tanh(cn);
     }
   }
   static void tanhInPlace(int n, double* x) {
@@ -206,8 +224,120 @@ void addInto(T* dst, const T* src, long n) {
 // LSTM
 // ------------------------------------------------------------------------------------------------
 
+// The forward of an LSTM layer without projection, one parallel region per step.
+//
+// W_hhᵀ [H, 4H] is packed once with its columns regrouped into chunks of NR hidden units (NR the
+// GEMM register tile's width): chunk u holds the NR columns of gate i, then f, g, o for units
+// u*NR .. u*NR+NR-1 (zero columns past H), so one task owning chunk u computes all four gates of
+// its units and applies the cell to them right away, while they are in cache. Each step packs
+// h_{t-1} once (shared by every task), then runs tasks (chunk, block of rows): the micro-kernels
+// write h_{t-1} W_hhᵀ for the task's units into `rec`, and the cell adds the input projection and
+// the bias and writes activations, c_t and h_t. h_t can go straight into the state because every
+// task reads h_{t-1} from the packed copy. Every element's arithmetic is the same whatever the
+// task split, so results do not depend on the thread count.
+//
+// With one step (a streaming call) nothing is packed: h W_hhᵀ is one unpacked GEMM into `rec`
+// (standard column order) and the cell runs on whole rows.
+template <typename T>
+void lstmForwardFused(const LstmFwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B, G = 4 * H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsC = N * G, wsHPrev = wsC + N * H;
+  T* gates = a.ws ? a.ws : buf<T>(kWork0, N * G);
+  const GemmKernels<T>& K = gemmKernels<T>();
+  const int NR = K.nr, MR = K.mr;
+
+  // bias row bIh + bHh (or none); gates = x W_ihᵀ for all rows (one GEMM, bias added by the cell)
+  T* bias = nullptr;
+  if (a.bIh || a.bHh) {
+    bias = buf<T>(kBias, G);
+    for (int j = 0; j < G; j++) bias[j] = (a.bIh ? a.bIh[j] : T(0)) + (a.bHh ? a.bHh[j] : T(0));
+  }
+  if (N > 0) gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gates, G, 1);
+  copy(a.hN, a.h0, (long)B * H);
+  copy(a.cN, a.c0, (long)B * H);
+
+  const bool packed = g.steps > 1;
+  const int chunks = (H + NR - 1) / NR;
+  const long gv = packed ? (long)chunks * 4 * NR : G;  // columns of `rec`
+  T* rec = buf<T>(kStepOut, (long)B * gv);
+  // W_hhᵀ (B(p, j) = wHh[j*H + p]) packed by K slices of kc rows; slice pc starts at pc * gv and
+  // holds its slivers in (chunk, gate) order, sliver s at s * NR * kc.
+  T* pw = nullptr;
+  if (packed) {
+    pw = buf<T>(kPrepack0, (long)H * gv);
+    for (int pc = 0; pc < H; pc += K.kc) {
+      const int kc = std::min(K.kc, H - pc);
+      for (int u = 0; u < chunks; u++)
+        for (int q = 0; q < 4; q++) {
+          const int j0 = q * H + u * NR, w = std::min(NR, H - u * NR);
+          K.packB(kc, w, a.wHh + (long)j0 * H + pc, 1, H, pw + (long)pc * gv + (long)(u * 4 + q) * NR * kc);
+        }
+    }
+  }
+  T* pa = packed ? buf<T>(kStepA, ((long)B + MR) * H) : nullptr;
+  const int nt = numThreads();
+
+  for (int s = 0; s < g.steps; s++) {
+    const int t = g.reverse ? g.steps - 1 - s : s;
+    const int bt = L.bs[t], o = L.off[t];
+    if (bt == 0) continue;
+    if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);  // cache h_{t-1}
+    // the cell on rows [r0, r1) and hidden units [u0, u0 + w) (recurrent part at rec row b, column rc(q))
+    auto cell = [&](int r0, int r1, int u0, int w, long rcol0, long rgate) {
+      for (int b = r0; b < r1; b++) {
+        const long n = o + b;
+        T* grow = gates + n * G;
+        T* gq[4] = {grow + u0, grow + H + u0, grow + 2 * H + u0, grow + 3 * H + u0};
+        const T* rq[4];
+        for (int q = 0; q < 4; q++) rq[q] = rec + (long)b * gv + rcol0 + q * rgate;
+        const T* bq[4] = {nullptr, nullptr, nullptr, nullptr};
+        if (bias)
+          for (int q = 0; q < 4; q++) bq[q] = bias + q * H + u0;
+        T* c = a.cN + (long)b * H + u0;
+        T* h = a.y + n * H + u0;
+        Cells<T>::lstmSum(w, gq, rq, bias ? bq : nullptr, c, h);
+        if (a.ws) copy(a.ws + wsC + n * H + u0, c, w);
+        copy(a.hN + (long)b * H + u0, h, w);
+      }
+    };
+    if (!packed) {
+      gemm<T>(bt, G, H, 1, Mat<T>{a.hN, H, 1}, Mat<T>{a.wHh, 1, H}, 0, rec, G, 1);
+      rows(bt, (long)bt * H, [&](int b) { cell(b, b + 1, 0, H, 0, H); });
+      continue;
+    }
+    // pack h_{t-1} [bt, H] once: slice pc at pa + mpad * pc
+    const long mpad = (bt + MR - 1) / MR * MR;
+    for (int pc = 0; pc < H; pc += K.kc) K.packA(bt, std::min(K.kc, H - pc), a.hN + pc, H, 1, pa + mpad * pc);
+    const int rowBlocks = (bt + K.mc - 1) / K.mc;
+    auto task = [&](int tk) {
+      const int u = tk % chunks, rb = tk / chunks;
+      const int i0 = rb * K.mc, m = std::min(K.mc, bt - i0);
+      T* out = rec + (long)i0 * gv + (long)u * 4 * NR;
+      for (int pc = 0; pc < H; pc += K.kc) {
+        const int kc = std::min(K.kc, H - pc);
+        K.macro(m, 4 * NR, kc, T(1), pa + mpad * pc + (long)i0 * kc, pw + (long)pc * gv + (long)u * 4 * NR * kc,
+                pc == 0 ? T(0) : T(1), out, gv, 1);
+      }
+      cell(i0, i0 + m, u * NR, std::min(NR, H - u * NR), (long)u * 4 * NR, NR);
+    };
+    const int ntasks = chunks * rowBlocks;
+    if (nt > 1 && ntasks > 1 && (double)bt * gv * H >= 65536) {
+      parallelFor(ntasks, task);
+    } else {
+      for (int tk = 0; tk < ntasks; tk++) task(tk);
+    }
+  }
+}
+
 template <typename T>
 void lstmForward(const LstmFwd<T>& a) {
+  if (a.g.P == 0) {
+    lstmForwardFused(a);
+    return;
+  }
   const Geom& g = a.g;
   const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
   const Layout L(g);
