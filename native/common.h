@@ -35,9 +35,11 @@ struct CellKernels {
   // One LSTM row: g [4H] pre-activations in, activations i|f|g|o out (in place);
   // c [H] holds c_{t-1} in and c_t out; h [H] gets o * tanh(c_t).
   void (*lstm)(int H, float* g, float* c, float* h);
-  // One LSTM row backward: acts [4H] (i|f|g|o), c [H] = c_t, cp [H] = c_{t-1}, dh [H] = dL/d(o*tanh c);
-  // dc [H] carried in (dL/dc_t from later) and out (dL/dc_{t-1}); dg [4H] pre-activation gradients.
-  void (*lstmBack)(int H, const float* acts, const float* c, const float* cp, const float* dh, float* dc, float* dg);
+  // n units of one LSTM row backward: acts (i|f|g|o, gate q at acts + q*H), c [n] = c_t,
+  // cp [n] = c_{t-1}, dh [n] = dL/d(o*tanh c); dc [n] carried in (dL/dc_t from later) and out
+  // (dL/dc_{t-1}); dg (gate q at dg + q*H) pre-activation gradients.
+  void (*lstmBack)(int n, int H, const float* acts, const float* c, const float* cp, const float* dh, float* dc,
+                   float* dg);
   // Element-wise tanh in place (Elman RNN and GRU's n gate use the same approximation).
   void (*tanhInPlace)(int n, float* x);
   // One GRU row: gi [3H] input side (x W_ihᵀ + b), gh [3H] hidden side (h W_hhᵀ, no bias),

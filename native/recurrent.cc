@@ -34,8 +34,9 @@ struct Cells;
 template <>
 struct Cells<float> {
   static void lstm(int H, float* g, float* c, float* h) { isa().cells.lstm(H, g, c, h); }
-  static void lstmBack(int H, const float* a, const float* c, const float* cp, const float* dh, float* dc, float* dg) {
-    isa().cells.lstmBack(H, a, c, cp, dh, dc, dg);
+  static void lstmBack(int n, int H, const float* a, const float* c, const float* cp, const float* dh, float* dc,
+                       float* dg) {
+    isa().cells.lstmBack(n, H, a, c, cp, dh, dc, dg);
   }
   static void lstmSum(int n, float* const* g, const float* const* r, const float* const* bias, float* c, float* h) {
     isa().cells.lstmSum(n, g, r, bias, c, h);
@@ -63,9 +64,9 @@ struct Cells<double> {
       h[j] = o * std::tanh(cn);
     }
   }
-  static void lstmBack(int H, const double* a, const double* c, const double* cp, const double* dh, double* dc,
+  static void lstmBack(int n, int H, const double* a, const double* c, const double* cp, const double* dh, double* dc,
                        double* dg) {
-    for (int j = 0; j < H; j++) {
+    for (int j = 0; j < n; j++) {
       const double i = a[j], f = a[H + j], gg = a[2 * H + j], o = a[3 * H + j];
       const double tc = std::tanh(c[j]);
       const double dct = dc[j] + dh[j] * o * (1 - tc * tc);
@@ -379,8 +380,98 @@ void lstmForward(const LstmFwd<T>& a) {
   }
 }
 
+// The backward of an LSTM layer without projection, one parallel region per step. Region s
+// (processing steps in reverse) runs tasks (chunk of NR hidden units, block of rows) that first
+// finish dh for their units from the step processed before, dh = dgates[t'] W_hh (W_hh [4H, H]
+// packed once; dgates[t'] packed once per step, shared by the tasks), then add dy[t] and run the
+// cell backward on their units, writing the four gates' gradients of those units into dgates[t]
+// and the carried dc. A last region finishes dh for dh0. As in the forward, the split changes no
+// element's arithmetic.
+template <typename T>
+void lstmBackwardFused(const LstmBwd<T>& a) {
+  const Geom& g = a.g;
+  const int H = g.H, I = g.I, B = g.B, G = 4 * H;
+  const Layout L(g);
+  const long N = L.N;
+  const long wsC = N * G, wsHPrev = wsC + N * H;
+  const T* ws = a.ws;
+  const GemmKernels<T>& K = gemmKernels<T>();
+  const int NR = K.nr, MR = K.mr;
+
+  T* dh = buf<T>(kWork0, (long)B * H);  // carried dL/dh_t
+  T* dc = buf<T>(kWork1, (long)B * H);  // carried dL/dc_t
+  if (a.dhN) copy(dh, a.dhN, (long)B * H);
+  else std::fill(dh, dh + (long)B * H, T(0));
+  if (a.dcN) copy(dc, a.dcN, (long)B * H);
+  else std::fill(dc, dc + (long)B * H, T(0));
+  T* dgates = buf<T>(kWork2, N * G);
+  const PackedB<T> pw = prepackB<T>(G, H, Mat<T>{a.wHh, H, 1}, kPrepack0);  // W_hh [G, H]
+  T* pa = buf<T>(kStepA, ((long)B + MR) * G);
+  const int chunks = (H + NR - 1) / NR;
+  const long npad = (long)chunks * NR;
+  const int nt = numThreads();
+
+  // Region for step s (s == -1: only the final dh). `prevO`, `prevBt`: rows of the step whose
+  // gate gradients feed dh (none when s is the first processed step).
+  for (int s = g.steps - 1; s >= -1; s--) {
+    const int t = s >= 0 ? (g.reverse ? g.steps - 1 - s : s) : -1;
+    const int bt = t >= 0 ? L.bs[t] : 0, o = t >= 0 ? L.off[t] : 0;
+    const int tn = s + 1 < g.steps ? (g.reverse ? g.steps - 2 - s : s + 1) : -1;  // step processed before
+    const int gbt = tn >= 0 ? L.bs[tn] : 0;  // rows of dh the GEMM rewrites
+    const T* gsrc = tn >= 0 ? dgates + (long)L.off[tn] * G : nullptr;
+    const int tp = g.reverse ? t + 1 : t - 1;  // the step before t in processing order (c_{t-1})
+    const int prevBt = s > 0 ? L.bs[tp] : 0;
+    const long prevC = s > 0 ? wsC + (long)L.off[tp] * H : 0;
+    const int rowsAll = std::max(bt, gbt);
+    if (rowsAll == 0) continue;
+    const long mpad = (gbt + MR - 1) / MR * MR;
+    if (gbt > 0)
+      for (int pc = 0; pc < G; pc += K.kc) K.packA(gbt, std::min(K.kc, G - pc), gsrc + pc, G, 1, pa + mpad * pc);
+    const int rowBlocks = (rowsAll + K.mc - 1) / K.mc;
+    auto task = [&](int tk) {
+      const int u = tk % chunks, rb = tk / chunks;
+      const int i0 = rb * K.mc, u0 = u * NR, w = std::min(NR, H - u0);
+      const int gm = std::min(K.mc, gbt - i0);  // GEMM rows of this block
+      if (gm > 0) {
+        T* out = dh + (long)i0 * H + u0;  // a partial last chunk writes only its w valid columns
+        for (int pc = 0; pc < G; pc += K.kc) {
+          const int kc = std::min(K.kc, G - pc);
+          K.macro(gm, w, kc, T(1), pa + mpad * pc + (long)i0 * kc, pw.p + (long)pc * npad + (long)u0 * kc,
+                  pc == 0 ? T(0) : T(1), out, H, 1);
+        }
+      }
+      const int r1 = std::min(bt, i0 + K.mc);
+      for (int b = i0; b < r1; b++) {
+        const long n = o + b;
+        T* dhb = dh + (long)b * H + u0;
+        if (a.dy)
+          for (int j = 0; j < w; j++) dhb[j] += a.dy[n * H + u0 + j];
+        const T* cp = b < prevBt ? ws + prevC + (long)b * H + u0 : a.c0 + (long)b * H + u0;
+        Cells<T>::lstmBack(w, H, ws + n * G + u0, ws + wsC + n * H + u0, cp, dhb, dc + (long)b * H + u0,
+                           dgates + n * G + u0);
+      }
+    };
+    const int ntasks = chunks * rowBlocks;
+    if (nt > 1 && ntasks > 1 && (double)rowsAll * G * H >= 65536) {
+      parallelFor(ntasks, task);
+    } else {
+      for (int tk = 0; tk < ntasks; tk++) task(tk);
+    }
+  }
+
+  addInto(a.dh0, dh, (long)B * H);
+  addInto(a.dc0, dc, (long)B * H);
+  weightGrads<T>(N, G, I, H, dgates, dgates, a.x, a.wIh, ws + wsHPrev, a.dx, a.dwIh, a.dwHh);
+  if (a.dbIh) addColumnSums(dgates, N, G, a.dbIh);
+  if (a.dbHh) addColumnSums(dgates, N, G, a.dbHh);
+}
+
 template <typename T>
 void lstmBackward(const LstmBwd<T>& a) {
+  if (a.g.P == 0) {
+    lstmBackwardFused(a);
+    return;
+  }
   const Geom& g = a.g;
   const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
   const Layout L(g);
@@ -417,7 +508,7 @@ void lstmBackward(const LstmBwd<T>& a) {
     rows(bt, (long)bt * H, [&](int b) {
       const long n = o + b;
       const T* cp = b < prevBt ? ws + prevC + (long)b * H : a.c0 + (long)b * H;
-      Cells<T>::lstmBack(H, ws + n * G, ws + wsC + n * H, cp, dhc + (long)b * H, dc + (long)b * H, dgates + n * G);
+      Cells<T>::lstmBack(H, H, ws + n * G, ws + wsC + n * H, cp, dhc + (long)b * H, dc + (long)b * H, dgates + n * G);
     });
     // 4. dh_{t-1} = dgates[t] W_hh on the live rows
     whh.mul(bt, Mat<T>{dgates + (long)o * G, G, 1}, 0, dh, R);
