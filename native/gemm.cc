@@ -93,7 +93,9 @@ void run(Job<T>& J, bool threaded) {
   }
   // Split the longer side (in register tiles); with a prepacked B, columns are natural.
   const long tilesN = (J.n + K.nr - 1) / K.nr, tilesM = (J.m + K.mr - 1) / K.mr;
-  J.splitN = J.pre ? tilesN >= 2 : tilesN * K.nr >= tilesM * K.mr;
+  // With a prepacked B, rows split whenever there are enough of them (each task packs only its own
+  // A rows and all share B); a short A (a recurrent step) splits columns.
+  J.splitN = J.pre ? tilesN >= 2 && tilesM < 8 * nt : tilesN * K.nr >= tilesM * K.mr;
   const long tiles = J.splitN ? tilesN : tilesM;
   const int unit = J.splitN ? K.nr : K.mr;
   // Blocks of at least 4 tiles each (packing overhead), at most kTasksPerThread per thread.
@@ -155,9 +157,18 @@ PackedB<T> prepackB(int k, int n, Mat<T> b, ScratchSlot slot) {
   const GemmKernels<T>& K = kern<T>();
   const long npad = roundUp(n, K.nr);
   T* dst = static_cast<T*>(scratch(slot, sizeof(T) * (size_t)std::max(1L, (long)k * npad)));
-  for (int pc = 0; pc < k; pc += K.kc) {
+  // tasks: (K slice, group of 16 slivers), on the pool when the weight is large
+  const int slices = (k + K.kc - 1) / K.kc, per = 16 * K.nr, groups = (int)((n + per - 1) / per);
+  auto task = [&](int t) {
+    const int pc = (t / groups) * K.kc, j0 = (t % groups) * per;
     const int kc = std::min(K.kc, k - pc);
-    K.packB(kc, n, b.p + pc * b.rs, b.rs, b.cs, dst + (long)pc * npad);
+    K.packB(kc, std::min(per, n - j0), b.p + pc * b.rs + (long)j0 * b.cs, b.rs, b.cs,
+            dst + (long)pc * npad + (long)j0 * kc);
+  };
+  if ((double)k * n >= (1 << 18)) {
+    parallelFor(slices * groups, task);
+  } else {
+    for (int t = 0; t < slices * groups; t++) task(t);
   }
   return PackedB<T>{dst, k, n};
 }

@@ -256,7 +256,13 @@ void lstmForwardFused(const LstmFwd<T>& a) {
     bias = buf<T>(kBias, G);
     for (int j = 0; j < G; j++) bias[j] = (a.bIh ? a.bIh[j] : T(0)) + (a.bHh ? a.bHh[j] : T(0));
   }
-  if (N > 0) gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gates, G, 1);
+  if (N >= 256 && I > 0) {
+    // W_ihᵀ packed once and shared by threads that each take a block of rows of x
+    const PackedB<T> pi = prepackB<T>(I, G, Mat<T>{a.wIh, 1, I}, kPrepack1);
+    gemmPacked<T>((int)N, 1, Mat<T>{a.x, I, 1}, pi, 0, gates, G);
+  } else if (N > 0) {
+    gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gates, G, 1);
+  }
   copy(a.hN, a.h0, (long)B * H);
   copy(a.cN, a.c0, (long)B * H);
 
