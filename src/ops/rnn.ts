@@ -9,6 +9,8 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import {
   type Backend,
   BackendCapabilityError,
+  type GruForwardArgs,
+  type LstmForwardArgs,
   gruWorkspaceSize,
   lstmWorkspaceSize,
   rnnWorkspaceSize,
@@ -67,7 +69,10 @@ function routine<K extends RoutineName>(name: K): NonNullable<Backend[K]> {
 
 /** The elements of a contiguous float tensor as an offset-0 typed array (no copy). */
 function flat(t: Tensor): FloatArray {
-  return (t.data as FloatArray).subarray(t.offset, t.offset + t.numel());
+  const d = t.data as FloatArray;
+  const n = t.numel();
+  // A tensor that spans its whole storage (fresh outputs, parameters) needs no subarray object.
+  return t.offset === 0 && d.length === n ? d : d.subarray(t.offset, t.offset + n);
 }
 
 /** `t` itself when contiguous with `dtype`, else a contiguous converted copy (no autograd). */
@@ -425,4 +430,33 @@ export function rnnLayer(
   bIh?: Tensor | null, bHh?: Tensor | null, opts: RnnTanhReluLayerOptions = {},
 ): [Tensor, Tensor] {
   return gruLikeLayer('RNN', 'rnnLayer', x, h0, wIh, wHh, bIh, bHh, opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw forward kernels, for nn's no-grad fast path (nn/modules/rnn.ts).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @internal The elements of a float tensor in row-major order as an offset-0 typed array: its own
+ * storage (no copy) when contiguous, else a contiguous copy. No autograd.
+ */
+export function denseArray(t: Tensor): FloatArray {
+  return flat(t.isContiguous() ? t : castRaw(t, t.dtype));
+}
+
+/**
+ * @internal The active backend's LSTM forward kernel (as `lstmLayer` uses it; raises the same
+ * BackendCapabilityError when there is none): no checks, no autograd. The caller validates every
+ * size and dtype as `lstmLayer` does and passes contiguous arrays.
+ */
+export function lstmForwardRoutine(): (a: LstmForwardArgs) => void {
+  return routine('lstmForward');
+}
+
+/**
+ * @internal The active backend's GRU ('GRU') or Elman RNN ('RNN') forward kernel, as
+ * `lstmForwardRoutine`; pass `nonlinearity` as `gruLayer` ('tanh') and `rnnLayer` do.
+ */
+export function gruLikeForwardRoutine(kind: 'GRU' | 'RNN'): (a: GruForwardArgs & { nonlinearity: 'tanh' | 'relu' }) => void {
+  return routine(kind === 'GRU' ? 'gruForward' : 'rnnForward');
 }

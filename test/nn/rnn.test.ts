@@ -142,6 +142,40 @@ describe('rnn modules (quiet warnings)', () => {
     }
   });
 
+  // Without a graph to record, the modules take a direct path (no per-layer views, autograd or
+  // workspace): the same fixtures, forward only, under noGrad and with nothing requiring grad.
+  describe('LSTM / GRU / RNN vs PyTorch without autograd (the inference path)', () => {
+    for (const c of fx.cases as any[]) {
+      for (const mode of ['noGrad', 'no leaf requires grad'] as const) {
+        it(`${c.name} (${mode})`, () => {
+          const m = build(c.ctor, c.args, c.options) as AnyRnn;
+          m.loadStateDict(decodeDict(c.stateDict));
+          m.train(c.train);
+          if (mode !== 'noGrad') for (const p of m.parameters()) p.requiresGrad_(false);
+          const leaf = fromFixture(c.input.data, false);
+          const input = c.input.packed
+            ? new PackedSequence(leaf, c.input.batchSizes, int64(c.input.sortedIndices), int64(c.input.unsortedIndices))
+            : leaf;
+          const hx: T[] | null = c.hx ? c.hx.map((h: Enc) => fromFixture(h, false)) : null;
+          if (c.seed !== null) torch.manualSeed(c.seed);
+          const lstm = c.ctor === 'LSTM';
+          const run = (): [T | PackedSequence, T | [T, T]] => (m as any).forward(input, lstm ? hx : hx?.[0]);
+          const [out, hidden] = mode === 'noGrad' ? torch.noGrad(run) : run();
+          const outT = out instanceof PackedSequence ? out.data : out;
+          const states = lstm ? (hidden as [T, T]) : [hidden as T];
+          const [atol, rtol] = outT.dtype === 'float64' ? [1e-10, 1e-8] : [1e-5, 1e-4];
+          expectClose(outT, c.outputs.output, atol, rtol);
+          expectClose(states[0]!, c.outputs.hN, atol, rtol);
+          if (lstm) expectClose(states[1]!, c.outputs.cN, atol, rtol);
+          for (const t of [outT, ...states]) {
+            expect(t.requiresGrad).toBe(false);
+            expect(t.gradFn).toBeNull();
+          }
+        });
+      }
+    }
+  });
+
   describe('cells vs PyTorch (fixtures)', () => {
     for (const c of fx.cells as any[]) {
       it(c.name, () => {

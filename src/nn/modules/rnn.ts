@@ -6,17 +6,20 @@
  * file holds what PyTorch's Python layer and `_VF.lstm` glue do: validation, the order of the flat
  * weights, layers and directions, inter-layer dropout, `batchFirst`, unbatched input,
  * `PackedSequence` (hx permuted into sorted order and the states back), and zero `hx` by default.
- * Double backward through the fused ops is not supported.
+ * When no graph is recorded (inference), unpacked input takes a fast path that runs the same
+ * kernels straight on typed arrays (`_forwardNoGrad`). Double backward through the fused ops is
+ * not supported.
  */
 import { checkOptions, describeValue } from '../../validate.js';
 import '../../ops/indexing.js';
 import '../../ops/movement.js';
+import { isAnomalyEnabled, isGradEnabled } from '../../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../../errors.js';
-import { gruLayer, lstmLayer, rnnLayer } from '../../ops/rnn.js';
+import { denseArray, gruLayer, gruLikeForwardRoutine, lstmForwardRoutine, lstmLayer, rnnLayer } from '../../ops/rnn.js';
 import { cat, stack } from '../../ops/movement.js';
 import { checkTensor } from '../../ops/util.js';
-import { emptyTensor } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
+import { emptyTensor, makeView } from '../../tensor/create.js';
+import type { DType, FloatArray } from '../../tensor/dtype.js';
 import { zeros } from '../../tensor/factories.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { AssertionError, dropout as dropoutFn } from '../functional.js';
@@ -190,6 +193,43 @@ function checkPacked(name: string, ps: PackedSequence): readonly number[] {
   return sizes;
 }
 
+// ------------------------------------------------------------------------ the no-grad fast path
+
+/** Members of RNNBase the general forward path calls that a subclass may override. */
+const FORWARD_MEMBERS = ['flatWeights', 'allWeights', 'expectedHiddenSize', 'expectedCellSize', 'checkInput', 'checkHiddenSize'];
+const plainForward = new WeakMap<object, boolean>();
+
+/** Whether instances of `ctor` run RNNBase's own forward helpers (no subclass overrides them). */
+function runsBaseForward(ctor: { prototype: object }): boolean {
+  let ok = plainForward.get(ctor);
+  if (ok === undefined) {
+    ok = true;
+    for (let p: object | null = ctor.prototype; p !== null && p !== RNNBase.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      if (FORWARD_MEMBERS.some((k) => Object.hasOwn(p!, k))) ok = false;
+    }
+    plainForward.set(ctor, ok);
+  }
+  return ok;
+}
+
+/** A state `[S, B, F]` (batched) or `[S, F]` (unbatched, B = 1) of dtype `dt`. */
+function stateFits(t: Tensor, batched: boolean, S: number, B: number, F: number, dt: DType): boolean {
+  const s = t.shape;
+  return t.dtype === dt && (batched ? s.length === 3 && s[0] === S && s[1] === B && s[2] === F : s.length === 2 && s[0] === S && s[1] === F);
+}
+
+/** A parameter of shape `[rows]` (cols < 0) or `[rows, cols]` and dtype `dt`. */
+function weightFits(w: unknown, dt: DType, rows: number, cols: number): w is Tensor {
+  if (!(w instanceof Tensor) || w.dtype !== dt) return false;
+  const s = w.shape;
+  return cols < 0 ? s.length === 1 && s[0] === rows : s.length === 2 && s[0] === rows && s[1] === cols;
+}
+
+/** Elements [i*n, (i+1)*n) of `a`, without a subarray object when that is all of `a`. */
+function part(a: FloatArray, i: number, n: number): FloatArray {
+  return i === 0 && a.length === n ? a : a.subarray(i * n, (i + 1) * n);
+}
+
 // ------------------------------------------------------------------------------------- RNNBase
 
 /**
@@ -354,6 +394,8 @@ export class RNNBase extends Module {
    * zeros. Returns the output (a PackedSequence for packed input) and the final states.
    */
   protected _forwardImpl(input: Tensor | PackedSequence, states: Tensor[] | null): [Tensor | PackedSequence, Tensor[]] {
+    const fast = this._forwardNoGrad(input, states);
+    if (fast !== null) return fast;
     const name = this.mode.startsWith('RNN') ? 'RNN' : this.mode;
     const lstm = this.mode === 'LSTM';
     const packedIn = input instanceof PackedSequence ? input : null;
@@ -443,6 +485,138 @@ export class RNNBase extends Module {
       finals = finals.map((h) => h.squeeze(1));
     }
     return [output, finals];
+  }
+
+  /**
+   * `_forwardImpl` for unpacked input when no graph would be recorded (grad mode off, or nothing
+   * requires grad) and anomaly mode is off: the fused kernels run straight on typed arrays, without
+   * the autograd op, the per-layer state views and the final stack. Every check of the general path
+   * is made first, before anything runs; a call that would fail one, or that this path does not
+   * cover, returns null and the general path runs (and raises). Values, output shapes, strides
+   * and views are those of the general path.
+   */
+  private _forwardNoGrad(input: Tensor | PackedSequence, states: Tensor[] | null): [Tensor, Tensor[]] | null {
+    if (!(input instanceof Tensor) || isAnomalyEnabled()) return null;
+    const m = this._target as this; // reads of the object behind the Proxy
+    if (!runsBaseForward(m.constructor)) return null;
+    const x = input;
+    const nd = x.shape.length;
+    const dt = x.dtype;
+    if ((nd !== 2 && nd !== 3) || (dt !== 'float32' && dt !== 'float64')) return null;
+    const batched = nd === 3;
+    const bf = m.batchFirst;
+    const T = x.shape[batched && bf ? 1 : 0]!;
+    const B = batched ? x.shape[bf ? 0 : 1]! : 1;
+    const I = m.inputSize;
+    if (x.shape[nd - 1] !== I || T === 0 || B === 0) return null;
+    const mode = m.mode;
+    const lstm = mode === 'LSTM';
+    const H = m.hiddenSize;
+    const P = m.projSize;
+    const R = P > 0 ? P : H;
+    const G = (lstm ? 4 : mode === 'GRU' ? 3 : 1) * H;
+    const D = m.bidirectional ? 2 : 1;
+    const L = m.numLayers;
+    const S = L * D;
+    const grad = isGradEnabled();
+    if (grad && x.requiresGrad) return null;
+    let h: Tensor | null = null;
+    let c: Tensor | null = null;
+    if (states !== null) {
+      h = states[0]!;
+      if (!stateFits(h, batched, S, B, R, dt) || (grad && h.requiresGrad)) return null;
+      if (lstm) {
+        c = states[1]!;
+        if (!stateFits(c, batched, S, B, H, dt) || (grad && c.requiresGrad)) return null;
+      }
+    }
+    // Every (layer, direction)'s weights: wIh, wHh, bIh, bHh, wHr (null when absent).
+    const names = m._allWeightNames;
+    const params = m as unknown as Record<string, unknown>;
+    const hasBias = m.bias;
+    const w: (Tensor | null)[] = new Array<Tensor | null>(5 * S);
+    for (let k = 0; k < S; k++) {
+      const n = names[k]!;
+      const inSize = k < D ? I : R * D;
+      const wIh = params[n[0]!];
+      const wHh = params[n[1]!];
+      if (!weightFits(wIh, dt, G, inSize) || !weightFits(wHh, dt, G, R)) return null;
+      if (grad && (wIh.requiresGrad || wHh.requiresGrad)) return null;
+      w[5 * k] = wIh;
+      w[5 * k + 1] = wHh;
+      w[5 * k + 2] = w[5 * k + 3] = w[5 * k + 4] = null;
+      if (hasBias) {
+        const bIh = params[n[2]!];
+        const bHh = params[n[3]!];
+        if (!weightFits(bIh, dt, G, -1) || !weightFits(bHh, dt, G, -1)) return null;
+        if (grad && (bIh.requiresGrad || bHh.requiresGrad)) return null;
+        w[5 * k + 2] = bIh;
+        w[5 * k + 3] = bHh;
+      }
+      if (P > 0) {
+        const wHr = params[n[n.length - 1]!];
+        if (!weightFits(wHr, dt, P, H) || (grad && wHr.requiresGrad)) return null;
+        w[5 * k + 4] = wHr;
+      }
+    }
+
+    // The kernel first: a backend without one raises here, as in the general path.
+    const runLstm = lstm ? lstmForwardRoutine() : null;
+    const runGruLike = lstm ? null : gruLikeForwardRoutine(mode === 'GRU' ? 'GRU' : 'RNN');
+    // The time-major input [T, B, I]; x transposed only matters when both T and B exceed 1.
+    let xin = batched && bf && T > 1 && B > 1
+      ? denseArray(makeView(x, [T, B, I], [x.strides[1]!, x.strides[0]!, x.strides[2]!], x.offset))
+      : denseArray(x);
+    const h0 = denseArray(h ?? emptyTensor([S, B, R], dt));
+    const c0 = lstm ? denseArray(c ?? emptyTensor([S, B, H], dt)) : null;
+    const hAll = emptyTensor([S, B, R], dt);
+    const cAll = lstm ? emptyTensor([S, B, H], dt) : null;
+    const hN = hAll.data as FloatArray;
+    const cN = cAll ? (cAll.data as FloatArray) : null;
+    const nonlinearity = mode === 'RNN_RELU' ? 'relu' : 'tanh';
+    let out: Tensor | null = null;
+    for (let layer = 0; layer < L; layer++) {
+      const inSize = layer === 0 ? I : R * D;
+      const ys: Tensor[] = [];
+      for (let dir = 0; dir < D; dir++) {
+        const k = layer * D + dir;
+        const y = emptyTensor([T, B, R], dt);
+        const bIh = w[5 * k + 2];
+        const bHh = w[5 * k + 3];
+        const wHr = w[5 * k + 4];
+        if (runLstm) {
+          runLstm({
+            T, B, I: inSize, H, P, reverse: dir === 1, batchSizes: null,
+            x: xin, h0: part(h0, k, B * R), c0: part(c0!, k, B * H), wIh: denseArray(w[5 * k]!), wHh: denseArray(w[5 * k + 1]!),
+            bIh: bIh ? denseArray(bIh) : null, bHh: bHh ? denseArray(bHh) : null, wHr: wHr ? denseArray(wHr) : null,
+            y: y.data as FloatArray, hN: part(hN, k, B * R), cN: part(cN!, k, B * H), ws: null,
+          });
+        } else {
+          runGruLike!({
+            T, B, I: inSize, H, reverse: dir === 1, batchSizes: null, nonlinearity,
+            x: xin, h0: part(h0, k, B * H), wIh: denseArray(w[5 * k]!), wHh: denseArray(w[5 * k + 1]!),
+            bIh: bIh ? denseArray(bIh) : null, bHh: bHh ? denseArray(bHh) : null,
+            y: y.data as FloatArray, hN: part(hN, k, B * H), ws: null,
+          });
+        }
+        ys.push(y);
+      }
+      out = D === 1 ? ys[0]! : cat(ys, -1);
+      if (layer < L - 1) {
+        // PyTorch parity: at::dropout on the whole layer output between layers, as the general path.
+        if (m.dropout !== 0 && m.training) out = dropoutFn(out, m.dropout, true);
+        xin = denseArray(out);
+      }
+    }
+    let output = out!;
+    const finals = cAll ? [hAll, cAll] : [hAll];
+    if (batched) {
+      if (bf) output = makeView(output, [B, T, output.shape[2]!], [output.strides[1]!, output.strides[0]!, output.strides[2]!], output.offset);
+      return [output, finals];
+    }
+    // Unbatched: the general path's views of the batch-1 results.
+    if (bf) output = output.transpose(0, 1);
+    return [output.squeeze(bf ? 0 : 1), finals.map((t) => t.squeeze(1))];
   }
 
   /** One (layer, direction): the fused op with this layer's weights. */
