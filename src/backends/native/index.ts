@@ -181,10 +181,12 @@ function gemm(a: View, b: View, out: View, o: GemmOptions): void {
 
 const ints = new Int32Array(6);
 
+const dim = (v: number): boolean => Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+
 /** Fills `ints` and returns N (rows), or -1 when the geometry is unusable natively. */
 function geometry(g: RnnGeometry, P: number): number {
   const { T, B, I, H } = g;
-  for (const v of [T, B, I, H, P]) if (!Number.isInteger(v) || v < 0 || v >= 2 ** 31) return -1;
+  if (!dim(T) || !dim(B) || !dim(I) || !dim(H) || !dim(P)) return -1;
   let N = T * B;
   const bs = g.batchSizes;
   if (bs) {
@@ -200,13 +202,9 @@ function geometry(g: RnnGeometry, P: number): number {
   return N;
 }
 
-/** Every present array has x's type and at least the listed length. */
-function fits(x: FloatArray, list: ReadonlyArray<readonly [FloatArray | null | undefined, number]>): boolean {
-  for (const [arr, len] of list) {
-    if (arr === null || arr === undefined) continue;
-    if (arr.constructor !== x.constructor || arr.length < len) return false;
-  }
-  return true;
+/** An absent array, or one of x's type with at least `len` elements (checked per call, allocation-free). */
+function fit(x: FloatArray, arr: FloatArray | null | undefined, len: number): boolean {
+  return arr === null || arr === undefined || (arr.constructor === x.constructor && arr.length >= len);
 }
 
 function lstmForward(a: LstmForwardArgs): void {
@@ -214,9 +212,19 @@ function lstmForward(a: LstmForwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.h0, B * R], [a.c0, B * H],
-    [a.wIh, G * I], [a.wHh, G * R], [a.bIh, G], [a.bHh, G], [a.wHr, P * H], [a.y, N * R], [a.hN, B * R],
-    [a.cN, B * H], [a.ws, lstmWorkspaceSize(N, H, P)]])) {
+  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * R) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.y, N * R) &&
+    fit(a.x, a.hN, B * R) &&
+    fit(a.x, a.cN, B * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)))) {
     return jsBackend.lstmForward!(a);
   }
   nativeAddon()!.lstmForward(ints, a.batchSizes ?? null, a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh ?? null,
@@ -228,10 +236,24 @@ function lstmBackward(a: LstmBackwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.c0, B * H], [a.wIh, G * I],
-    [a.wHh, G * R], [a.wHr, P * H], [a.ws, lstmWorkspaceSize(N, H, P)], [a.dy, N * R], [a.dhN, B * R],
-    [a.dcN, B * H], [a.dx, N * I], [a.dh0, B * R], [a.dc0, B * H], [a.dwIh, G * I], [a.dwHh, G * R],
-    [a.dbIh, G], [a.dbHh, G], [a.dwHr, P * H]])) {
+  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)) &&
+    fit(a.x, a.dy, N * R) &&
+    fit(a.x, a.dhN, B * R) &&
+    fit(a.x, a.dcN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * R) &&
+    fit(a.x, a.dc0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * R) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G) &&
+    fit(a.x, a.dwHr, P * H))) {
     return jsBackend.lstmBackward!(a);
   }
   nativeAddon()!.lstmBackward(ints, a.batchSizes ?? null, a.x, a.c0, a.wIh, a.wHh, a.wHr ?? null, a.ws,
@@ -246,8 +268,16 @@ function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearit
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.h0, B * H], [a.wIh, G * I], [a.wHh, G * H],
-    [a.bIh, G], [a.bHh, G], [a.y, N * H], [a.hN, B * H], [a.ws, wsLen]])) {
+  if (N < 0 || !isFloat(a.x) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.y, N * H) &&
+    fit(a.x, a.hN, B * H) &&
+    fit(a.x, a.ws, wsLen))) {
     return js(a);
   }
   const f = kind === 'gru' ? nativeAddon()!.gruForward : nativeAddon()!.rnnForward;
@@ -261,9 +291,19 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.wIh, G * I], [a.wHh, G * H], [a.ws, wsLen],
-    [a.dy, N * H], [a.dhN, B * H], [a.dx, N * I], [a.dh0, B * H], [a.dwIh, G * I], [a.dwHh, G * H],
-    [a.dbIh, G], [a.dbHh, G]])) {
+  if (N < 0 || !isFloat(a.x) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.ws, wsLen) &&
+    fit(a.x, a.dy, N * H) &&
+    fit(a.x, a.dhN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * H) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G))) {
     return js(a);
   }
   const f = kind === 'gru' ? nativeAddon()!.gruBackward : nativeAddon()!.rnnBackward;
