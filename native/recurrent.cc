@@ -246,23 +246,32 @@ void lstmForwardFused(const LstmFwd<T>& a) {
   const Layout L(g);
   const long N = L.N;
   const long wsC = N * G, wsHPrev = wsC + N * H;
-  T* gates = a.ws ? a.ws : buf<T>(kWork0, N * G);
   const GemmKernels<T>& K = gemmKernels<T>();
   const int NR = K.nr, MR = K.mr;
 
-  // bias row bIh + bHh (or none); gates = x W_ihᵀ for all rows (one GEMM, bias added by the cell)
+  // bias row bIh + bHh (or none), added by the cell
   T* bias = nullptr;
   if (a.bIh || a.bHh) {
     bias = buf<T>(kBias, G);
     for (int j = 0; j < G; j++) bias[j] = (a.bIh ? a.bIh[j] : T(0)) + (a.bHh ? a.bHh[j] : T(0));
   }
-  if (N >= 256 && I > 0) {
-    // W_ihᵀ packed once and shared by threads that each take a block of rows of x
-    const PackedB<T> pi = prepackB<T>(I, G, Mat<T>{a.wIh, 1, I}, kPrepack1);
-    gemmPacked<T>((int)N, 1, Mat<T>{a.x, I, 1}, pi, 0, gates, G);
-  } else if (N > 0) {
-    gemm<T>((int)N, G, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gates, G, 1);
-  }
+  // The input projection x W_ihᵀ: for training into the workspace for all rows at once; for
+  // inference by blocks of about kProjRows rows (whole steps) into a small buffer, just before the
+  // steps that use them (less memory, and the buffer stays in cache and is reused across calls).
+  constexpr long kProjRows = 1024;
+  const int blockSteps = a.ws ? std::max(1, g.steps) : (int)std::max(1L, std::min<long>(g.steps, kProjRows / std::max(1, B)));
+  T* gbuf = a.ws ? a.ws : buf<T>(kWork0, (long)std::min<long>(N, (long)blockSteps * B) * G);
+  long gOff = 0;  // row of x whose projection is at gbuf row 0
+  PackedB<T> pi;
+  const bool prepacked = N >= 256 && I > 0;
+  if (prepacked) pi = prepackB<T>(I, G, Mat<T>{a.wIh, 1, I}, kPrepack1);  // shared by row-split threads
+  auto project = [&](long r0, long r1) {
+    gOff = r0;
+    const int m = (int)(r1 - r0);
+    if (m <= 0) return;
+    if (prepacked) gemmPacked<T>(m, 1, Mat<T>{a.x + r0 * I, I, 1}, pi, 0, gbuf, G);
+    else gemm<T>(m, G, I, 1, Mat<T>{a.x + r0 * I, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gbuf, G, 1);
+  };
   copy(a.hN, a.h0, (long)B * H);
   copy(a.cN, a.c0, (long)B * H);
 
@@ -289,6 +298,13 @@ void lstmForwardFused(const LstmFwd<T>& a) {
 
   for (int s = 0; s < g.steps; s++) {
     const int t = g.reverse ? g.steps - 1 - s : s;
+    if (s % blockSteps == 0) {
+      // rows of the steps s .. s + blockSteps - 1 (contiguous in x in either direction)
+      const int sEnd = std::min(g.steps, s + blockSteps) - 1;
+      const int tEnd = g.reverse ? g.steps - 1 - sEnd : sEnd;
+      const int tLo = std::min(t, tEnd), tHi = std::max(t, tEnd);
+      project(L.off[tLo], (long)L.off[tHi] + L.bs[tHi]);
+    }
     const int bt = L.bs[t], o = L.off[t];
     if (bt == 0) continue;
     if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);  // cache h_{t-1}
@@ -296,7 +312,7 @@ void lstmForwardFused(const LstmFwd<T>& a) {
     auto cell = [&](int r0, int r1, int u0, int w, long rcol0, long rgate) {
       for (int b = r0; b < r1; b++) {
         const long n = o + b;
-        T* grow = gates + n * G;
+        T* grow = gbuf + (n - gOff) * G;  // row n's input projection (activations out)
         T* gq[4] = {grow + u0, grow + H + u0, grow + 2 * H + u0, grow + 3 * H + u0};
         const T* rq[4];
         for (int q = 0; q < 4; q++) rq[q] = rec + (long)b * gv + rcol0 + q * rgate;

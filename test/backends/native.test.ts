@@ -283,7 +283,13 @@ const RCASES: RCase[] = [
 // The fused LSTM step's row blocks and K slices, with a packed batch shrinking across a row block.
 // (LSTM only: an Elman RNN with these weights cancels so much in float32 that js and native round
 // apart by more than the tolerance, with no bug on either side; float64 agrees.)
-const BIG_LSTM: RCase[] = [{ T: 3, B: 130, I: 7, H: 270, packed: [130, 97, 40] }];
+// Long sequences: inference projects the input by blocks of steps (several blocks here, forward,
+// reverse and packed), which must equal the training path's single projection bit for bit.
+const BIG_LSTM: RCase[] = [
+  { T: 3, B: 130, I: 7, H: 270, packed: [130, 97, 40] },
+  { T: 40, B: 60, I: 5, H: 20 },
+  { T: 40, B: 60, I: 5, H: 20, reverse: true, packed: Array.from({ length: 40 }, (_, t) => 60 - t) },
+];
 const PCASES: RCase[] = [
   { T: 3, B: 2, I: 5, H: 7, P: 3 },
   { T: 4, B: 3, I: 8, H: 17, P: 5, reverse: true },
