@@ -19,7 +19,7 @@
  * and once per run torchlet (on the exporter's weights), onnxruntime and PyTorch are checked to
  * compute the same outputs.
  *
- * Options: --compare, --quick (fewer repetitions), --only W1,W3, --backends native,js.
+ * Options: --compare, --quick (fewer repetitions), --only W1,W3, --backends native,wasm,js.
  * Timings on a shared 2-core machine are noisy: compare medians from the same run only.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -32,6 +32,7 @@ import type * as Ort from 'onnxruntime-node';
 import * as torch from '../src/index.js';
 import { isAvailable, info, reason } from '../src/backends/native/index.js';
 import { setBackend } from '../src/backends/registry.js';
+import { isAvailable as wasmAvailable } from '../src/backends/wasm/index.js';
 import { getNumThreads } from '../src/backends/threads.js';
 
 type T = torch.Tensor;
@@ -46,7 +47,8 @@ const opt = (name: string): string | undefined => {
 const QUICK = flag('--quick');
 const COMPARE = flag('--compare');
 const ONLY = opt('--only')?.split(',');
-const BACKENDS = (opt('--backends') ?? 'native,js').split(',').filter((b) => b === 'js' || isAvailable());
+const BACKENDS = (opt('--backends') ?? 'native,wasm,js').split(',')
+  .filter((b) => b === 'js' || (b === 'wasm' ? wasmAvailable() : isAvailable()));
 
 interface Workload {
   name: string;

@@ -1,12 +1,13 @@
 /**
- * The `torch.backends` namespace: which compute backend runs the kernels, and the native one's
- * status. Importing this module registers the native backend (src/backends/native/index.ts).
+ * The `torch.backends` namespace: which compute backend runs the kernels, and the native and wasm
+ * ones' status. Importing this module registers the native backend (src/backends/native/index.ts).
  * See https://pytorch.org/docs/1.13/backends.html
  * @example console.log(torch.backends.current(), torch.backends.registeredBackends());
  * @module
  */
 import { backend, backendFailures, registeredBackends, setBackend } from './registry.js';
 import { info, isAvailable, reason } from './native/index.js';
+import * as wasmStatus from './wasm/index.js';
 
 /**
  * The native (C++ Node-API) backend's status.
@@ -16,9 +17,23 @@ import { info, isAvailable, reason } from './native/index.js';
 export const native = { isAvailable, reason, info };
 
 /**
- * Name of the backend that runs the kernels now ('native' or 'js'). No PyTorch counterpart (torchlet
- * runs on the CPU only; PyTorch's closest notion is the tensor's device).
- * @example torch.backends.current() // 'native' when the addon loaded, else 'js'
+ * The WebAssembly SIMD backend's status (the default where the native addon is absent, e.g. in
+ * browsers). `preload()` compiles the module asynchronously, for pages that refuse a synchronous
+ * compile on the main thread.
+ * See https://pytorch.org/docs/stable/backends.html
+ * @example await torch.backends.wasm.preload(); console.log(torch.backends.wasm.isAvailable());
+ */
+export const wasm = {
+  isAvailable: wasmStatus.isAvailable,
+  reason: wasmStatus.reason,
+  info: wasmStatus.info,
+  preload: wasmStatus.preload,
+};
+
+/**
+ * Name of the backend that runs the kernels now ('native', 'wasm' or 'js'). No PyTorch counterpart
+ * (torchlet runs on the CPU only; PyTorch's closest notion is the tensor's device).
+ * @example torch.backends.current() // 'native' when the addon loaded, else 'wasm' (or 'js' without WebAssembly SIMD)
  */
 export function current(): string {
   return backend().name;

@@ -4,6 +4,7 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { initWasmBackend } from './wasm/index.js';
 
 interface Entry {
   name: string;
@@ -11,7 +12,12 @@ interface Entry {
   init: () => Backend;
 }
 
-const entries: Entry[] = [{ name: 'js', priority: 0, init: () => jsBackend }];
+// wasm (SIMD module, src/backends/wasm) ranks between js and native (priority 10, registered by
+// src/backends/native/index.ts); its init throws where WebAssembly SIMD is missing.
+const entries: Entry[] = [
+  { name: 'js', priority: 0, init: () => jsBackend },
+  { name: 'wasm', priority: 5, init: initWasmBackend },
+];
 const failures = new Map<string, string>();
 let current: Backend | null = null;
 /** A backend chosen with `setBackend` (tests, benchmarks), or null for resolution by priority. */

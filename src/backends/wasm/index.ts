@@ -1,0 +1,585 @@
+/**
+ * The WebAssembly SIMD backend: the native backend's C++ kernels (packed, register-blocked sgemm /
+ * dgemm and the fused LSTM / GRU / RNN layers, native/gemm.cc, native/recurrent.cc and
+ * native/kernels.inc) compiled to wasm32 with 128-bit SIMD, single-threaded (native/wasm/, built by
+ * `npm run build:wasm`; the module ships as base64 in ./binary.ts, so it needs no fs and bundles
+ * as plain JavaScript). It runs where the native addon does not: browsers, workers, platforms
+ * without a prebuilt binary.
+ *
+ * Tensors stay in ordinary typed arrays (the js backend's storage); each call copies its operands
+ * into the module's linear memory (one reusable block, grown as needed) and the results back.
+ * Everything but gemm and the fused recurrent layers is the js backend's. Arguments the kernels do
+ * not take (integer arrays, views outside their data, odd lengths) run on the js kernel, which
+ * also raises the errors, exactly as in the native backend; a trap inside the module (out of
+ * memory) also falls back to the js kernel.
+ *
+ * Instantiation is synchronous and lazy (the first `backend()` resolution that reaches 'wasm', or
+ * `isAvailable()`); it throws, and the registry falls back to js, when WebAssembly or its SIMD
+ * extension is missing. A browser main thread may refuse a synchronous compile: `preload()` there
+ * compiles asynchronously first.
+ */
+import type {
+  Backend,
+  GemmOptions,
+  GruBackwardArgs,
+  GruForwardArgs,
+  LstmBackwardArgs,
+  LstmForwardArgs,
+  RnnBackwardArgs,
+  RnnForwardArgs,
+  RnnGeometry,
+  View,
+} from '../backend.js';
+import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
+import { WASM_BASE64 } from './binary.js';
+
+/** The module's exports (native/wasm/entry.cc). Pointers are byte addresses (i32, read as unsigned). */
+interface Exports {
+  readonly memory: WebAssembly.Memory;
+  readonly __stack_pointer: WebAssembly.Global;
+  __wasm_call_ctors(): void;
+  tl_malloc(bytes: number): number;
+  tl_free(ptr: number): void;
+  tl_trim(keep: number): void;
+  tl_isa(): number;
+  tl_abi(): number;
+  tl_gemm(f64: number, params: number, a: number, b: number, c: number): void;
+  tl_lstm_forward(f64: number, args: number): void;
+  tl_lstm_backward(f64: number, args: number): void;
+  tl_gru_forward(f64: number, args: number): void;
+  tl_gru_backward(f64: number, args: number): void;
+  tl_rnn_forward(f64: number, args: number): void;
+  tl_rnn_backward(f64: number, args: number): void;
+}
+
+/** The ABI version native/wasm/entry.cc exports. */
+const ABI = 1;
+/** Kernel scratch kept in the module between calls (as the native addon keeps 16 MiB). */
+const KEEP_SCRATCH = 16 << 20;
+/** Bytes of the argument block (gemm's 18 doubles, a recurrent call's 8 + 17 ints). */
+const ARGS_BYTES = 256;
+
+let wasm: Exports | null | undefined; // undefined: not tried yet
+let why = 'not loaded yet';
+let isaName = '';
+let compiled: WebAssembly.Module | null = null;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const code = new Uint8Array(128);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) code[alphabet.charCodeAt(i)] = i;
+  let len = s.length;
+  while (len > 0 && s.charCodeAt(len - 1) === 61) len--; // '='
+  const out = new Uint8Array((len * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < len; i++) {
+    acc = (acc << 6) | code[s.charCodeAt(i)]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 255;
+    }
+  }
+  return out;
+}
+
+function compile(): WebAssembly.Module {
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.Module !== 'function') {
+    throw new Error('WebAssembly is not available');
+  }
+  // A CompileError here means no SIMD128 (or bulk memory): the module uses both.
+  return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
+}
+
+/**
+ * The module's exports, instantiating it on first call; null (with `reason()` set) when it cannot
+ * be used. Internal: the kernels below are its only callers.
+ * @example const ok = wasmExports() !== null;
+ */
+export function wasmExports(): Exports | null {
+  if (wasm !== undefined) return wasm;
+  wasm = null;
+  try {
+    const mod = compile();
+    const inst = new WebAssembly.Instance(mod, {});
+    const e = inst.exports as unknown as Exports;
+    if (e.tl_abi() !== ABI) throw new Error(`module ABI ${e.tl_abi()}, expected ${ABI} (rebuild with npm run build:wasm)`);
+    e.__wasm_call_ctors();
+    const p = e.tl_isa() >>> 0;
+    const bytes = new Uint8Array(e.memory.buffer);
+    let end = p;
+    while (bytes[end] !== 0 && end < bytes.length) end++;
+    isaName = String.fromCharCode(...bytes.subarray(p, end));
+    argsPtr = e.tl_malloc(ARGS_BYTES) >>> 0;
+    wasm = e;
+    why = '';
+  } catch (err) {
+    why = `cannot instantiate the WebAssembly SIMD module: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return wasm;
+}
+
+/**
+ * Compiles the module asynchronously (for browser main threads, which may refuse a synchronous
+ * compile); the backend then instantiates synchronously from the compiled module. If a synchronous
+ * attempt already failed, the next resolution retries (`setBackend('wasm')`, or `setBackend(null)`
+ * to resolve by priority again). Resolves even when WebAssembly is unavailable (the backend then
+ * reports why and js is used).
+ * See https://pytorch.org/docs/stable/backends.html
+ * @example await torch.backends.wasm.preload(); torch.backends.setBackend('wasm');
+ */
+export async function preload(): Promise<void> {
+  if (compiled || typeof WebAssembly === 'undefined') return;
+  try {
+    compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64));
+    if (wasm === null) wasm = undefined; // retry instantiation from the compiled module
+  } catch {
+    // reported by wasmExports() when the backend is resolved
+  }
+}
+
+/**
+ * Whether the WebAssembly SIMD backend can be used here.
+ * See https://pytorch.org/docs/stable/backends.html
+ * @example if (!torch.backends.wasm.isAvailable()) console.log(torch.backends.wasm.reason());
+ */
+export function isAvailable(): boolean {
+  return wasmExports() !== null;
+}
+
+/** Why the wasm backend is not available ('' when it is). @example torch.backends.wasm.reason() */
+export function reason(): string {
+  wasmExports();
+  return why;
+}
+
+/** The module's kernels and current linear memory size, or null when unavailable. @example torch.backends.wasm.info() */
+export function info(): { isa: string; memoryBytes: number } | null {
+  const e = wasmExports();
+  return e ? { isa: isaName, memoryBytes: e.memory.buffer.byteLength } : null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The module's memory: views (renewed when the memory grows), the argument block and one reusable
+// I/O block that holds a call's arrays.
+// ------------------------------------------------------------------------------------------------
+
+let argsPtr = 0;
+let ioPtr = 0;
+let ioCap = 0;
+let buffer: ArrayBuffer | null = null;
+let i32 = new Int32Array(0);
+let f32 = new Float32Array(0);
+let f64 = new Float64Array(0);
+
+function views(): void {
+  const b = wasm!.memory.buffer;
+  if (b === buffer) return;
+  buffer = b;
+  i32 = new Int32Array(b);
+  f32 = new Float32Array(b);
+  f64 = new Float64Array(b);
+}
+
+/** Largest array (bytes) a call may hand the module or make it allocate; bigger calls run on js. */
+const MAX_BYTES = 2 ** 30;
+
+/** The I/O block's address, grown (by a quarter more) to at least `bytes`. */
+function reserve(bytes: number): number {
+  if (bytes > ioCap) {
+    const e = wasm!;
+    if (ioPtr) e.tl_free(ioPtr);
+    ioPtr = 0;
+    ioCap = 0;
+    const cap = Math.ceil((bytes * 1.25 + 64) / 64) * 64;
+    // (the module's malloc takes at most 2 GiB; guarded() turns this into a js fallback)
+    if (cap > 2 ** 31) throw new WebAssembly.RuntimeError('torchlet wasm: call too large for the module memory');
+    ioPtr = e.tl_malloc(cap) >>> 0; // traps (RuntimeError) when the memory cannot grow
+    ioCap = cap;
+  }
+  return ioPtr;
+}
+
+/** The view of the module's memory for arrays of x's type. */
+function heapOf(x: TypedArray): TypedArray {
+  return x instanceof Float32Array ? f32 : x instanceof Float64Array ? f64 : i32;
+}
+
+// One call's arrays: each distinct array (an array passed twice shares one region) gets a region
+// of the I/O block; IN regions are filled before the call, OUT regions copied back after it.
+const IN = 1;
+const OUT = 2;
+const slotArr: (TypedArray | null)[] = [];
+const slotLen: number[] = [];
+const slotMode: number[] = [];
+const slotPtr: number[] = [];
+let nslots = 0;
+
+/** Adds an array (first `len` elements) to the call; returns its slot, or -1 for null. */
+function slot(arr: TypedArray | null | undefined, len: number, mode: number): number {
+  if (arr === null || arr === undefined) return -1;
+  for (let s = 0; s < nslots; s++) {
+    if (slotArr[s] === arr) {
+      slotLen[s] = Math.max(slotLen[s]!, len);
+      slotMode[s]! |= mode;
+      return s;
+    }
+  }
+  slotArr[nslots] = arr;
+  slotLen[nslots] = len;
+  slotMode[nslots] = mode;
+  return nslots++;
+}
+
+/** Lays the slots out in the I/O block and copies the IN ones in. */
+function place(): void {
+  let bytes = 0;
+  for (let s = 0; s < nslots; s++) bytes += Math.ceil((slotLen[s]! * slotArr[s]!.BYTES_PER_ELEMENT) / 64) * 64 + 64;
+  const base = reserve(bytes);
+  views();
+  let p = base;
+  for (let s = 0; s < nslots; s++) {
+    const a = slotArr[s]!;
+    const len = slotLen[s]!;
+    slotPtr[s] = p;
+    if (slotMode[s]! & IN && len > 0) heapOf(a).set(len === a.length ? a : a.subarray(0, len), p / a.BYTES_PER_ELEMENT);
+    p += Math.ceil((len * a.BYTES_PER_ELEMENT) / 64) * 64 + 64;
+  }
+}
+
+/** Copies the OUT slots back and forgets the call's arrays. */
+function finish(): void {
+  views();
+  for (let s = 0; s < nslots; s++) {
+    const a = slotArr[s]!;
+    const len = slotLen[s]!;
+    if (slotMode[s]! & OUT && len > 0) {
+      const e = a.BYTES_PER_ELEMENT;
+      a.set(heapOf(a).subarray(slotPtr[s]! / e, slotPtr[s]! / e + len));
+    }
+    slotArr[s] = null;
+  }
+  nslots = 0;
+}
+
+function ptrOf(s: number): number {
+  return s < 0 ? 0 : slotPtr[s]!;
+}
+
+/**
+ * Runs a module call; a trap (out of memory) resets the call and reports false (the caller falls
+ * back to js). A trap leaves the module's shadow stack pointer where the trapping frame had it:
+ * it is restored, so repeated traps cannot exhaust the stack.
+ */
+function guarded(fn: () => void): boolean {
+  const e = wasm!;
+  const sp = e.__stack_pointer.value;
+  try {
+    fn();
+    return true;
+  } catch (err) {
+    e.__stack_pointer.value = sp;
+    for (let s = 0; s < nslots; s++) slotArr[s] = null;
+    nslots = 0;
+    if (err instanceof WebAssembly.RuntimeError) return false;
+    throw err;
+  } finally {
+    e.tl_trim(KEEP_SCRATCH);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// gemm
+// ------------------------------------------------------------------------------------------------
+
+function isFloat(x: TypedArray): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/** The smallest and largest element positions of a view (its data span); null when out of bounds or empty. */
+function span(v: View): [lo: number, hi: number] | null {
+  let lo = v.offset;
+  let hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const ext = (v.shape[d]! - 1) * v.strides[d]!;
+    if (ext < 0) lo += ext;
+    else hi += ext;
+  }
+  return Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi < v.data.length ? [lo, hi] : null;
+}
+
+function inBounds(v: View): boolean {
+  return v.shape.includes(0) || span(v) !== null;
+}
+
+/**
+ * How an operand [nb, r, c] reaches the module: its data span copied as is (offset and strides
+ * kept), or, when the view uses little of its span (a column of a wide matrix), gathered into a
+ * dense copy (rows or columns contiguous as in the view; a broadcast batch stays stride 0).
+ */
+interface Operand {
+  gather: boolean;
+  lo: number;
+  len: number;
+  offset: number;
+  strides: [number, number, number];
+}
+
+function operand(v: View): Operand {
+  const [nb, r, c] = v.shape as [number, number, number];
+  const [s0, s1, s2] = v.strides as [number, number, number];
+  if (nb * r * c === 0) return { gather: false, lo: 0, len: 0, offset: 0, strides: [s0, s1, s2] };
+  const [lo, hi] = span(v)!;
+  const stored = (s0 === 0 ? 1 : nb) * r * c;
+  if (hi - lo + 1 <= 4 * stored + 64) return { gather: false, lo, len: hi - lo + 1, offset: v.offset - lo, strides: [s0, s1, s2] };
+  const rowMajor = Math.abs(s2) <= Math.abs(s1);
+  return { gather: true, lo: 0, len: stored, offset: 0, strides: [s0 === 0 ? 0 : r * c, rowMajor ? c : 1, rowMajor ? 1 : r] };
+}
+
+/** Writes a gathered operand into the heap at element `dst`. */
+function gatherInto(heap: FloatArray, dst: number, v: View, o: Operand): void {
+  const [nb, r, c] = v.shape as [number, number, number];
+  const [s0, s1, s2] = v.strides as [number, number, number];
+  const [d0, d1, d2] = o.strides;
+  const src = v.data;
+  for (let b = 0; b < (s0 === 0 ? 1 : nb); b++) {
+    for (let i = 0; i < r; i++) {
+      let si = v.offset + b * s0 + i * s1;
+      let di = dst + b * d0 + i * d1;
+      for (let j = 0; j < c; j++, si += s2, di += d2) heap[di] = src[si]!;
+    }
+  }
+}
+
+const gemmParams = new Float64Array(18);
+
+function gemm(a: View, b: View, out: View, o: GemmOptions): void {
+  const A = a.data;
+  const B = b.data;
+  const C = out.data;
+  const ok =
+    wasmExports() !== null && isFloat(C) && A.constructor === C.constructor && B.constructor === C.constructor &&
+    a.shape.length === 3 && b.shape.length === 3 && out.shape.length === 3 &&
+    b.shape[0] === a.shape[0] && b.shape[1] === a.shape[2] && out.shape[0] === a.shape[0] &&
+    out.shape[1] === a.shape[1] && out.shape[2] === b.shape[2] &&
+    a.shape[0]! * a.shape[1]! * b.shape[2]! > 0 && inBounds(a) && inBounds(b) && inBounds(out) &&
+    Math.max(a.shape[1]!, a.shape[2]!, b.shape[2]!) < 2 ** 31;
+  // Anything else (integers, empty products, bad views) takes the js kernel, which also raises
+  // the errors for bad arguments.
+  if (!ok) return jsBackend.gemm(a, b, out, o);
+  const [nb, m, k] = a.shape as [number, number, number];
+  const n = b.shape[2]!;
+  const e = C.BYTES_PER_ELEMENT;
+  const oa = operand(a);
+  const ob = operand(b);
+  // out: its span goes in and comes back; it need not go in when beta = 0 and the view is the
+  // plain contiguous layout (every element of the span is overwritten, none is read).
+  const [lo, hi] = span(out)!;
+  const cs = out.strides;
+  const dense = (m === 1 || cs[1] === n) && (n === 1 || cs[2] === 1) && (nb === 1 || cs[0] === m * n);
+  const alignUp = (x: number): number => Math.ceil(x / 64) * 64 + 64;
+  const pa = alignUp(18 * 8);
+  const pb = pa + alignUp(oa.len * e);
+  const pc = pb + alignUp(ob.len * e);
+  const total = pc + alignUp((hi - lo + 1) * e);
+  const run = (): void => {
+    const base = reserve(total);
+    views();
+    const heap = C instanceof Float32Array ? f32 : f64;
+    for (const [v, op, at] of [[a, oa, pa], [b, ob, pb]] as const) {
+      const dst = (base + at) / e;
+      if (op.gather) gatherInto(heap, dst, v, op);
+      else if (op.len > 0) heap.set((v.data as FloatArray).subarray(op.lo, op.lo + op.len), dst);
+    }
+    if (o.beta !== 0 || !dense) heap.set(C.subarray(lo, hi + 1), (base + pc) / e);
+    const p = gemmParams;
+    p[0] = nb; p[1] = m; p[2] = k; p[3] = n;
+    p[4] = oa.offset; p[5] = oa.strides[0]; p[6] = oa.strides[1]; p[7] = oa.strides[2];
+    p[8] = ob.offset; p[9] = ob.strides[0]; p[10] = ob.strides[1]; p[11] = ob.strides[2];
+    p[12] = out.offset - lo; p[13] = cs[0]!; p[14] = cs[1]!; p[15] = cs[2]!;
+    p[16] = o.alpha; p[17] = o.beta;
+    f64.set(p, base / 8);
+    wasm!.tl_gemm(C instanceof Float64Array ? 1 : 0, base, base + pa, base + pb, base + pc);
+    views();
+    const res = C instanceof Float32Array ? f32 : f64;
+    C.set(res.subarray((base + pc) / e, (base + pc) / e + hi - lo + 1), lo);
+  };
+  if (!guarded(run)) jsBackend.gemm(a, b, out, o);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Fused recurrent layers
+// ------------------------------------------------------------------------------------------------
+
+type F = FloatArray | null | undefined;
+
+/** Rows N of a geometry, or -1 when the module cannot take it (the same checks as the native backend). */
+function rowsOf(g: RnnGeometry, P: number): number {
+  const { T, B, I, H } = g;
+  for (const v of [T, B, I, H, P]) if (!Number.isInteger(v) || v < 0 || v >= 2 ** 31) return -1;
+  let N = T * B;
+  const bs = g.batchSizes;
+  if (bs) {
+    if (!(bs instanceof Int32Array) || bs.length < T) return -1;
+    N = 0;
+    for (let t = 0; t < T; t++) {
+      if (bs[t]! < 0 || bs[t]! > B) return -1;
+      N += bs[t]!;
+    }
+  }
+  if (N >= 2 ** 31) return -1;
+  // Every array the kernels index or allocate (gates [N,4H], workspace rows, weights, packed
+  // copies) stays below MAX_BYTES, so no 32-bit size in the module can wrap.
+  const G = 4 * H + 64;
+  const widest = Math.max(G, I, P, 6 * H + P);
+  return Math.max(N, B + 8, G) * widest * 8 < MAX_BYTES ? N : -1;
+}
+
+/** Every present array has x's type and at least the listed length. */
+function fits(x: FloatArray, list: ReadonlyArray<readonly [F, number]>): boolean {
+  for (const [arr, len] of list) {
+    if (arr === null || arr === undefined) continue;
+    if (arr.constructor !== x.constructor || arr.length < len) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs a recurrent entry point: the geometry header [T, B, I, H, P, reverse, batchSizes, relu]
+ * then the slots' addresses, in the order of native/wasm/entry.cc. `slots` were added with `slot`.
+ */
+function callRecurrent(
+  fn: (f64: number, args: number) => void, g: RnnGeometry, P: number, relu: boolean, x: FloatArray,
+  slots: readonly number[],
+): void {
+  const bs = g.batchSizes ? slot(g.batchSizes, g.T, IN) : -1;
+  place();
+  const base = argsPtr / 4;
+  i32[base] = g.T; i32[base + 1] = g.B; i32[base + 2] = g.I; i32[base + 3] = g.H; i32[base + 4] = P;
+  i32[base + 5] = g.reverse ? 1 : 0; i32[base + 6] = ptrOf(bs); i32[base + 7] = relu ? 1 : 0;
+  for (let i = 0; i < slots.length; i++) i32[base + 8 + i] = ptrOf(slots[i]!);
+  fn(x instanceof Float64Array ? 1 : 0, argsPtr);
+  finish();
+}
+
+function lstmForward(a: LstmForwardArgs): void {
+  const N = rowsOf(a, a.P);
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.h0, B * R], [a.c0, B * H],
+    [a.wIh, G * I], [a.wHh, G * R], [a.bIh, G], [a.bHh, G], [a.wHr, P * H], [a.y, N * R], [a.hN, B * R],
+    [a.cN, B * H], [a.ws, lstmWorkspaceSize(N, H, P)]])) {
+    return jsBackend.lstmForward!(a);
+  }
+  const ok = guarded(() => {
+    const s = [
+      slot(a.x, N * I, IN), slot(a.h0, B * R, IN), slot(a.c0, B * H, IN), slot(a.wIh, G * I, IN),
+      slot(a.wHh, G * R, IN), slot(a.bIh, G, IN), slot(a.bHh, G, IN), slot(P > 0 ? a.wHr : null, P * H, IN),
+      slot(a.y, N * R, OUT), slot(a.hN, B * R, OUT), slot(a.cN, B * H, OUT),
+      slot(a.ws, lstmWorkspaceSize(N, H, P), OUT),
+    ];
+    callRecurrent(wasm!.tl_lstm_forward, a, P, false, a.x, s);
+  });
+  if (!ok) jsBackend.lstmForward!(a);
+}
+
+function lstmBackward(a: LstmBackwardArgs): void {
+  const N = rowsOf(a, a.P);
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.c0, B * H], [a.wIh, G * I],
+    [a.wHh, G * R], [a.wHr, P * H], [a.ws, lstmWorkspaceSize(N, H, P)], [a.dy, N * R], [a.dhN, B * R],
+    [a.dcN, B * H], [a.dx, N * I], [a.dh0, B * R], [a.dc0, B * H], [a.dwIh, G * I], [a.dwHh, G * R],
+    [a.dbIh, G], [a.dbHh, G], [a.dwHr, P * H]])) {
+    return jsBackend.lstmBackward!(a);
+  }
+  const IO = IN | OUT; // gradients accumulate
+  const ok = guarded(() => {
+    const s = [
+      slot(a.x, N * I, IN), slot(a.c0, B * H, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * R, IN),
+      slot(P > 0 ? a.wHr : null, P * H, IN), slot(a.ws, lstmWorkspaceSize(N, H, P), IN), slot(a.dy, N * R, IN),
+      slot(a.dhN, B * R, IN), slot(a.dcN, B * H, IN), slot(a.dx, N * I, IO), slot(a.dh0, B * R, IO),
+      slot(a.dc0, B * H, IO), slot(a.dwIh, G * I, IO), slot(a.dwHh, G * R, IO), slot(a.dbIh, G, IO),
+      slot(a.dbHh, G, IO), slot(P > 0 ? a.dwHr : null, P * H, IO),
+    ];
+    callRecurrent(wasm!.tl_lstm_backward, a, P, false, a.x, s);
+  });
+  if (!ok) jsBackend.lstmBackward!(a);
+}
+
+/** GRU (gates 3) and Elman RNN (gates 1) forward. */
+function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearity?: string }): void {
+  const N = rowsOf(a, 0);
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
+  const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.h0, B * H], [a.wIh, G * I], [a.wHh, G * H],
+    [a.bIh, G], [a.bHh, G], [a.y, N * H], [a.hN, B * H], [a.ws, wsLen]])) {
+    return js(a);
+  }
+  const ok = guarded(() => {
+    const s = [
+      slot(a.x, N * I, IN), slot(a.h0, B * H, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * H, IN),
+      slot(a.bIh, G, IN), slot(a.bHh, G, IN), slot(a.y, N * H, OUT), slot(a.hN, B * H, OUT), slot(a.ws, wsLen, OUT),
+    ];
+    const w = wasm!;
+    callRecurrent(kind === 'gru' ? w.tl_gru_forward : w.tl_rnn_forward, a, 0, a.nonlinearity === 'relu', a.x, s);
+  });
+  if (!ok) js(a);
+}
+
+function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinearity?: string }): void {
+  const N = rowsOf(a, 0);
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
+  const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.wIh, G * I], [a.wHh, G * H], [a.ws, wsLen],
+    [a.dy, N * H], [a.dhN, B * H], [a.dx, N * I], [a.dh0, B * H], [a.dwIh, G * I], [a.dwHh, G * H],
+    [a.dbIh, G], [a.dbHh, G]])) {
+    return js(a);
+  }
+  const IO = IN | OUT;
+  const ok = guarded(() => {
+    const s = [
+      slot(a.x, N * I, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * H, IN), slot(a.ws, wsLen, IN),
+      slot(a.dy, N * H, IN), slot(a.dhN, B * H, IN), slot(a.dx, N * I, IO), slot(a.dh0, B * H, IO),
+      slot(a.dwIh, G * I, IO), slot(a.dwHh, G * H, IO), slot(a.dbIh, G, IO), slot(a.dbHh, G, IO),
+    ];
+    const w = wasm!;
+    callRecurrent(kind === 'gru' ? w.tl_gru_backward : w.tl_rnn_backward, a, 0, a.nonlinearity === 'relu', a.x, s);
+  });
+  if (!ok) js(a);
+}
+
+/**
+ * The wasm backend object: the js backend with the module's kernels over it.
+ * @example wasmBackend.gemm(a, b, out, { alpha: 1, beta: 0 });
+ */
+export const wasmBackend: Backend = {
+  ...jsBackend,
+  name: 'wasm',
+  gemm,
+  lstmForward,
+  lstmBackward,
+  gruForward: (a: GruForwardArgs) => recurrentForward('gru', a),
+  gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
+  rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
+  rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
+};
+
+/**
+ * The registry's factory (src/backends/registry.ts): the backend, or throws why it cannot run here.
+ * @example registerBackend('wasm', initWasmBackend, 5);
+ */
+export function initWasmBackend(): Backend {
+  if (!wasmExports()) throw new Error(why);
+  return wasmBackend;
+}
