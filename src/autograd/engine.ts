@@ -64,15 +64,26 @@ export function runBackward(
   }
 
   const buffers = new Map<Node, (Tensor | null)[]>();
-  const put = (e: Edge, g: Tensor): void => {
+  // Gradients nothing else references (fresh outputs of a backward, or sums): a leaf's first
+  // gradient can be one of these as is, where PyTorch's AccumulateGrad steals a gradient whose
+  // use count says it is unshared; any other is cloned.
+  const owned = new Set<Tensor>();
+  const put = (e: Edge, g: Tensor, own: boolean): void => {
     let b = buffers.get(e.node);
     if (!b) buffers.set(e.node, (b = new Array<Tensor | null>(e.node.numOutputs).fill(null)));
     const prev = b[e.nr];
-    b[e.nr] = prev ? addGrad(prev, g) : g;
+    if (prev) {
+      owned.delete(prev);
+      b[e.nr] = addGrad(prev, g);
+      if (!createGraph) owned.add(b[e.nr]!);
+    } else {
+      b[e.nr] = g;
+      if (own) owned.add(g);
+    }
   };
   const prevMode = setGradEnabled(createGraph);
   try {
-    rootEdges.forEach((e, i) => put(e, grads[i]!));
+    rootEdges.forEach((e, i) => put(e, grads[i]!, false));
     const ready: Node[] = [];
     for (const e of rootEdges) if (!deps.get(e.node) && !ready.includes(e.node)) ready.push(e.node);
     while (ready.length) {
@@ -93,20 +104,21 @@ export function runBackward(
       }
       if (node.variable) {
         // a leaf reached only through null gradients (e.g. norm with p = 0) keeps grad null
-        if (!opts.inputs && gradsIn[0]) accumulate(node.variable, gradsIn[0], createGraph);
+        const g = gradsIn[0];
+        if (!opts.inputs && g) accumulate(node.variable, g, createGraph, owned.has(g) && node.preHooks.size === 0);
       } else if (node.fn) {
         const out = isAnomalyEnabled() ? runInBackward(() => node.fn!(node.ctx, gradsIn)) : node.fn(node.ctx, gradsIn);
         if (isAnomalyEnabled()) checkBackwardAnomaly(node, out);
+        for (let i = 0; i < node.next.length; i++) {
+          const e = node.next[i];
+          const raw = out[i];
+          if (!e || !raw) continue;
+          const g = castGrad(sumToShape(raw, node.inputMeta[i]!.shape), node.inputMeta[i]!.dtype);
+          put(e, g, !createGraph && e.node.variable !== null && isOwned(g, i, out, gradsIn, node));
+        }
         if (!retain) node.ctx._release();
-        node.next.forEach((e, i) => {
-          if (!e) return;
-          let g = out[i];
-          if (g) {
-            g = castGrad(sumToShape(g, node.inputMeta[i]!.shape), node.inputMeta[i]!.dtype);
-            put(e, g);
-          }
-        });
       }
+      for (const g of gradsIn) if (g) owned.delete(g);
       for (const e of node.next) {
         if (!e) continue;
         const d = deps.get(e.node)! - 1;
@@ -152,8 +164,26 @@ function anomalyError(node: Node, message: string): RuntimeError {
   return new RuntimeError(message, { cause });
 }
 
-function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
-  for (const h of leaf._hooks) g = h(g) ?? g;
-  if (!leaf.grad) leaf.grad = cloneGrad(g, createGraph);
+/**
+ * Whether output `i` of a backward, `g`, is referenced by nothing but the engine: a dense tensor
+ * with storage of its own, not an incoming gradient, a saved tensor or another output (or a view
+ * of one). Such a gradient can become a leaf's `.grad` without a copy.
+ */
+function isOwned(g: Tensor, i: number, out: readonly (Tensor | null | undefined)[], gradsIn: readonly (Tensor | null)[], node: Node): boolean {
+  if (g.base !== null || g.requiresGrad || !g.isContiguous()) return false;
+  const st = g.storage;
+  for (const t of gradsIn) if (t && t.storage === st) return false;
+  for (let j = 0; j < out.length; j++) if (j !== i && out[j] && out[j]!.storage === st) return false;
+  const saved = node.ctx._saved;
+  if (saved) for (const s of saved) if (s.t.storage === st) return false;
+  return true;
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
+  if (leaf._hooks.length > 0) {
+    owned = false; // a hook may keep what it is given
+    for (const h of leaf._hooks) g = h(g) ?? g;
+  }
+  if (!leaf.grad) leaf.grad = owned && !createGraph ? g : cloneGrad(g, createGraph);
   else leaf.grad = addGrad(leaf.grad, g, !createGraph);
 }

@@ -17,6 +17,7 @@ import '../ops/reduce.js';
 import '../ops/matmul.js';
 import '../ops/softmax.js';
 import { defineOp } from '../autograd/function.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
 import { type FloatArray, type TypedArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
@@ -61,9 +62,155 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   checkTensor('input', input);
   checkTensor('weight', weight);
   if (bias !== undefined && bias !== null) checkTensor('bias', bias);
+  const b = bias ?? null;
+  const dt = input.dtype;
+  if (
+    (dt === 'float32' || dt === 'float64') &&
+    input.dim() >= 2 &&
+    weight.dim() === 2 &&
+    weight.dtype === dt &&
+    input.shape[input.dim() - 1] === weight.shape[1] &&
+    input.numel() > 0 &&
+    weight.numel() > 0 &&
+    (b === null || (b.dtype === dt && b.dim() === 1 && b.shape[0] === weight.shape[0]))
+  ) {
+    return linearOp(input, weight, b);
+  }
+  // other cases (1-D input, mixed dtypes, broadcast bias, empty): compose, with PyTorch's errors
   const out = input.matmul(weight.t());
   return bias ? out.add(bias) : out;
 }
+
+/** Whether the leading dims of `t` (all but the last) collapse into one dim with a single stride. */
+function collapsible(t: Tensor): boolean {
+  const d = t.dim();
+  for (let k = 0; k < d - 2; k++) {
+    if (t.shape[k] !== 1 && t.strides[k] !== t.strides[k + 1]! * t.shape[k + 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * `t` [..., n] as a 2-D view [rows, n]: no copy when the leading dims collapse into one stride,
+ * else a contiguous copy.
+ */
+function rows2d(t: Tensor): View {
+  const d = t.dim();
+  const n = t.shape[d - 1]!;
+  const rows = t.numel() / n;
+  if (collapsible(t)) return { data: t.data, shape: [rows, n], strides: [t.strides[d - 2]!, t.strides[d - 1]!], offset: t.offset };
+  const c = t.contiguous();
+  return { data: c.data, shape: [rows, n], strides: [n, 1], offset: c.offset };
+}
+
+/**
+ * The order of `t`'s leading dims in memory (outermost first; the last dim stays last): a
+ * permutation under which they collapse into one stride, e.g. [1, 0, 2] for an LSTM's batch-first
+ * output (a transposed [T, B, H] tensor). Null when there is none (overlapping or gapped layouts).
+ */
+function memoryOrder(t: Tensor): number[] | null {
+  const d = t.dim();
+  const lead = Array.from({ length: d - 1 }, (_, i) => i);
+  // size-1 dims first (their stride is arbitrary), then by stride, outermost first
+  lead.sort((a, b) => (t.shape[a] === 1 ? -1 : 0) - (t.shape[b] === 1 ? -1 : 0) || t.strides[b]! - t.strides[a]! || a - b);
+  const perm = [...lead, d - 1];
+  return collapsible(t.permute(perm)) ? perm : null;
+}
+
+/** A 2-D view [m, n] as the rank-3 view [1, m, n] the backend's gemm takes (transposed when asked). */
+function mat(v: View, transpose = false): View {
+  const [m, n] = v.shape as [number, number];
+  const [s0, s1] = v.strides as [number, number];
+  return transpose
+    ? { data: v.data, shape: [1, n, m], strides: [0, s1, s0], offset: v.offset }
+    : { data: v.data, shape: [1, m, n], strides: [0, s0, s1], offset: v.offset };
+}
+
+/** `t` as a plain view with its own shape and strides. */
+function viewOf(t: Tensor): View {
+  return { data: t.data, shape: t.shape, strides: t.strides, offset: t.offset };
+}
+
+/**
+ * `input @ weight.T + bias` as one op, like PyTorch's `addmm` path of `linear` (the leading dims
+ * of input folded into rows): one gemm forward (bias copied into the output first, beta = 1),
+ * and backward two gemms and a column sum, with no broadcast gradient left for the engine to reduce.
+ * An input whose leading dims do not collapse (an LSTM's batch-first output) is read in place: a
+ * batched gemm forward, and backward the rows taken in the input's memory order, so the input's
+ * gradient has the input's layout (the LSTM's backward then reads it without a copy).
+ * Double backward composes differentiable ops instead.
+ */
+const linearOp = defineOp({
+  name: 'addmm',
+  forward(ctx, input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    const k = backend();
+    const d = input.dim();
+    const I = input.shape[d - 1]!;
+    const N = input.numel() / I;
+    const O = weight.shape[0]!;
+    const out = emptyTensor([...input.shape.slice(0, -1), O], input.dtype);
+    const od = out.data;
+    if (bias !== null) {
+      const bd = bias.data;
+      const bs = bias.strides[0]!;
+      for (let j = 0, q = bias.offset; j < O; j++, q += bs) od[j] = bd[q]!;
+      // the bias in every row: double the filled part each time
+      const total = N * O;
+      for (let filled = O; filled < total; filled *= 2) od.copyWithin(filled, 0, Math.min(filled, total - filled));
+    }
+    const beta = bias !== null ? 1 : 0;
+    const w: View = { data: weight.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    if (d === 3 && !collapsible(input)) {
+      // batched over dim 0, strides as they are
+      const [B, T] = input.shape as [number, number, number];
+      const wt = mat(w, true);
+      k.gemm(viewOf(input), { ...wt, shape: [B, I, O] }, { data: od, shape: [B, T, O], strides: [T * O, O, 1], offset: 0 }, { alpha: 1, beta });
+    } else {
+      k.gemm(mat(rows2d(input)), mat(w, true), { data: od, shape: [1, N, O], strides: [N * O, O, 1], offset: 0 }, { alpha: 1, beta });
+    }
+    ctx.save(input, weight);
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const [input, weight] = ctx.saved as [Tensor, Tensor];
+    const need = ctx.needsInputGrad;
+    const g = gy!;
+    if (isGradEnabled()) {
+      // double backward: the same products, recorded
+      const g2 = g.reshape(-1, weight.shape[0]!);
+      return [
+        need[0] ? g.matmul(weight) : null,
+        need[1] ? g2.t().matmul(input.reshape(-1, input.shape[input.dim() - 1]!)) : null,
+        need[2] ? g2.sum(0) : null,
+      ];
+    }
+    const k = backend();
+    // rows in the input's memory order (any order works, as long as x and gy agree)
+    const perm = collapsible(input) ? null : memoryOrder(input);
+    const x = perm ? input.permute(perm) : input;
+    const gv = rows2d(perm ? g.permute(perm) : g);
+    const [N, O] = gv.shape as [number, number];
+    const I = weight.shape[1]!;
+    const w: View = { data: weight.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (need[0]) {
+      gx = emptyTensor(x.shape, g.dtype);
+      k.gemm(mat(gv), mat(w), { data: gx.data, shape: [1, N, I], strides: [N * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+      if (perm) gx = gx.permute(perm.map((_, i) => perm.indexOf(i)));
+    }
+    if (need[1]) {
+      gw = emptyTensor([O, I], g.dtype);
+      k.gemm(mat(gv, true), mat(rows2d(x)), { data: gw.data, shape: [1, O, I], strides: [O * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+    }
+    if (need[2]) {
+      gb = emptyTensor([O], g.dtype);
+      k.reduce('sum', gv, [0], { data: gb.data, shape: [O], strides: [1], offset: 0 });
+    }
+    return need.length > 2 ? [gx, gw, gb] : [gx, gw];
+  },
+});
 
 /**
  * `y[..., o] = x1 W[o] x2ᵀ + b[o]`, like `torch.nn.functional.bilinear`. `input1` is [*, in1],
@@ -116,9 +263,9 @@ const embeddingOp = defineOp({
     const out = emptyTensor([...indices.shape, dim], weight.dtype);
     const od = out.storage.data;
     for (let i = 0; i < idx.length; i++) {
-      const r = idx[i]!;
-      const src = w.offset + r * dim;
-      for (let j = 0; j < dim; j++) od[i * dim + j] = wd[src + j]!;
+      const src = w.offset + idx[i]! * dim;
+      if (dim >= 32) od.set(wd.subarray(src, src + dim), i * dim); // a block copy per row
+      else for (let j = 0; j < dim; j++) od[i * dim + j] = wd[src + j]!;
     }
     ctx.idx = idx;
     ctx.num = num;
@@ -132,8 +279,11 @@ const embeddingOp = defineOp({
     const num = ctx.num as number;
     const dim = ctx.dim as number;
     const pad = ctx.paddingIdx as number;
-    const g = gy!.contiguous();
+    // gy read in place with its strides (an LSTM's batch-first input gradient is a transposed view)
+    const g = gy!;
     const gd = g.storage.data;
+    const nd = g.dim();
+    const sj = g.strides[nd - 1]!;
     const gw = emptyTensor([num, dim], g.dtype);
     const wd = gw.storage.data;
     let counts: Float64Array | null = null;
@@ -141,12 +291,20 @@ const embeddingOp = defineOp({
       counts = new Float64Array(num);
       for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
     }
+    const pos = new Array<number>(Math.max(nd - 1, 0)).fill(0); // multi-index of lookup i
+    let src = g.offset;
     for (let i = 0; i < idx.length; i++) {
       const r = idx[i]!;
-      if (r === pad) continue;
-      const s = counts ? 1 / counts[r]! : 1;
-      const src = g.offset + i * dim;
-      for (let j = 0; j < dim; j++) wd[r * dim + j] += gd[src + j]! * s;
+      if (r !== pad) {
+        const s = counts ? 1 / counts[r]! : 1;
+        for (let j = 0, q = src; j < dim; j++, q += sj) wd[r * dim + j] += gd[q]! * s;
+      }
+      for (let d = nd - 2; d >= 0; d--) {
+        src += g.strides[d]!;
+        if (++pos[d]! < g.shape[d]!) break;
+        src -= g.strides[d]! * g.shape[d]!;
+        pos[d] = 0;
+      }
     }
     return [gw, null];
   },

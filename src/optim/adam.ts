@@ -27,6 +27,8 @@ import {
   unsupported,
   updateInPlace,
 } from './optimizer.js';
+import { AdamArena, adamSimd } from './adam-simd.js';
+import { wrapArray } from '../tensor/create.js';
 
 /** Options of {@link Adam} (PyTorch's keyword arguments in camelCase). */
 export interface AdamOptions {
@@ -92,8 +94,8 @@ export function checkAdamOptions(lr: number, betas: unknown, eps: number, weight
   if (!(0 <= weightDecay)) throw new ValueError(`Invalid weight_decay value: ${pyFloat(weightDecay)}`);
 }
 
-/** The scalars of one Adam/AdamW update, as the parameter's dtype sees them. */
-interface AdamScalars {
+/** The scalars of one Adam/AdamW update, as the parameter's dtype sees them. @internal */
+export interface AdamScalars {
   f32: boolean;
   sign: number;
   decoupled: boolean;
@@ -111,8 +113,10 @@ interface AdamScalars {
 /**
  * One Adam/AdamW update of a parameter `w` with gradient `g`, running averages `m`, `v` and
  * (amsgrad) `vmax`, in PyTorch's single-tensor order; `rd` rounds each temporary to the dtype.
+ * The reference for adam-simd.ts, which must match it bit for bit.
+ * @internal
  */
-function adamKernel(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars): void {
+export function adamKernel(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars): void {
   const { f32, sign, decoupled, decay, wd, b1, a1, b2, a2, negStepSize, bc2Sqrt, eps } = k;
   for (let i = 0; i < w.length; i++) {
     let gi = sign * g[i]!;
@@ -130,9 +134,41 @@ function adamKernel(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, 
   }
 }
 
+/** Below this many float32 state elements an optimizer keeps its state in ordinary arrays. */
+const ARENA_MIN = 65536;
+
+/**
+ * An optimizer's arena for float32 running averages (see AdamArena): created at the first update,
+ * sized for every float32 parameter of `groups` without state yet (a loaded state dict keeps its
+ * own arrays), or null when small or unavailable.
+ * @internal
+ */
+export class ArenaSlot {
+  private arena: AdamArena | null | undefined;
+
+  get(groups: readonly AdamGroup[], state: ReadonlyMap<Tensor, unknown>): AdamArena | null {
+    if (this.arena !== undefined) return this.arena;
+    let floats = 0;
+    for (const g of groups) {
+      for (const p of g.params) {
+        if (p.dtype === 'float32' && !state.has(p)) floats += ((p.numel() + 3) & ~3) * (g.amsgrad ? 3 : 2);
+      }
+    }
+    this.arena = floats >= ARENA_MIN ? AdamArena.create(floats) : null;
+    return this.arena;
+  }
+}
+
+/** A zero state tensor like `p`: in `arena` when it has room (float32), else ordinary. */
+function stateIn(arena: AdamArena | null, p: Tensor): Tensor {
+  const a = arena !== null && p.dtype === 'float32' ? arena.alloc(p.numel()) : null;
+  return a !== null ? wrapArray(a, p.shape, 'float32') : stateLike(p);
+}
+
 /**
  * One Adam or AdamW step for every parameter of `group` with a gradient. `decoupled` selects
  * AdamW's `param.mul_(1 - lr * weight_decay)` over Adam's `grad.add(param, alpha=weight_decay)`.
+ * New float32 state goes into `arena` while it has room.
  * @internal
  */
 export function adamUpdate(
@@ -140,6 +176,7 @@ export function adamUpdate(
   group: AdamGroup,
   state: Map<Tensor, AdamState>,
   decoupled: boolean,
+  arena: AdamArena | null = null,
 ): void {
   const { lr, eps, weightDecay, amsgrad, maximize } = group;
   const [beta1, beta2] = group.betas;
@@ -149,11 +186,11 @@ export function adamUpdate(
     if (group.capturable) throw new RuntimeError('If capturable=True, params and state_steps must be CUDA tensors.');
     let st = state.get(p);
     if (st === undefined) {
-      st = { step: stepTensor(), exp_avg: stateLike(p), exp_avg_sq: stateLike(p) };
-      if (amsgrad) st.max_exp_avg_sq = stateLike(p);
+      st = { step: stepTensor(), exp_avg: stateIn(arena, p), exp_avg_sq: stateIn(arena, p) };
+      if (amsgrad) st.max_exp_avg_sq = stateIn(arena, p);
       state.set(p, st);
     }
-    if (amsgrad && st.max_exp_avg_sq === undefined) st.max_exp_avg_sq = stateLike(p);
+    if (amsgrad && st.max_exp_avg_sq === undefined) st.max_exp_avg_sq = stateIn(arena, p);
     st.step = asStepTensor(st.step);
     const step = incrementStep(st.step);
 
@@ -179,7 +216,10 @@ export function adamUpdate(
       bc2Sqrt: scalarOf(Math.sqrt(biasCorrection2), dt),
       eps: scalarOf(eps, dt),
     };
-    updateInPlace(p, (w) => adamKernel(w, g, m, v, vmax, k));
+    updateInPlace(p, (w) => {
+      // float32: the WebAssembly SIMD kernel (bit-identical), where available
+      if (!(k.f32 && adamSimd(w, g, m, v, vmax, k, arena))) adamKernel(w, g, m, v, vmax, k);
+    });
     bumpVersion(st.exp_avg, st.exp_avg_sq, amsgrad ? st.max_exp_avg_sq : null);
   }
 }
@@ -225,7 +265,9 @@ export class Adam extends Optimizer<AdamGroup, AdamState> {
     if (fused) throw new RuntimeError('FusedAdam requires all the params to be CUDA, floating point');
   }
 
+  private readonly arena = new ArenaSlot();
+
   protected updateGroup(group: AdamGroup): void {
-    adamUpdate('Adam', group, this.state, false);
+    adamUpdate('Adam', group, this.state, false, this.arena.get(this.paramGroups, this.state));
   }
 }

@@ -82,6 +82,10 @@ export function copy(x: View, out: View): void {
     (od as Float64Array).set(xd.subarray(x.offset, x.offset + n) as Float64Array, out.offset);
     return;
   }
+  if (xd.constructor === od.constructor && (xd instanceof Float32Array || xd instanceof Float64Array)) {
+    copyFloat(x, out, n);
+    return;
+  }
   const inner = innerSize(out.shape);
   const sx = innerStride(x);
   const so = innerStride(out);
@@ -95,6 +99,44 @@ export function copy(x: View, out: View): void {
       for (let i = 0; i < inner; i++, ix += sx, io += so) od[io] = xd[ix]!;
     }
   });
+}
+
+/**
+ * `copy` between float arrays of one type (the hot case: contiguous copies of transposed views):
+ * no per-row closure, and element accesses that only ever see Float32Array and Float64Array (the
+ * generic loop sees every array type and its element accesses go megamorphic). Unit-stride rows
+ * of 32 or more elements are block copies.
+ */
+function copyFloat(x: View, out: View, n: number): void {
+  const xd = x.data as Float32Array;
+  const od = out.data as Float32Array;
+  const shape = out.shape;
+  const nd = shape.length;
+  if (nd === 0) {
+    od[out.offset] = xd[x.offset]!;
+    return;
+  }
+  const inner = shape[nd - 1]!;
+  const sx = x.strides[nd - 1]!;
+  const so = out.strides[nd - 1]!;
+  const rows = n / inner;
+  const block = sx === 1 && so === 1 && inner >= 32;
+  const idx = nd > 1 ? new Array<number>(nd - 1).fill(0) : [];
+  let ix = x.offset;
+  let io = out.offset;
+  for (let r = 0; r < rows; r++) {
+    if (block) od.set(xd.subarray(ix, ix + inner), io);
+    else for (let i = 0, a = ix, b = io; i < inner; i++, a += sx, b += so) od[b] = xd[a]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      const sz = shape[d]!;
+      ix += x.strides[d]!;
+      io += out.strides[d]!;
+      if (++idx[d]! < sz) break;
+      ix -= x.strides[d]! * sz;
+      io -= out.strides[d]! * sz;
+      idx[d] = 0;
+    }
+  }
 }
 
 /** Truncates float values toward zero when writing into integer storage held as Float64Array (int64). */
