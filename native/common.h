@@ -46,9 +46,11 @@ struct CellKernels {
   // bhn [H] (b_hn or null), hp [H] = h_{t-1}; writes h [H] and, when ws != null, ws [4H] = r|z|n|ghn.
   void (*gru)(int H, const float* gi, const float* gh, const float* bhn, const float* hp, float* h, float* ws);
   // n hidden units of one LSTM row with the pre-activations given in parts: gate q's is
-  // g[q][j] + r[q][j] + bias[q][j] (bias null: none). g[q] gets the activations; c [n] carries
-  // c_{t-1} in and c_t out; h [n] gets o * tanh(c_t). (The fused forward step, recurrent.cc.)
-  void (*lstmSum)(int n, float* const* g, const float* const* r, const float* const* bias, float* c, float* h);
+  // x[q][j] + r[q][j] + bias[q][j] (x or bias null: none). acts[q] (null: not kept) gets the
+  // activations and may be x[q]; c [n] carries c_{t-1} in and c_t out; h [n] gets o * tanh(c_t).
+  // (The fused forward step, recurrent.cc.)
+  void (*lstmSum)(int n, const float* const* x, const float* const* r, const float* const* bias,
+                  float* const* acts, float* c, float* h);
 };
 
 struct Isa {
@@ -88,7 +90,7 @@ void parallelFor(int ntasks, F& f) {
 // never shrunk, so steady-state kernel calls allocate nothing.
 // ------------------------------------------------------------------------------------------------
 enum ScratchSlot {
-  kPackA, kPackB, kPrepack0, kPrepack1, kPrepack2, kWork0, kWork1, kWork2, kWork3, kWork4, kStepA, kStepOut, kBias,
+  kPackA, kPackB, kPrepack0, kPrepack1, kPrepack2, kWork0, kWork1, kWork2, kWork3, kWork4, kStepA, kStepX, kStepOut, kBias,
   kSlots
 };
 void* scratch(ScratchSlot slot, size_t bytes);

@@ -38,8 +38,9 @@ struct Cells<float> {
                        float* dg) {
     isa().cells.lstmBack(n, H, a, c, cp, dh, dc, dg);
   }
-  static void lstmSum(int n, float* const* g, const float* const* r, const float* const* bias, float* c, float* h) {
-    isa().cells.lstmSum(n, g, r, bias, c, h);
+  static void lstmSum(int n, const float* const* x, const float* const* r, const float* const* bias,
+                      float* const* acts, float* c, float* h) {
+    isa().cells.lstmSum(n, x, r, bias, acts, c, h);
   }
   static void tanhInPlace(int n, float* x) { isa().cells.tanhInPlace(n, x); }
   static void gru(int H, const float* gi, const float* gh, const float* bhn, const float* hp, float* h, float* ws) {
@@ -77,17 +78,19 @@ struct Cells<double> {
       dc[j] = dct * f;
     }
   }
-  static void lstmSum(int n, double* const* g, const double* const* r, const double* const* bias, double* c,
-                      double* h) {
+  static void lstmSum(int n, const double* const* x, const double* const* r, const double* const* bias,
+                      double* const* acts, double* c, double* h) {
     for (int j = 0; j < n; j++) {
       double pre[4];
-      for (int q = 0; q < 4; q++) pre[q] = g[q][j] + r[q][j] + (bias ? bias[q][j] : 0.0);
+      for (int q = 0; q < 4; q++) pre[q] = (x ? x[q][j] : 0.0) + r[q][j] + (bias ? bias[q][j] : 0.0);
       const double i = sig(pre[0]), f = sig(pre[1]), gg = std::tanh(pre[2]), o = sig(pre[3]);
       const double cn = f * c[j] + i * gg;
-      g[0][j] = i;
-      g[1][j] = f;
-      g[2][j] = gg;
-      g[3][j] = o;
+      if (acts) {
+        acts[0][j] = i;
+        acts[1][j] = f;
+        acts[2][j] = gg;
+        acts[3][j] = o;
+      }
       c[j] = cn;
       h[j] = o * std::tanh(cn);
     }
@@ -227,18 +230,22 @@ void addInto(T* dst, const T* src, long n) {
 
 // The forward of an LSTM layer without projection, one parallel region per step.
 //
-// W_hhᵀ [H, 4H] is packed once with its columns regrouped into chunks of NR hidden units (NR the
-// GEMM register tile's width): chunk u holds the NR columns of gate i, then f, g, o for units
-// u*NR .. u*NR+NR-1 (zero columns past H), so one task owning chunk u computes all four gates of
-// its units and applies the cell to them right away, while they are in cache. Each step packs
-// h_{t-1} once (shared by every task), then runs tasks (chunk, block of rows): the micro-kernels
-// write h_{t-1} W_hhᵀ for the task's units into `rec`, and the cell adds the input projection and
-// the bias and writes activations, c_t and h_t. h_t can go straight into the state because every
-// task reads h_{t-1} from the packed copy. Every element's arithmetic is the same whatever the
-// task split, so results do not depend on the thread count.
+// W_hhᵀ [H, 4H] (and, for batches of at least kFuseRows rows, W_ihᵀ [I, 4H]) is packed once with
+// its columns regrouped into chunks of NR hidden units (NR the GEMM register tile's width): chunk
+// u holds the NR columns of gate i, then f, g, o for units u*NR .. u*NR+NR-1 (zero columns past
+// H), so one task owning chunk u computes all four gates of its units and applies the cell to
+// them right away, while they are in cache. Each step packs x_t and h_{t-1} once (shared by every
+// task), then runs tasks (chunk, block of rows): the micro-kernels accumulate x_t W_ihᵀ + h_{t-1}
+// W_hhᵀ for the task's units into `rec`, and the cell adds the bias and writes c_t, h_t (and the
+// activations into the workspace when training). h_t can go straight into the state because every
+// task reads h_{t-1} from the packed copy. Nothing of size [T*B, 4H] is written for inference.
+// Every element's arithmetic is the same whatever the task split, so results do not depend on the
+// thread count.
 //
-// With one step (a streaming call) nothing is packed: h W_hhᵀ is one unpacked GEMM into `rec`
-// (standard column order) and the cell runs on whole rows.
+// Small batches (below kFuseRows rows, where per-step products of a few rows would run below the
+// micro-kernel's speed) project the input in one GEMM over all steps first, into the workspace or a
+// buffer of blocks of steps, and the steps add it. With one step (a streaming call) nothing is
+// packed: both products are unpacked GEMMs (matrix-vector at batch 1) and the cell runs on rows.
 template <typename T>
 void lstmForwardFused(const LstmFwd<T>& a) {
   const Geom& g = a.g;
@@ -248,6 +255,7 @@ void lstmForwardFused(const LstmFwd<T>& a) {
   const long wsC = N * G, wsHPrev = wsC + N * H;
   const GemmKernels<T>& K = gemmKernels<T>();
   const int NR = K.nr, MR = K.mr;
+  constexpr int kFuseRows = 48;
 
   // bias row bIh + bHh (or none), added by the cell
   T* bias = nullptr;
@@ -255,50 +263,55 @@ void lstmForwardFused(const LstmFwd<T>& a) {
     bias = buf<T>(kBias, G);
     for (int j = 0; j < G; j++) bias[j] = (a.bIh ? a.bIh[j] : T(0)) + (a.bHh ? a.bHh[j] : T(0));
   }
-  // The input projection x W_ihᵀ: for training into the workspace for all rows at once; for
-  // inference by blocks of about kProjRows rows (whole steps) into a small buffer, just before the
-  // steps that use them (less memory, and the buffer stays in cache and is reused across calls).
-  constexpr long kProjRows = 1024;
-  const int blockSteps = a.ws ? std::max(1, g.steps) : (int)std::max(1L, std::min<long>(g.steps, kProjRows / std::max(1, B)));
-  T* gbuf = a.ws ? a.ws : buf<T>(kWork0, (long)std::min<long>(N, (long)blockSteps * B) * G);
-  long gOff = 0;  // row of x whose projection is at gbuf row 0
-  PackedB<T> pi;
-  const bool prepacked = N >= 256 && I > 0;
-  if (prepacked) pi = prepackB<T>(I, G, Mat<T>{a.wIh, 1, I}, kPrepack1);  // shared by row-split threads
-  auto project = [&](long r0, long r1) {
-    gOff = r0;
-    const int m = (int)(r1 - r0);
-    if (m <= 0) return;
-    if (prepacked) gemmPacked<T>(m, 1, Mat<T>{a.x + r0 * I, I, 1}, pi, 0, gbuf, G);
-    else gemm<T>(m, G, I, 1, Mat<T>{a.x + r0 * I, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gbuf, G, 1);
-  };
   copy(a.hN, a.h0, (long)B * H);
   copy(a.cN, a.c0, (long)B * H);
 
   const bool packed = g.steps > 1;
+  const bool fuseX = packed && B >= kFuseRows && I > 0;  // x_t W_ihᵀ inside the step
   const int chunks = (H + NR - 1) / NR;
   const long gv = packed ? (long)chunks * 4 * NR : G;  // columns of `rec`
   T* rec = buf<T>(kStepOut, (long)B * gv);
-  // W_hhᵀ (B(p, j) = wHh[j*H + p]) packed by K slices of kc rows; slice pc starts at pc * gv and
-  // holds its slivers in (chunk, gate) order, sliver s at s * NR * kc.
-  T* pw = nullptr;
-  if (packed) {
-    pw = buf<T>(kPrepack0, (long)H * gv);
-    for (int pc = 0; pc < H; pc += K.kc) {
-      const int kc = std::min(K.kc, H - pc);
-      for (int u = 0; u < chunks; u++)
-        for (int q = 0; q < 4; q++) {
-          const int j0 = q * H + u * NR, w = std::min(NR, H - u * NR);
-          K.packB(kc, w, a.wHh + (long)j0 * H + pc, 1, H, pw + (long)pc * gv + (long)(u * 4 + q) * NR * kc);
-        }
-    }
-  }
+
+  // Separate input projection (small batches, one step): into the workspace for all rows, or for
+  // inference by blocks of about kProjRows rows (whole steps) into a small reused buffer.
+  constexpr long kProjRows = 1024;
+  const int blockSteps =
+      a.ws ? std::max(1, g.steps) : (int)std::max(1L, std::min<long>(g.steps, kProjRows / std::max(1, B)));
+  T* gbuf = nullptr;
+  long gOff = 0;  // row of x whose projection is at gbuf row 0
+  if (!fuseX) gbuf = a.ws ? a.ws : buf<T>(kWork0, (long)std::min<long>(N, (long)blockSteps * B) * G);
+  auto project = [&](long r0, long r1) {
+    gOff = r0;
+    const int m = (int)(r1 - r0);
+    if (m > 0) gemm<T>(m, G, I, 1, Mat<T>{a.x + r0 * I, I, 1}, Mat<T>{a.wIh, 1, I}, 0, gbuf, G, 1);
+  };
+
+  // A weight Wᵀ (B(p, j) = w[j*k + p], [k, 4H]) packed by K slices of kc rows; slice pc starts at
+  // pc * gv and holds its slivers in (chunk, gate) order, sliver s at s * NR * kc.
+  auto packGates = [&](const T* w, int k, ScratchSlot slot) {
+    T* dst = buf<T>(slot, (long)k * gv);
+    const int slices = (k + K.kc - 1) / K.kc;
+    auto task = [&](int tk) {
+      const int pc = (tk / chunks) * K.kc, u = tk % chunks;
+      const int kc = std::min(K.kc, k - pc);
+      for (int q = 0; q < 4; q++) {
+        const int j0 = q * H + u * NR, wd = std::min(NR, H - u * NR);
+        K.packB(kc, wd, w + (long)j0 * k + pc, 1, k, dst + (long)pc * gv + (long)(u * 4 + q) * NR * kc);
+      }
+    };
+    if ((double)k * gv >= (1 << 18)) parallelFor(slices * chunks, task);
+    else for (int tk = 0; tk < slices * chunks; tk++) task(tk);
+    return dst;
+  };
+  const T* pw = packed ? packGates(a.wHh, H, kPrepack0) : nullptr;
+  const T* pwx = fuseX ? packGates(a.wIh, I, kPrepack1) : nullptr;
   T* pa = packed ? buf<T>(kStepA, ((long)B + MR) * H) : nullptr;
+  T* pax = fuseX ? buf<T>(kStepX, ((long)B + MR) * I) : nullptr;
   const int nt = numThreads();
 
   for (int s = 0; s < g.steps; s++) {
     const int t = g.reverse ? g.steps - 1 - s : s;
-    if (s % blockSteps == 0) {
+    if (!fuseX && s % blockSteps == 0) {
       // rows of the steps s .. s + blockSteps - 1 (contiguous in x in either direction)
       const int sEnd = std::min(g.steps, s + blockSteps) - 1;
       const int tEnd = g.reverse ? g.steps - 1 - sEnd : sEnd;
@@ -308,20 +321,26 @@ void lstmForwardFused(const LstmFwd<T>& a) {
     const int bt = L.bs[t], o = L.off[t];
     if (bt == 0) continue;
     if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);  // cache h_{t-1}
-    // the cell on rows [r0, r1) and hidden units [u0, u0 + w) (recurrent part at rec row b, column rc(q))
+    // the cell on rows [r0, r1) and hidden units [u0, u0 + w); the summed products of row b are
+    // at rec row b, gate q at column rcol0 + q * rgate
     auto cell = [&](int r0, int r1, int u0, int w, long rcol0, long rgate) {
       for (int b = r0; b < r1; b++) {
         const long n = o + b;
-        T* grow = gbuf + (n - gOff) * G;  // row n's input projection (activations out)
-        T* gq[4] = {grow + u0, grow + H + u0, grow + 2 * H + u0, grow + 3 * H + u0};
+        const T* xq[4] = {nullptr, nullptr, nullptr, nullptr};
+        T* actq[4] = {nullptr, nullptr, nullptr, nullptr};
+        T* proj = gbuf ? gbuf + (n - gOff) * G : nullptr;  // row n's input projection
+        T* acts = a.ws ? a.ws + n * G : nullptr;           // row n's activations (workspace)
         const T* rq[4];
-        for (int q = 0; q < 4; q++) rq[q] = rec + (long)b * gv + rcol0 + q * rgate;
         const T* bq[4] = {nullptr, nullptr, nullptr, nullptr};
-        if (bias)
-          for (int q = 0; q < 4; q++) bq[q] = bias + q * H + u0;
+        for (int q = 0; q < 4; q++) {
+          rq[q] = rec + (long)b * gv + rcol0 + q * rgate;
+          if (proj) xq[q] = proj + q * H + u0;
+          if (acts) actq[q] = acts + q * H + u0;
+          if (bias) bq[q] = bias + q * H + u0;
+        }
         T* c = a.cN + (long)b * H + u0;
         T* h = a.y + n * H + u0;
-        Cells<T>::lstmSum(w, gq, rq, bias ? bq : nullptr, c, h);
+        Cells<T>::lstmSum(w, proj ? xq : nullptr, rq, bias ? bq : nullptr, acts ? actq : nullptr, c, h);
         if (a.ws) copy(a.ws + wsC + n * H + u0, c, w);
         copy(a.hN + (long)b * H + u0, h, w);
       }
@@ -331,23 +350,32 @@ void lstmForwardFused(const LstmFwd<T>& a) {
       rows(bt, (long)bt * H, [&](int b) { cell(b, b + 1, 0, H, 0, H); });
       continue;
     }
-    // pack h_{t-1} [bt, H] once: slice pc at pa + mpad * pc
+    // pack h_{t-1} [bt, H] (and x_t [bt, I]) once: slice pc at pa + mpad * pc
     const long mpad = (bt + MR - 1) / MR * MR;
     for (int pc = 0; pc < H; pc += K.kc) K.packA(bt, std::min(K.kc, H - pc), a.hN + pc, H, 1, pa + mpad * pc);
+    if (fuseX)
+      for (int pc = 0; pc < I; pc += K.kc)
+        K.packA(bt, std::min(K.kc, I - pc), a.x + (long)o * I + pc, I, 1, pax + mpad * pc);
     const int rowBlocks = (bt + K.mc - 1) / K.mc;
     auto task = [&](int tk) {
       const int u = tk % chunks, rb = tk / chunks;
       const int i0 = rb * K.mc, m = std::min(K.mc, bt - i0);
       T* out = rec + (long)i0 * gv + (long)u * 4 * NR;
+      if (fuseX)
+        for (int pc = 0; pc < I; pc += K.kc) {
+          const int kc = std::min(K.kc, I - pc);
+          K.macro(m, 4 * NR, kc, T(1), pax + mpad * pc + (long)i0 * kc, pwx + (long)pc * gv + (long)u * 4 * NR * kc,
+                  pc == 0 ? T(0) : T(1), out, gv, 1);
+        }
       for (int pc = 0; pc < H; pc += K.kc) {
         const int kc = std::min(K.kc, H - pc);
         K.macro(m, 4 * NR, kc, T(1), pa + mpad * pc + (long)i0 * kc, pw + (long)pc * gv + (long)u * 4 * NR * kc,
-                pc == 0 ? T(0) : T(1), out, gv, 1);
+                pc == 0 && !fuseX ? T(0) : T(1), out, gv, 1);
       }
       cell(i0, i0 + m, u * NR, std::min(NR, H - u * NR), (long)u * 4 * NR, NR);
     };
     const int ntasks = chunks * rowBlocks;
-    if (nt > 1 && ntasks > 1 && (double)bt * gv * H >= 65536) {
+    if (nt > 1 && ntasks > 1 && (double)bt * gv * (H + (fuseX ? I : 0)) >= 65536) {
       parallelFor(ntasks, task);
     } else {
       for (int tk = 0; tk < ntasks; tk++) task(tk);

@@ -288,6 +288,7 @@ const RCASES: RCase[] = [
 const BIG_LSTM: RCase[] = [
   { T: 3, B: 130, I: 7, H: 270, packed: [130, 97, 40] },
   { T: 40, B: 60, I: 5, H: 20 },
+  { T: 6, B: 50, I: 300, H: 40, bias: false }, // x_t W_ihᵀ inside the step, several K slices of I
   { T: 40, B: 60, I: 5, H: 20, reverse: true, packed: Array.from({ length: 40 }, (_, t) => 60 - t) },
 ];
 const PCASES: RCase[] = [
