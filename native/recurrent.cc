@@ -255,7 +255,7 @@ void lstmForwardFused(const LstmFwd<T>& a) {
   const long wsC = N * G, wsHPrev = wsC + N * H;
   const GemmKernels<T>& K = gemmKernels<T>();
   const int NR = K.nr, MR = K.mr;
-  constexpr int kFuseRows = 48;
+  constexpr int kFuseRows = 16;
 
   // bias row bIh + bHh (or none), added by the cell
   T* bias = nullptr;
@@ -309,6 +309,71 @@ void lstmForwardFused(const LstmFwd<T>& a) {
   T* pax = fuseX ? buf<T>(kStepX, ((long)B + MR) * I) : nullptr;
   const int nt = numThreads();
 
+  // the cell on rows [r0, r1) of step (o = its first row) and hidden units [u0, u0 + w); the
+  // summed products of row b are at recBase row b - recRow0, gate q at column rcol0 + q * rgate
+  auto cell = [&](int o, int r0, int r1, int u0, int w, const T* recBase, int recRow0, long rcol0, long rgate) {
+    for (int b = r0; b < r1; b++) {
+      const long n = o + b;
+      const T* xq[4] = {nullptr, nullptr, nullptr, nullptr};
+      T* actq[4] = {nullptr, nullptr, nullptr, nullptr};
+      T* proj = gbuf ? gbuf + (n - gOff) * G : nullptr;  // row n's input projection
+      T* acts = a.ws ? a.ws + n * G : nullptr;           // row n's activations (workspace)
+      const T* rq[4];
+      const T* bq[4] = {nullptr, nullptr, nullptr, nullptr};
+      for (int q = 0; q < 4; q++) {
+        rq[q] = recBase + (long)(b - recRow0) * gv + rcol0 + q * rgate;
+        if (proj) xq[q] = proj + q * H + u0;
+        if (acts) actq[q] = acts + q * H + u0;
+        if (bias) bq[q] = bias + q * H + u0;
+      }
+      T* c = a.cN + (long)b * H + u0;
+      T* h = a.y + n * H + u0;
+      Cells<T>::lstmSum(w, proj ? xq : nullptr, rq, bias ? bq : nullptr, acts ? actq : nullptr, c, h);
+      if (a.ws) copy(a.ws + wsC + n * H + u0, c, w);
+      copy(a.hN + (long)b * H + u0, h, w);
+    }
+  };
+
+  // Batch split: a row's state depends on that row only, so with enough rows each thread runs the
+  // whole sequence for its own block of rows (its own packing, products and cells) and the threads
+  // meet once per call instead of once per step.
+  const int parts = fuseX && nt > 1 ? std::min(nt, B / 8) : 1;
+  if (parts >= 2) {
+    auto part = [&](int pi) {
+      const int b0 = (int)((long)B * pi / parts), b1 = (int)((long)B * (pi + 1) / parts);
+      T* prec = buf<T>(kStepOut, (long)(b1 - b0) * gv);
+      T* ppa = buf<T>(kStepA, ((long)(b1 - b0) + MR) * H);
+      T* ppx = buf<T>(kStepX, ((long)(b1 - b0) + MR) * I);
+      for (int s = 0; s < g.steps; s++) {
+        const int t = g.reverse ? g.steps - 1 - s : s;
+        const int o = L.off[t], r1 = std::min(b1, L.bs[t]), m = r1 - b0;
+        if (m <= 0) continue;  // no live rows of this block at this step (packed input)
+        if (a.ws) copy(a.ws + wsHPrev + (long)(o + b0) * H, a.hN + (long)b0 * H, (long)m * H);
+        const long mpad = (m + MR - 1) / MR * MR;
+        for (int pc = 0; pc < H; pc += K.kc)
+          K.packA(m, std::min(K.kc, H - pc), a.hN + (long)b0 * H + pc, H, 1, ppa + mpad * pc);
+        for (int pc = 0; pc < I; pc += K.kc)
+          K.packA(m, std::min(K.kc, I - pc), a.x + (long)(o + b0) * I + pc, I, 1, ppx + mpad * pc);
+        for (int u = 0; u < chunks; u++) {
+          T* out = prec + (long)u * 4 * NR;
+          for (int pc = 0; pc < I; pc += K.kc) {
+            const int kc = std::min(K.kc, I - pc);
+            K.macro(m, 4 * NR, kc, T(1), ppx + mpad * pc, pwx + (long)pc * gv + (long)u * 4 * NR * kc,
+                    pc == 0 ? T(0) : T(1), out, gv, 1);
+          }
+          for (int pc = 0; pc < H; pc += K.kc) {
+            const int kc = std::min(K.kc, H - pc);
+            K.macro(m, 4 * NR, kc, T(1), ppa + mpad * pc, pw + (long)pc * gv + (long)u * 4 * NR * kc, T(1), out, gv,
+                    1);
+          }
+          cell(o, b0, r1, u * NR, std::min(NR, H - u * NR), prec, b0, (long)u * 4 * NR, NR);
+        }
+      }
+    };
+    parallelFor(parts, part);
+    return;
+  }
+
   for (int s = 0; s < g.steps; s++) {
     const int t = g.reverse ? g.steps - 1 - s : s;
     if (!fuseX && s % blockSteps == 0) {
@@ -321,33 +386,9 @@ void lstmForwardFused(const LstmFwd<T>& a) {
     const int bt = L.bs[t], o = L.off[t];
     if (bt == 0) continue;
     if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);  // cache h_{t-1}
-    // the cell on rows [r0, r1) and hidden units [u0, u0 + w); the summed products of row b are
-    // at rec row b, gate q at column rcol0 + q * rgate
-    auto cell = [&](int r0, int r1, int u0, int w, long rcol0, long rgate) {
-      for (int b = r0; b < r1; b++) {
-        const long n = o + b;
-        const T* xq[4] = {nullptr, nullptr, nullptr, nullptr};
-        T* actq[4] = {nullptr, nullptr, nullptr, nullptr};
-        T* proj = gbuf ? gbuf + (n - gOff) * G : nullptr;  // row n's input projection
-        T* acts = a.ws ? a.ws + n * G : nullptr;           // row n's activations (workspace)
-        const T* rq[4];
-        const T* bq[4] = {nullptr, nullptr, nullptr, nullptr};
-        for (int q = 0; q < 4; q++) {
-          rq[q] = rec + (long)b * gv + rcol0 + q * rgate;
-          if (proj) xq[q] = proj + q * H + u0;
-          if (acts) actq[q] = acts + q * H + u0;
-          if (bias) bq[q] = bias + q * H + u0;
-        }
-        T* c = a.cN + (long)b * H + u0;
-        T* h = a.y + n * H + u0;
-        Cells<T>::lstmSum(w, proj ? xq : nullptr, rq, bias ? bq : nullptr, acts ? actq : nullptr, c, h);
-        if (a.ws) copy(a.ws + wsC + n * H + u0, c, w);
-        copy(a.hN + (long)b * H + u0, h, w);
-      }
-    };
     if (!packed) {
       gemm<T>(bt, G, H, 1, Mat<T>{a.hN, H, 1}, Mat<T>{a.wHh, 1, H}, 0, rec, G, 1);
-      rows(bt, (long)bt * H, [&](int b) { cell(b, b + 1, 0, H, 0, H); });
+      rows(bt, (long)bt * H, [&](int b) { cell(o, b, b + 1, 0, H, rec, 0, 0, H); });
       continue;
     }
     // pack h_{t-1} [bt, H] (and x_t [bt, I]) once: slice pc at pa + mpad * pc
@@ -372,7 +413,7 @@ void lstmForwardFused(const LstmFwd<T>& a) {
         K.macro(m, 4 * NR, kc, T(1), pa + mpad * pc + (long)i0 * kc, pw + (long)pc * gv + (long)u * 4 * NR * kc,
                 pc == 0 && !fuseX ? T(0) : T(1), out, gv, 1);
       }
-      cell(i0, i0 + m, u * NR, std::min(NR, H - u * NR), (long)u * 4 * NR, NR);
+      cell(o, i0, i0 + m, u * NR, std::min(NR, H - u * NR), rec, 0, (long)u * 4 * NR, NR);
     };
     const int ntasks = chunks * rowBlocks;
     if (nt > 1 && ntasks > 1 && (double)bt * gv * (H + (fuseX ? I : 0)) >= 65536) {
@@ -461,9 +502,46 @@ void lstmBackwardFused(const LstmBwd<T>& a) {
   const long npad = (long)chunks * NR;
   const int nt = numThreads();
 
+  // Batch split (as in the forward): each thread runs the whole reverse loop for its own rows.
+  const int parts = nt > 1 && g.steps > 1 ? std::min(nt, B / 8) : 1;
+  if (parts >= 2) {
+    auto part = [&](int pi) {
+      const int b0 = (int)((long)B * pi / parts), b1 = (int)((long)B * (pi + 1) / parts);
+      T* ppa = buf<T>(kStepA, ((long)(b1 - b0) + MR) * G);
+      for (int s = g.steps - 1; s >= -1; s--) {
+        const int t = s >= 0 ? (g.reverse ? g.steps - 1 - s : s) : -1;
+        const int bt = t >= 0 ? L.bs[t] : 0, o = t >= 0 ? L.off[t] : 0;
+        const int tn = s + 1 < g.steps ? (g.reverse ? g.steps - 2 - s : s + 1) : -1;
+        const int gm = (tn >= 0 ? std::min(b1, L.bs[tn]) : 0) - b0;  // this block's rows of dh the GEMM rewrites
+        if (gm > 0) {
+          const T* gsrc = dgates + ((long)L.off[tn] + b0) * G;
+          const long mpad = (gm + MR - 1) / MR * MR;
+          for (int pc = 0; pc < G; pc += K.kc) {
+            const int kc = std::min(K.kc, G - pc);
+            K.packA(gm, kc, gsrc + pc, G, 1, ppa + mpad * pc);
+            K.macro(gm, H, kc, T(1), ppa + mpad * pc, pw.p + (long)pc * npad, pc == 0 ? T(0) : T(1),
+                    dh + (long)b0 * H, H, 1);
+          }
+        }
+        const int tp = g.reverse ? t + 1 : t - 1;
+        const int prevBt = s > 0 ? L.bs[tp] : 0;
+        const long prevC = s > 0 ? wsC + (long)L.off[tp] * H : 0;
+        for (int b = b0; b < std::min(b1, bt); b++) {
+          const long n = o + b;
+          T* dhb = dh + (long)b * H;
+          if (a.dy)
+            for (int j = 0; j < H; j++) dhb[j] += a.dy[n * H + j];
+          const T* cp = b < prevBt ? ws + prevC + (long)b * H : a.c0 + (long)b * H;
+          Cells<T>::lstmBack(H, H, ws + n * G, ws + wsC + n * H, cp, dhb, dc + (long)b * H, dgates + n * G);
+        }
+      }
+    };
+    parallelFor(parts, part);
+  }
+
   // Region for step s (s == -1: only the final dh). `prevO`, `prevBt`: rows of the step whose
   // gate gradients feed dh (none when s is the first processed step).
-  for (int s = g.steps - 1; s >= -1; s--) {
+  for (int s = parts >= 2 ? -2 : g.steps - 1; s >= -1; s--) {
     const int t = s >= 0 ? (g.reverse ? g.steps - 1 - s : s) : -1;
     const int bt = t >= 0 ? L.bs[t] : 0, o = t >= 0 ? L.off[t] : 0;
     const int tn = s + 1 < g.steps ? (g.reverse ? g.steps - 2 - s : s + 1) : -1;  // step processed before
