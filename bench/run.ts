@@ -17,7 +17,7 @@
  * export_onnx.py exports the same models from PyTorch to ONNX into bench/.cache/onnx (re-exported
  * when the script changes), torchlet's time is printed as a ratio of the better onnxruntime time,
  * and once per run torchlet (on the exporter's weights), onnxruntime and PyTorch are checked to
- * compute the same outputs.
+ * compute the same outputs. W3's peak memory is then measured beside onnxruntime's (bench/memory.ts).
  *
  * Options: --compare, --quick (fewer repetitions), --only W1,W3, --backends native,wasm,js.
  * Timings on a shared 2-core machine are noisy: compare medians from the same run only.
@@ -34,6 +34,7 @@ import { isAvailable, info, reason } from '../src/backends/native/index.js';
 import { setBackend } from '../src/backends/registry.js';
 import { isAvailable as wasmAvailable } from '../src/backends/wasm/index.js';
 import { getNumThreads } from '../src/backends/threads.js';
+import { memoryTable } from './memory.js';
 
 type T = torch.Tensor;
 const { nn, optim } = torch;
@@ -511,6 +512,8 @@ async function main(): Promise<void> {
   console.log(line(all[0]!));
   console.log(`|${width.map((n) => '-'.repeat(n + 2)).join('|')}|`);
   for (const r of all.slice(1)) console.log(line(r));
+  // W3's peak memory beside onnxruntime's (each in a fresh process; bench/memory.ts)
+  if (COMPARE && anyOnnx && WORKLOADS.some((w) => w.name === 'W3')) memoryTable();
 }
 
 await main();
