@@ -299,7 +299,7 @@ void lstmForwardFused(const LstmFwd<T>& a) {
         K.packB(kc, wd, w + (long)j0 * k + pc, 1, k, dst + (long)pc * gv + (long)(u * 4 + q) * NR * kc);
       }
     };
-    if ((double)k * gv >= (1 << 18)) parallelFor(slices * chunks, task);
+    if ((double)k * gv >= (1 << 13)) parallelFor(slices * chunks, task);
     else for (int tk = 0; tk < slices * chunks; tk++) task(tk);
     return dst;
   };
