@@ -13,6 +13,7 @@
 // their arguments (shapes, lengths, dtypes), as the js kernels do.
 #include <napi.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -109,6 +110,41 @@ napi_value Gemm(napi_env env, napi_callback_info info) try {
   return nullptr;
 }
 
+// adam(w, g, m, v, vmax | null, k): one float32 Adam/AdamW update in place (common.h Isa::adam),
+// n = w.length elements, split over the pool in blocks (elements are independent).
+napi_value Adam(napi_env env, napi_callback_info info) try {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  napi_typedarray_type type;
+  size_t n = 0;
+  void* data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, argv[0], &type, &n, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, nullptr, "torchlet native adam: expected Float32Array");
+    return nullptr;
+  }
+  float* w = static_cast<float*>(data);
+  const float* g = ptr<float>(env, argv[1]);
+  float* m = ptr<float>(env, argv[2]);
+  float* v = ptr<float>(env, argv[3]);
+  float* vmax = ptr<float>(env, argv[4]);
+  const double* k = ptr<double>(env, argv[5]);
+  constexpr long kBlock = 1 << 14;
+  const long blocks = ((long)n + kBlock - 1) / kBlock;
+  auto task = [&](int b) {
+    const long i0 = (long)b * kBlock, len = std::min<long>(kBlock, (long)n - i0);
+    tl::isa().adam(len, w + i0, g + i0, m + i0, v + i0, vmax ? vmax + i0 : nullptr, k);
+  };
+  if (blocks > 1 && blocks < 0xfffff) tl::parallelFor((int)blocks, task);
+  else if (n > 0) task(0);
+  return nullptr;
+} catch (const std::exception& e) {
+  napi_throw_error(env, nullptr, e.what());
+  return nullptr;
+}
+
 // Geometry from an Int32Array [T, B, I, H, P, reverse] and batchSizes (Int32Array or null).
 tl::Geom geom(napi_env env, napi_value ints, napi_value batchSizes) {
   const int32_t* g = ptr<int32_t>(env, ints);
@@ -199,6 +235,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set(name, Napi::Value(env, fn));
   };
   raw("gemm", Gemm);
+  raw("adam", Adam);
   raw("lstmForward", LstmForward);
   raw("lstmBackward", LstmBackward);
   raw("gruForward", GruForward);
@@ -209,7 +246,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("isa", Napi::String::New(env, tl::isa().name));
   exports.Set("isaSupported", Napi::String::New(env, tl::isaSupported()));
-  exports.Set("abi", Napi::Number::New(env, 1));
+  exports.Set("abi", Napi::Number::New(env, 2));
   return exports;
 }
 

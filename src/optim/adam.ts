@@ -29,6 +29,7 @@ import {
 } from './optimizer.js';
 import { AdamArena, adamSimd } from './adam-simd.js';
 import { wrapArray } from '../tensor/create.js';
+import { backend } from '../backends/registry.js';
 
 /** Options of {@link Adam} (PyTorch's keyword arguments in camelCase). */
 export interface AdamOptions {
@@ -134,6 +135,21 @@ export function adamKernel(w: FloatArray, g: FloatArray, m: FloatArray, v: Float
   }
 }
 
+const adamParams = new Float64Array(11);
+
+/** The active backend's float32 Adam kernel, if it has one and takes these arrays. */
+function nativeAdam(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, k: AdamScalars): boolean {
+  const be = backend();
+  if (be.adamStep === undefined || !(w instanceof Float32Array) || !(g instanceof Float32Array) ||
+    !(m instanceof Float32Array) || !(v instanceof Float32Array) || (vmax !== null && !(vmax instanceof Float32Array))) {
+    return false;
+  }
+  const p = adamParams;
+  p[0] = k.sign; p[1] = k.decoupled ? 1 : 0; p[2] = k.decay; p[3] = k.wd; p[4] = k.b1; p[5] = k.a1;
+  p[6] = k.b2; p[7] = k.a2; p[8] = k.negStepSize; p[9] = k.bc2Sqrt; p[10] = k.eps;
+  return be.adamStep(w, g, m, v, vmax, p);
+}
+
 /** Below this many float32 state elements an optimizer keeps its state in ordinary arrays. */
 const ARENA_MIN = 65536;
 
@@ -154,7 +170,8 @@ export class ArenaSlot {
         if (p.dtype === 'float32' && !state.has(p)) floats += ((p.numel() + 3) & ~3) * (g.amsgrad ? 3 : 2);
       }
     }
-    this.arena = floats >= ARENA_MIN ? AdamArena.create(floats) : null;
+    // (not needed when the backend has its own kernel working on ordinary arrays)
+    this.arena = floats >= ARENA_MIN && backend().adamStep === undefined ? AdamArena.create(floats) : null;
     return this.arena;
   }
 }
@@ -217,7 +234,9 @@ export function adamUpdate(
       eps: scalarOf(eps, dt),
     };
     updateInPlace(p, (w) => {
-      // float32: the WebAssembly SIMD kernel (bit-identical), where available
+      // float32: the backend's kernel (native), else the WebAssembly SIMD one, both bit-identical
+      // to adamKernel, where available
+      if (k.f32 && nativeAdam(w, g, m, v, vmax, k)) return;
       if (!(k.f32 && adamSimd(w, g, m, v, vmax, k, arena))) adamKernel(w, g, m, v, vmax, k);
     });
     bumpVersion(st.exp_avg, st.exp_avg_sq, amsgrad ? st.max_exp_avg_sq : null);

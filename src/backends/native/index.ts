@@ -50,12 +50,13 @@ interface Addon {
     ws: FloatArray, dy: F, dhN: F, dx: F, dh0: F, dwIh: F, dwHh: F, dbIh: F, dbHh: F): void;
   rnnForward: Addon['gruForward'];
   rnnBackward: Addon['gruBackward'];
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: Float64Array): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
 
 /** The ABI version native/addon.cc exports; a binary from another version is not used. */
-const ABI = 1;
+const ABI = 2;
 
 let addon: Addon | null | undefined; // undefined: not tried yet
 let why = 'not loaded yet';
@@ -311,6 +312,17 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
     a.dx ?? null, a.dh0 ?? null, a.dwIh ?? null, a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null);
 }
 
+/** Float32 Adam/AdamW update on the addon (vectorised, on the thread pool), arrays of equal length. */
+function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: Float64Array): boolean {
+  const n = w.length;
+  const f32 = (a: Float32Array | null): boolean => a === null || (a instanceof Float32Array && a.length === n);
+  if (!(w instanceof Float32Array) || !f32(g) || !f32(m) || !f32(v) || !f32(vmax) || !(k instanceof Float64Array) || k.length < 11) {
+    return false;
+  }
+  nativeAddon()!.adam(w, g, m, v, vmax, k);
+  return true;
+}
+
 /** The native backend object: the js backend with the native kernels over it. */
 export const nativeBackend: Backend = {
   ...jsBackend,
@@ -322,6 +334,7 @@ export const nativeBackend: Backend = {
   gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
   rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
   rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
+  adamStep,
 };
 
 registerBackend(
