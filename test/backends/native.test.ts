@@ -459,6 +459,8 @@ describe.runIf(isAvailable())('native results do not depend on the thread count'
   const big: RCase[] = [
     { T: 4, B: 64, I: 48, H: 300 },
     { T: 3, B: 150, I: 20, H: 70, reverse: true },
+    { T: 4, B: 64, I: 40, H: 100, packed: [64, 50, 33, 7], reverse: true },
+    { T: 5, B: 40, I: 300, H: 60, packed: [40, 40, 31, 17, 16] },
     { T: 4, B: 64, I: 40, H: 260, P: 130, packed: [64, 50, 33, 7], reverse: true },
   ];
   for (const [dn, C] of DTYPES) {
