@@ -214,7 +214,38 @@ struct StepWeight {
     if (packed) gemmPacked<T>(m, 1, a, pb, beta, c, crs);
     else gemm<T>(m, n, k, 1, a, b, beta, c, crs, 1);
   }
+  // The same product on the calling thread only (inside a batch-split region), rows of A
+  // contiguous (lda apart); each element's arithmetic is mul's.
+  void mulRows(int m, const T* a, long lda, T beta, T* c, long ldc) const {
+    if (m <= 0) return;
+    if (!packed) {
+      gemm<T>(m, n, k, 1, Mat<T>{a, lda, 1}, b, beta, c, ldc, 1, false);
+      return;
+    }
+    const GemmKernels<T>& K = gemmKernels<T>();
+    const long mpad = ((long)m + K.mr - 1) / K.mr * K.mr, npad = ((long)n + K.nr - 1) / K.nr * K.nr;
+    T* pa = buf<T>(kStepA, mpad * std::max(1, k));
+    for (int pc = 0; pc < k; pc += K.kc) {
+      const int kc = std::min(K.kc, k - pc);
+      K.packA(m, kc, a + pc, lda, 1, pa + mpad * pc);
+      K.macro(m, n, kc, T(1), pa + mpad * pc, pb.p + (long)pc * npad, pc == 0 ? beta : T(1), c, ldc, 1);
+    }
+    if (k == 0) gemm<T>(m, n, 0, 1, Mat<T>{a, lda, 1}, b, beta, c, ldc, 1, false);
+  }
 };
+
+// Batch split of the recurrent layers (as lstmForwardFused explains): with at least 8 rows per
+// thread and several steps, each thread runs the whole sequence for its own block of batch rows.
+int splitParts(const Geom& g) {
+  const int nt = numThreads();
+  return g.steps > 1 && nt > 1 ? std::min(nt, g.B / 8) : 1;
+}
+// f(b0, b1) for each of `parts` blocks of [0, B), on the pool.
+template <typename F>
+void eachPart(int parts, int B, F f) {
+  auto task = [&](int pi) { f((int)((long)B * pi / parts), (int)((long)B * (pi + 1) / parts)); };
+  parallelFor(parts, task);
+}
 
 template <typename T>
 void addInto(T* dst, const T* src, long n) {
@@ -668,17 +699,34 @@ void gruForward(const GruFwd<T>& a) {
   T* gh = buf<T>(kWork1, (long)B * G);
   const StepWeight<T> whh(H, G, Mat<T>{a.wHh, 1, H}, kPrepack0, g.steps);  // W_hhᵀ [H,G]
   const T* bhn = a.bHh ? a.bHh + 2 * H : nullptr;
+  // row b of step (first row o), its hidden-side products at ghRow
+  auto cell = [&](int o, int b, const T* ghRow) {
+    const long n = o + b;
+    T* h = a.y + n * H;
+    Cells<T>::gru(H, gi + n * G, ghRow, bhn, a.hN + (long)b * H, h, a.ws ? a.ws + n * W : nullptr);
+    copy(a.hN + (long)b * H, h, H);
+  };
+  const int parts = splitParts(g);
+  if (parts >= 2) {
+    eachPart(parts, B, [&](int b0, int b1) {
+      T* pgh = buf<T>(kStepOut, (long)(b1 - b0) * G);
+      for (int s = 0; s < g.steps; s++) {
+        const int t = g.reverse ? g.steps - 1 - s : s;
+        const int o = L.off[t], r1 = std::min(b1, L.bs[t]), m = r1 - b0;
+        if (m <= 0) continue;
+        if (a.ws) copy(a.ws + wsHPrev + (long)(o + b0) * H, a.hN + (long)b0 * H, (long)m * H);
+        whh.mulRows(m, a.hN + (long)b0 * H, H, 0, pgh, G);
+        for (int b = b0; b < r1; b++) cell(o, b, pgh + (long)(b - b0) * G);
+      }
+    });
+    return;
+  }
   for (int s = 0; s < g.steps; s++) {
     const int t = g.reverse ? g.steps - 1 - s : s;
     const int bt = L.bs[t], o = L.off[t];
     if (a.ws) copy(a.ws + wsHPrev + (long)o * H, a.hN, (long)bt * H);
     whh.mul(bt, Mat<T>{a.hN, H, 1}, 0, gh, G);
-    rows(bt, (long)bt * H, [&](int b) {
-      const long n = o + b;
-      T* h = a.y + n * H;
-      Cells<T>::gru(H, gi + n * G, gh + (long)b * G, bhn, a.hN + (long)b * H, h, a.ws ? a.ws + n * W : nullptr);
-      copy(a.hN + (long)b * H, h, H);
-    });
+    rows(bt, (long)bt * H, [&](int b) { cell(o, b, gh + (long)b * G); });
   }
 }
 
@@ -696,32 +744,46 @@ void gruBackward(const GruBwd<T>& a) {
   T* dgi = buf<T>(kWork1, N * G);
   T* dgh = buf<T>(kWork2, N * G);
   const StepWeight<T> whh(G, H, Mat<T>{a.wHh, H, 1}, kPrepack0, g.steps);  // W_hh [G,H]
-  for (int s = g.steps - 1; s >= 0; s--) {
-    const int t = g.reverse ? g.steps - 1 - s : s;
-    const int bt = L.bs[t], o = L.off[t];
-    rows(bt, (long)bt * H, [&](int b) {
-      const long n = o + b;
-      const T* w = ws + n * W;
-      const T* hp = ws + wsHPrev + n * H;
-      T* di = dgi + n * G;
-      T* dg2 = dgh + n * G;
-      T* dhr = dh + (long)b * H;
-      for (int j = 0; j < H; j++) {
-        const T r = w[j], z = w[H + j], nn = w[2 * H + j], ghn = w[3 * H + j];
-        const T d = a.dy ? dhr[j] + a.dy[n * H + j] : dhr[j];
-        const T dan = d * (1 - z) * (1 - nn * nn);
-        const T dar = dan * ghn * r * (1 - r);
-        const T daz = d * (hp[j] - nn) * z * (1 - z);
-        di[j] = dar;
-        di[H + j] = daz;
-        di[2 * H + j] = dan;
-        dg2[j] = dar;
-        dg2[H + j] = daz;
-        dg2[2 * H + j] = dan * r;
-        dhr[j] = d * z;
+  auto cell = [&](int o, int b) {
+    const long n = o + b;
+    const T* w = ws + n * W;
+    const T* hp = ws + wsHPrev + n * H;
+    T* di = dgi + n * G;
+    T* dg2 = dgh + n * G;
+    T* dhr = dh + (long)b * H;
+    for (int j = 0; j < H; j++) {
+      const T r = w[j], z = w[H + j], nn = w[2 * H + j], ghn = w[3 * H + j];
+      const T d = a.dy ? dhr[j] + a.dy[n * H + j] : dhr[j];
+      const T dan = d * (1 - z) * (1 - nn * nn);
+      const T dar = dan * ghn * r * (1 - r);
+      const T daz = d * (hp[j] - nn) * z * (1 - z);
+      di[j] = dar;
+      di[H + j] = daz;
+      di[2 * H + j] = dan;
+      dg2[j] = dar;
+      dg2[H + j] = daz;
+      dg2[2 * H + j] = dan * r;
+      dhr[j] = d * z;
+    }
+  };
+  const int parts = splitParts(g);
+  if (parts >= 2) {
+    eachPart(parts, B, [&](int b0, int b1) {
+      for (int s = g.steps - 1; s >= 0; s--) {
+        const int t = g.reverse ? g.steps - 1 - s : s;
+        const int o = L.off[t], r1 = std::min(b1, L.bs[t]), m = r1 - b0;
+        if (m <= 0) continue;
+        for (int b = b0; b < r1; b++) cell(o, b);
+        whh.mulRows(m, dgh + (long)(o + b0) * G, G, 1, dh + (long)b0 * H, H);
       }
     });
-    whh.mul(bt, Mat<T>{dgh + (long)o * G, G, 1}, 1, dh, H);
+  } else {
+    for (int s = g.steps - 1; s >= 0; s--) {
+      const int t = g.reverse ? g.steps - 1 - s : s;
+      const int bt = L.bs[t], o = L.off[t];
+      rows(bt, (long)bt * H, [&](int b) { cell(o, b); });
+      whh.mul(bt, Mat<T>{dgh + (long)o * G, G, 1}, 1, dh, H);
+    }
   }
   addInto(a.dh0, dh, (long)B * H);
   weightGrads<T>(N, G, I, H, dgi, dgh, a.x, a.wIh, ws + wsHPrev, a.dx, a.dwIh, a.dwHh);
@@ -744,6 +806,27 @@ void rnnForward(const GruFwd<T>& a) {
   if (N > 0) gemm<T>((int)N, H, I, 1, Mat<T>{a.x, I, 1}, Mat<T>{a.wIh, 1, I}, hasBias ? 1 : 0, a.y, H, 1);
   copy(a.hN, a.h0, (long)B * H);
   const StepWeight<T> whh(H, H, Mat<T>{a.wHh, 1, H}, kPrepack0, g.steps);
+  const int parts = splitParts(g);
+  if (parts >= 2) {
+    eachPart(parts, B, [&](int b0, int b1) {
+      for (int s = 0; s < g.steps; s++) {
+        const int t = g.reverse ? g.steps - 1 - s : s;
+        const int r1 = std::min(b1, L.bs[t]), m = r1 - b0;
+        if (m <= 0) continue;
+        const long base = ((long)L.off[t] + b0) * H, len = (long)m * H;
+        if (a.ws) copy(a.ws + base, a.hN + (long)b0 * H, len);
+        whh.mulRows(m, a.hN + (long)b0 * H, H, 1, a.y + base, H);
+        if (a.relu) {
+          for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
+        } else {
+          for (int b = 0; b < m; b++) Cells<T>::tanhInPlace(H, a.y + base + (long)b * H);
+        }
+        copy(a.hN + (long)b0 * H, a.y + base, len);
+        if (a.ws) copy(a.ws + wsH + base, a.y + base, len);
+      }
+    });
+    return;
+  }
   for (int s = 0; s < g.steps; s++) {
     const int t = g.reverse ? g.steps - 1 - s : s;
     const int bt = L.bs[t], o = L.off[t];
@@ -773,16 +856,33 @@ void rnnBackward(const GruBwd<T>& a) {
   else std::fill(dh, dh + (long)B * H, T(0));
   T* dpre = buf<T>(kWork1, N * H);
   const StepWeight<T> whh(H, H, Mat<T>{a.wHh, H, 1}, kPrepack0, g.steps);
-  for (int s = g.steps - 1; s >= 0; s--) {
-    const int t = g.reverse ? g.steps - 1 - s : s;
-    const int bt = L.bs[t];
-    const long base = (long)L.off[t] * H, len = (long)bt * H;
-    for (long k = 0; k < len; k++) {
+  // dpre of rows [r0, r1) of step t from the carried dh
+  auto pre = [&](int t, int r0, int r1) {
+    const long base = (long)L.off[t] * H;
+    for (long k = (long)r0 * H; k < (long)r1 * H; k++) {
       const T gk = a.dy ? dh[k] + a.dy[base + k] : dh[k];
       const T h = ws[wsH + base + k];
       dpre[base + k] = a.relu ? (h > 0 ? gk : T(0)) : gk * (1 - h * h);
     }
-    whh.mul(bt, Mat<T>{dpre + base, H, 1}, 0, dh, H);
+  };
+  const int parts = splitParts(g);
+  if (parts >= 2) {
+    eachPart(parts, B, [&](int b0, int b1) {
+      for (int s = g.steps - 1; s >= 0; s--) {
+        const int t = g.reverse ? g.steps - 1 - s : s;
+        const int r1 = std::min(b1, L.bs[t]), m = r1 - b0;
+        if (m <= 0) continue;
+        pre(t, b0, r1);
+        whh.mulRows(m, dpre + ((long)L.off[t] + b0) * H, H, 0, dh + (long)b0 * H, H);
+      }
+    });
+  } else {
+    for (int s = g.steps - 1; s >= 0; s--) {
+      const int t = g.reverse ? g.steps - 1 - s : s;
+      const int bt = L.bs[t];
+      pre(t, 0, bt);
+      whh.mul(bt, Mat<T>{dpre + (long)L.off[t] * H, H, 1}, 0, dh, H);
+    }
   }
   addInto(a.dh0, dh, (long)B * H);
   weightGrads<T>(N, H, I, H, dpre, dpre, a.x, a.wIh, ws, a.dx, a.dwIh, a.dwHh);
