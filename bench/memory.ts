@@ -1,7 +1,7 @@
 /**
  * Peak memory of W3 (large inference: LSTM(256->512, 2 layers, batchFirst), x [64,100,256], under
  * noGrad) for torchlet and onnxruntime-node, each measured in a fresh child process so neither
- * sees the other's heap: the process's peak resident set (getrusage maxRSS) after loading the
+ * sees the other's heap: the process's peak resident set (VmHWM on Linux) after loading the
  * model and input ("idle"), and after five forward passes ("peak"). The difference is what the
  * forward itself needs at its worst moment.
  *
@@ -15,27 +15,35 @@ import { fileURLToPath } from 'node:url';
 const ONNX = fileURLToPath(new URL('./.cache/onnx/W3.onnx', import.meta.url));
 const SRC = new URL('../src/index.js', import.meta.url).href;
 const RUNS = 5;
+/**
+ * The child's peak resident set in KiB: VmHWM of /proc/self/status on Linux (getrusage's maxRSS
+ * is inherited from the parent across fork and exec there, so a child spawned by a big process
+ * would report the parent's peak), else maxRSS.
+ */
+const HWM = `const hwm = () => { try { const m = /VmHWM:\\s+(\\d+)/.exec(process.getBuiltinModule('node:fs').readFileSync('/proc/self/status', 'utf8')); if (m) return Number(m[1]); } catch {} return process.resourceUsage().maxRSS; };`;
 
 /** Child program for torchlet (runs under tsx, imports the sources). */
 const torchletChild = `
 import * as torch from ${JSON.stringify(SRC)};
+${HWM}
 torch.manualSeed(0);
 const lstm = new torch.nn.LSTM(256, 512, { numLayers: 2, batchFirst: true });
 const x = torch.randn(64, 100, 256);
-const idle = process.resourceUsage().maxRSS;
+const idle = hwm();
 for (let i = 0; i < ${RUNS}; i++) torch.noGrad(() => lstm.forward(x));
-console.log(JSON.stringify({ idle, peak: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ idle, peak: hwm() }));
 `;
 
 /** Child program for onnxruntime-node (CPU provider, 2 intra-op threads like the timing run). */
 const ortChild = `
 const mod = await import('onnxruntime-node');
 const ort = mod.InferenceSession ? mod : mod.default;
+${HWM}
 const s = await ort.InferenceSession.create(${JSON.stringify(ONNX)}, { intraOpNumThreads: 2 });
 const x = new ort.Tensor('float32', new Float32Array(64 * 100 * 256).fill(0.5), [64, 100, 256]);
-const idle = process.resourceUsage().maxRSS;
+const idle = hwm();
 for (let i = 0; i < ${RUNS}; i++) await s.run({ [s.inputNames[0]]: x });
-console.log(JSON.stringify({ idle, peak: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ idle, peak: hwm() }));
 `;
 
 interface Mem {
@@ -56,7 +64,7 @@ const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
 export function memoryTable(): void {
   const rows: [string, Mem | string][] = [['torchlet (native)', measure(torchletChild, true)]];
   rows.push(['onnxruntime 2t', existsSync(ONNX) ? measure(ortChild, false) : 'no bench/.cache/onnx/W3.onnx (run --compare)']);
-  console.log('\nW3 peak memory (process maxRSS, fresh process each, 5 forwards):\n');
+  console.log('\nW3 peak memory (peak resident set, fresh process each, 5 forwards):\n');
   console.log('| runtime | after load | peak | forward adds |');
   console.log('|---|---|---|---|');
   for (const [name, m] of rows) {
