@@ -30,7 +30,8 @@ import type {
 import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
-import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
+import { fit, inBounds, isFloat, rnnRows } from '../kernel-args.js';
+import type { FloatArray } from '../../tensor/dtype.js';
 
 type F = FloatArray | null;
 
@@ -138,23 +139,6 @@ export function info(): { path: string; isa: string; supported: string } | null 
 // their arrays) and fall back to the js kernel for anything it does not handle.
 // ------------------------------------------------------------------------------------------------
 
-function isFloat(x: TypedArray): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
-}
-
-/** True when the view's every element lies inside its array (and offset/strides are integers). */
-function inBounds(v: View): boolean {
-  if (v.shape.includes(0)) return true;
-  let lo = v.offset;
-  let hi = v.offset;
-  for (let d = 0; d < v.shape.length; d++) {
-    const span = (v.shape[d]! - 1) * v.strides[d]!;
-    if (span < 0) lo += span;
-    else hi += span;
-  }
-  return Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi < v.data.length;
-}
-
 const gemmParams = new Float64Array(18);
 
 function gemm(a: View, b: View, out: View, o: GemmOptions): void {
@@ -182,30 +166,12 @@ function gemm(a: View, b: View, out: View, o: GemmOptions): void {
 
 const ints = new Int32Array(6);
 
-const dim = (v: number): boolean => Number.isInteger(v) && v >= 0 && v < 2 ** 31;
-
 /** Fills `ints` and returns N (rows), or -1 when the geometry is unusable natively. */
 function geometry(g: RnnGeometry, P: number): number {
-  const { T, B, I, H } = g;
-  if (!dim(T) || !dim(B) || !dim(I) || !dim(H) || !dim(P)) return -1;
-  let N = T * B;
-  const bs = g.batchSizes;
-  if (bs) {
-    if (!(bs instanceof Int32Array) || bs.length < T) return -1;
-    N = 0;
-    for (let t = 0; t < T; t++) {
-      if (bs[t]! < 0 || bs[t]! > B) return -1;
-      N += bs[t]!;
-    }
-  }
-  if (N >= 2 ** 31) return -1;
-  ints[0] = T; ints[1] = B; ints[2] = I; ints[3] = H; ints[4] = P; ints[5] = g.reverse ? 1 : 0;
+  const N = rnnRows(g, P);
+  if (N < 0) return -1;
+  ints[0] = g.T; ints[1] = g.B; ints[2] = g.I; ints[3] = g.H; ints[4] = P; ints[5] = g.reverse ? 1 : 0;
   return N;
-}
-
-/** An absent array, or one of x's type with at least `len` elements (checked per call, allocation-free). */
-function fit(x: FloatArray, arr: FloatArray | null | undefined, len: number): boolean {
-  return arr === null || arr === undefined || (arr.constructor === x.constructor && arr.length >= len);
 }
 
 function lstmForward(a: LstmForwardArgs): void {

@@ -32,6 +32,7 @@ import type {
 } from '../backend.js';
 import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { fit, inBounds, isFloat, rnnRows, span } from '../kernel-args.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
 
@@ -296,26 +297,6 @@ function guarded(fn: () => void): boolean {
 // gemm
 // ------------------------------------------------------------------------------------------------
 
-function isFloat(x: TypedArray): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
-}
-
-/** The smallest and largest element positions of a view (its data span); null when out of bounds or empty. */
-function span(v: View): [lo: number, hi: number] | null {
-  let lo = v.offset;
-  let hi = v.offset;
-  for (let d = 0; d < v.shape.length; d++) {
-    const ext = (v.shape[d]! - 1) * v.strides[d]!;
-    if (ext < 0) lo += ext;
-    else hi += ext;
-  }
-  return Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi < v.data.length ? [lo, hi] : null;
-}
-
-function inBounds(v: View): boolean {
-  return v.shape.includes(0) || span(v) !== null;
-}
-
 /**
  * How an operand [nb, r, c] reaches the module: its data span copied as is (offset and strides
  * kept), or, when the view uses little of its span (a column of a wide matrix), gathered into a
@@ -415,23 +396,11 @@ function gemm(a: View, b: View, out: View, o: GemmOptions): void {
 // Fused recurrent layers
 // ------------------------------------------------------------------------------------------------
 
-type F = FloatArray | null | undefined;
-
-/** Rows N of a geometry, or -1 when the module cannot take it (the same checks as the native backend). */
+/** Rows N of a geometry, or -1 when the module cannot take it (the native backend's checks, plus size). */
 function rowsOf(g: RnnGeometry, P: number): number {
-  const { T, B, I, H } = g;
-  for (const v of [T, B, I, H, P]) if (!Number.isInteger(v) || v < 0 || v >= 2 ** 31) return -1;
-  let N = T * B;
-  const bs = g.batchSizes;
-  if (bs) {
-    if (!(bs instanceof Int32Array) || bs.length < T) return -1;
-    N = 0;
-    for (let t = 0; t < T; t++) {
-      if (bs[t]! < 0 || bs[t]! > B) return -1;
-      N += bs[t]!;
-    }
-  }
-  if (N >= 2 ** 31) return -1;
+  const N = rnnRows(g, P);
+  if (N < 0) return -1;
+  const { B, I, H } = g;
   // Every array the kernels index or allocate (gates [N,4H], workspace rows, weights, packed
   // copies) stays below MAX_BYTES, so no 32-bit size in the module can wrap.
   const G = 4 * H + 64;
@@ -439,14 +408,6 @@ function rowsOf(g: RnnGeometry, P: number): number {
   return Math.max(N, B + 8, G) * widest * 8 < MAX_BYTES ? N : -1;
 }
 
-/** Every present array has x's type and at least the listed length. */
-function fits(x: FloatArray, list: ReadonlyArray<readonly [F, number]>): boolean {
-  for (const [arr, len] of list) {
-    if (arr === null || arr === undefined) continue;
-    if (arr.constructor !== x.constructor || arr.length < len) return false;
-  }
-  return true;
-}
 
 /**
  * Runs a recurrent entry point: the geometry header [T, B, I, H, P, reverse, batchSizes, relu]
@@ -471,9 +432,19 @@ function lstmForward(a: LstmForwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.h0, B * R], [a.c0, B * H],
-    [a.wIh, G * I], [a.wHh, G * R], [a.bIh, G], [a.bHh, G], [a.wHr, P * H], [a.y, N * R], [a.hN, B * R],
-    [a.cN, B * H], [a.ws, lstmWorkspaceSize(N, H, P)]])) {
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * R) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.y, N * R) &&
+    fit(a.x, a.hN, B * R) &&
+    fit(a.x, a.cN, B * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)))) {
     return jsBackend.lstmForward!(a);
   }
   const ok = guarded(() => {
@@ -493,10 +464,24 @@ function lstmBackward(a: LstmBackwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !fits(a.x, [[a.x, N * I], [a.c0, B * H], [a.wIh, G * I],
-    [a.wHh, G * R], [a.wHr, P * H], [a.ws, lstmWorkspaceSize(N, H, P)], [a.dy, N * R], [a.dhN, B * R],
-    [a.dcN, B * H], [a.dx, N * I], [a.dh0, B * R], [a.dc0, B * H], [a.dwIh, G * I], [a.dwHh, G * R],
-    [a.dbIh, G], [a.dbHh, G], [a.dwHr, P * H]])) {
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)) &&
+    fit(a.x, a.dy, N * R) &&
+    fit(a.x, a.dhN, B * R) &&
+    fit(a.x, a.dcN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * R) &&
+    fit(a.x, a.dc0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * R) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G) &&
+    fit(a.x, a.dwHr, P * H))) {
     return jsBackend.lstmBackward!(a);
   }
   const IO = IN | OUT; // gradients accumulate
@@ -520,8 +505,16 @@ function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearit
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.h0, B * H], [a.wIh, G * I], [a.wHh, G * H],
-    [a.bIh, G], [a.bHh, G], [a.y, N * H], [a.hN, B * H], [a.ws, wsLen]])) {
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.y, N * H) &&
+    fit(a.x, a.hN, B * H) &&
+    fit(a.x, a.ws, wsLen))) {
     return js(a);
   }
   const ok = guarded(() => {
@@ -541,9 +534,19 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || !fits(a.x, [[a.x, N * I], [a.wIh, G * I], [a.wHh, G * H], [a.ws, wsLen],
-    [a.dy, N * H], [a.dhN, B * H], [a.dx, N * I], [a.dh0, B * H], [a.dwIh, G * I], [a.dwHh, G * H],
-    [a.dbIh, G], [a.dbHh, G]])) {
+  if (!wasmExports() || N < 0 || !isFloat(a.x) || !(
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.ws, wsLen) &&
+    fit(a.x, a.dy, N * H) &&
+    fit(a.x, a.dhN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * H) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G))) {
     return js(a);
   }
   const IO = IN | OUT;
