@@ -20,29 +20,8 @@ import { jsBackend } from '../../src/backends/js/index.js';
 import { info, isAvailable, reason, wasmBackend } from '../../src/backends/wasm/index.js';
 import { registeredBackends } from '../../src/backends/registry.js';
 import { WASM_SOURCES_SHA256 } from '../../src/backends/wasm/binary.js';
+import { type Ctor, type FA, type RCase, BIG_LSTM, DTYPES, ODD, PCASES, RCASES, TRANS, label, randArr, rng, rows, tol } from '../helpers/recurrent-cases.js';
 
-type FA = Float32Array | Float64Array;
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-/** mulberry32, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randArr(C: Ctor, n: number, r: () => number, scale = 1): FA {
-  const a = new C(n);
-  for (let i = 0; i < n; i++) a[i] = (r() * 2 - 1) * scale;
-  return a;
-}
-
-/** Runs a child Node process with tsx; returns its parsed JSON stdout. */
 function child(code: string, env: Record<string, string | undefined>, flags: string[] = []): unknown {
   const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
     env: { ...process.env, ...env },
@@ -181,10 +160,6 @@ function expectGemmClose(res: { js: FA; got: FA; bound: Float64Array }, label: s
   }
 }
 
-const ODD = [1, 2, 3, 5, 7, 15, 16, 17, 31, 33, 63, 65, 127, 129];
-const TRANS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
-const DTYPES: [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
-
 describe('wasm gemm vs js', () => {
   for (const [dn, C] of DTYPES) {
     it(`${dn}: odd sizes along each dim, every transpose`, () => {
@@ -300,42 +275,6 @@ describe('wasm gemm vs js', () => {
 // Fused recurrent layers
 // ------------------------------------------------------------------------------------------------
 
-interface RCase {
-  T: number;
-  B: number;
-  I: number;
-  H: number;
-  P?: number;
-  reverse?: boolean;
-  packed?: number[];
-  bias?: boolean;
-}
-
-const RCASES: RCase[] = [
-  { T: 1, B: 1, I: 1, H: 1 },
-  { T: 3, B: 2, I: 5, H: 7 },
-  { T: 4, B: 3, I: 17, H: 15, reverse: true },
-  { T: 5, B: 4, I: 3, H: 16, packed: [4, 3, 3, 1, 1] },
-  { T: 5, B: 4, I: 9, H: 17, packed: [4, 4, 2, 2, 1], reverse: true },
-  { T: 3, B: 5, I: 6, H: 33, bias: false },
-  { T: 6, B: 33, I: 31, H: 65 },
-  { T: 2, B: 7, I: 129, H: 63, packed: [7, 2] },
-  { T: 0, B: 2, I: 3, H: 4 }, // empty sequence
-  { T: 2, B: 3, I: 0, H: 4 }, // no input features
-];
-// The fused LSTM step's row blocks and K slices, with a packed batch shrinking across a row block.
-const BIG_LSTM: RCase[] = [{ T: 3, B: 130, I: 7, H: 270, packed: [130, 97, 40] }];
-const PCASES: RCase[] = [
-  { T: 3, B: 2, I: 5, H: 7, P: 3 },
-  { T: 4, B: 3, I: 8, H: 17, P: 5, reverse: true },
-  { T: 5, B: 4, I: 6, H: 33, P: 16, packed: [4, 3, 2, 2, 1] },
-  { T: 5, B: 4, I: 6, H: 33, P: 31, packed: [4, 4, 3, 1, 1], reverse: true, bias: false },
-];
-
-function rows(c: RCase): number {
-  return c.packed ? c.packed.reduce((s, v) => s + v, 0) : c.T * c.B;
-}
-
 type Outs = Record<string, FA>;
 
 function runLstm(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
@@ -404,14 +343,6 @@ function expectAllClose(got: Outs, want: Outs, atol: number, rtol: number, label
       }
     }
   }
-}
-
-function tol(C: Ctor): [number, number] {
-  return C === Float32Array ? [2e-5, 2e-4] : [1e-12, 1e-10];
-}
-
-function label(c: RCase): string {
-  return `T${c.T} B${c.B} I${c.I} H${c.H}${c.P ? ` P${c.P}` : ''}${c.reverse ? ' reverse' : ''}${c.packed ? ` packed[${c.packed}]` : ''}${c.bias === false ? ' nobias' : ''}`;
 }
 
 describe('wasm fused LSTM vs js (forward + backward)', () => {
