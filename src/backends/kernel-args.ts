@@ -6,7 +6,8 @@
  * @internal
  * @module
  */
-import type { RnnGeometry, View } from './backend.js';
+import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs, RnnGeometry, View } from './backend.js';
+import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from './backend.js';
 import type { FloatArray, TypedArray } from '../tensor/dtype.js';
 
 /** A Float32Array or Float64Array. @internal */
@@ -59,4 +60,84 @@ export function rnnRows(g: RnnGeometry, P: number): number {
 /** An absent array, or one of x's type with at least `len` elements (allocation-free). @internal */
 export function fit(x: FloatArray, arr: FloatArray | null | undefined, len: number): boolean {
   return arr === null || arr === undefined || (arr.constructor === x.constructor && arr.length >= len);
+}
+
+/** Whether an LSTM forward's arrays (N rows) suit a compiled kernel: float x, all arrays of its type and long enough. @internal */
+export function lstmForwardFits(a: LstmForwardArgs, N: number): boolean {
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  return isFloat(a.x) && !(P > 0 && !a.wHr) &&
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * R) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.y, N * R) &&
+    fit(a.x, a.hN, B * R) &&
+    fit(a.x, a.cN, B * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P));
+}
+
+/** {@link lstmForwardFits} for the backward's arrays. @internal */
+export function lstmBackwardFits(a: LstmBackwardArgs, N: number): boolean {
+  const { B, I, H, P } = a;
+  const G = 4 * H;
+  const R = P > 0 ? P : H;
+  return isFloat(a.x) && !(P > 0 && !a.wHr) &&
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.c0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * R) &&
+    fit(a.x, a.wHr, P * H) &&
+    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)) &&
+    fit(a.x, a.dy, N * R) &&
+    fit(a.x, a.dhN, B * R) &&
+    fit(a.x, a.dcN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * R) &&
+    fit(a.x, a.dc0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * R) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G) &&
+    fit(a.x, a.dwHr, P * H);
+}
+
+/** {@link lstmForwardFits} for a GRU ('gru', 3 gates) or Elman RNN ('rnn') forward. @internal */
+export function gruLikeForwardFits(kind: 'gru' | 'rnn', a: GruForwardArgs, N: number): boolean {
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  return isFloat(a.x) &&
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.h0, B * H) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.bIh, G) &&
+    fit(a.x, a.bHh, G) &&
+    fit(a.x, a.y, N * H) &&
+    fit(a.x, a.hN, B * H) &&
+    fit(a.x, a.ws, kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H));
+}
+
+/** {@link gruLikeForwardFits} for the backward's arrays. @internal */
+export function gruLikeBackwardFits(kind: 'gru' | 'rnn', a: GruBackwardArgs, N: number): boolean {
+  const { B, I, H } = a;
+  const G = (kind === 'gru' ? 3 : 1) * H;
+  return isFloat(a.x) &&
+    fit(a.x, a.x, N * I) &&
+    fit(a.x, a.wIh, G * I) &&
+    fit(a.x, a.wHh, G * H) &&
+    fit(a.x, a.ws, kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H)) &&
+    fit(a.x, a.dy, N * H) &&
+    fit(a.x, a.dhN, B * H) &&
+    fit(a.x, a.dx, N * I) &&
+    fit(a.x, a.dh0, B * H) &&
+    fit(a.x, a.dwIh, G * I) &&
+    fit(a.x, a.dwHh, G * H) &&
+    fit(a.x, a.dbIh, G) &&
+    fit(a.x, a.dbHh, G);
 }

@@ -27,10 +27,9 @@ import type {
   RnnGeometry,
   View,
 } from '../backend.js';
-import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
-import { fit, inBounds, isFloat, rnnRows } from '../kernel-args.js';
+import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows } from '../kernel-args.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 
 type F = FloatArray | null;
@@ -176,22 +175,7 @@ function geometry(g: RnnGeometry, P: number): number {
 
 function lstmForward(a: LstmForwardArgs): void {
   const N = geometry(a, a.P);
-  const { B, I, H, P } = a;
-  const G = 4 * H;
-  const R = P > 0 ? P : H;
-  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.h0, B * R) &&
-    fit(a.x, a.c0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * R) &&
-    fit(a.x, a.bIh, G) &&
-    fit(a.x, a.bHh, G) &&
-    fit(a.x, a.wHr, P * H) &&
-    fit(a.x, a.y, N * R) &&
-    fit(a.x, a.hN, B * R) &&
-    fit(a.x, a.cN, B * H) &&
-    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)))) {
+  if (N < 0 || !lstmForwardFits(a, N)) {
     return jsBackend.lstmForward!(a);
   }
   nativeAddon()!.lstmForward(ints, a.batchSizes ?? null, a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh ?? null,
@@ -200,27 +184,7 @@ function lstmForward(a: LstmForwardArgs): void {
 
 function lstmBackward(a: LstmBackwardArgs): void {
   const N = geometry(a, a.P);
-  const { B, I, H, P } = a;
-  const G = 4 * H;
-  const R = P > 0 ? P : H;
-  if (N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.c0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * R) &&
-    fit(a.x, a.wHr, P * H) &&
-    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)) &&
-    fit(a.x, a.dy, N * R) &&
-    fit(a.x, a.dhN, B * R) &&
-    fit(a.x, a.dcN, B * H) &&
-    fit(a.x, a.dx, N * I) &&
-    fit(a.x, a.dh0, B * R) &&
-    fit(a.x, a.dc0, B * H) &&
-    fit(a.x, a.dwIh, G * I) &&
-    fit(a.x, a.dwHh, G * R) &&
-    fit(a.x, a.dbIh, G) &&
-    fit(a.x, a.dbHh, G) &&
-    fit(a.x, a.dwHr, P * H))) {
+  if (N < 0 || !lstmBackwardFits(a, N)) {
     return jsBackend.lstmBackward!(a);
   }
   nativeAddon()!.lstmBackward(ints, a.batchSizes ?? null, a.x, a.c0, a.wIh, a.wHh, a.wHr ?? null, a.ws,
@@ -231,20 +195,8 @@ function lstmBackward(a: LstmBackwardArgs): void {
 /** GRU (gates = 3) and Elman RNN (gates = 1) forward. */
 function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearity?: string }): void {
   const N = geometry(a, 0);
-  const { B, I, H } = a;
-  const G = (kind === 'gru' ? 3 : 1) * H;
-  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (N < 0 || !isFloat(a.x) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.h0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * H) &&
-    fit(a.x, a.bIh, G) &&
-    fit(a.x, a.bHh, G) &&
-    fit(a.x, a.y, N * H) &&
-    fit(a.x, a.hN, B * H) &&
-    fit(a.x, a.ws, wsLen))) {
+  if (N < 0 || !gruLikeForwardFits(kind, a, N)) {
     return js(a);
   }
   const f = kind === 'gru' ? nativeAddon()!.gruForward : nativeAddon()!.rnnForward;
@@ -254,23 +206,8 @@ function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearit
 
 function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinearity?: string }): void {
   const N = geometry(a, 0);
-  const { B, I, H } = a;
-  const G = (kind === 'gru' ? 3 : 1) * H;
-  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (N < 0 || !isFloat(a.x) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * H) &&
-    fit(a.x, a.ws, wsLen) &&
-    fit(a.x, a.dy, N * H) &&
-    fit(a.x, a.dhN, B * H) &&
-    fit(a.x, a.dx, N * I) &&
-    fit(a.x, a.dh0, B * H) &&
-    fit(a.x, a.dwIh, G * I) &&
-    fit(a.x, a.dwHh, G * H) &&
-    fit(a.x, a.dbIh, G) &&
-    fit(a.x, a.dbHh, G))) {
+  if (N < 0 || !gruLikeBackwardFits(kind, a, N)) {
     return js(a);
   }
   const f = kind === 'gru' ? nativeAddon()!.gruBackward : nativeAddon()!.rnnBackward;

@@ -32,7 +32,7 @@ import type {
 } from '../backend.js';
 import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { fit, inBounds, isFloat, rnnRows, span } from '../kernel-args.js';
+import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows, span } from '../kernel-args.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
 
@@ -432,19 +432,7 @@ function lstmForward(a: LstmForwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.h0, B * R) &&
-    fit(a.x, a.c0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * R) &&
-    fit(a.x, a.bIh, G) &&
-    fit(a.x, a.bHh, G) &&
-    fit(a.x, a.wHr, P * H) &&
-    fit(a.x, a.y, N * R) &&
-    fit(a.x, a.hN, B * R) &&
-    fit(a.x, a.cN, B * H) &&
-    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)))) {
+  if (!wasmExports() || N < 0 || !lstmForwardFits(a, N)) {
     return jsBackend.lstmForward!(a);
   }
   const ok = guarded(() => {
@@ -464,24 +452,7 @@ function lstmBackward(a: LstmBackwardArgs): void {
   const { B, I, H, P } = a;
   const G = 4 * H;
   const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || (P > 0 && !a.wHr) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.c0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * R) &&
-    fit(a.x, a.wHr, P * H) &&
-    fit(a.x, a.ws, lstmWorkspaceSize(N, H, P)) &&
-    fit(a.x, a.dy, N * R) &&
-    fit(a.x, a.dhN, B * R) &&
-    fit(a.x, a.dcN, B * H) &&
-    fit(a.x, a.dx, N * I) &&
-    fit(a.x, a.dh0, B * R) &&
-    fit(a.x, a.dc0, B * H) &&
-    fit(a.x, a.dwIh, G * I) &&
-    fit(a.x, a.dwHh, G * R) &&
-    fit(a.x, a.dbIh, G) &&
-    fit(a.x, a.dbHh, G) &&
-    fit(a.x, a.dwHr, P * H))) {
+  if (!wasmExports() || N < 0 || !lstmBackwardFits(a, N)) {
     return jsBackend.lstmBackward!(a);
   }
   const IO = IN | OUT; // gradients accumulate
@@ -505,16 +476,7 @@ function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearit
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.h0, B * H) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * H) &&
-    fit(a.x, a.bIh, G) &&
-    fit(a.x, a.bHh, G) &&
-    fit(a.x, a.y, N * H) &&
-    fit(a.x, a.hN, B * H) &&
-    fit(a.x, a.ws, wsLen))) {
+  if (!wasmExports() || N < 0 || !gruLikeForwardFits(kind, a, N)) {
     return js(a);
   }
   const ok = guarded(() => {
@@ -534,19 +496,7 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
   const G = (kind === 'gru' ? 3 : 1) * H;
   const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
   const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (!wasmExports() || N < 0 || !isFloat(a.x) || !(
-    fit(a.x, a.x, N * I) &&
-    fit(a.x, a.wIh, G * I) &&
-    fit(a.x, a.wHh, G * H) &&
-    fit(a.x, a.ws, wsLen) &&
-    fit(a.x, a.dy, N * H) &&
-    fit(a.x, a.dhN, B * H) &&
-    fit(a.x, a.dx, N * I) &&
-    fit(a.x, a.dh0, B * H) &&
-    fit(a.x, a.dwIh, G * I) &&
-    fit(a.x, a.dwHh, G * H) &&
-    fit(a.x, a.dbIh, G) &&
-    fit(a.x, a.dbHh, G))) {
+  if (!wasmExports() || N < 0 || !gruLikeBackwardFits(kind, a, N)) {
     return js(a);
   }
   const IO = IN | OUT;
