@@ -375,6 +375,56 @@ describe.runIf(isAvailable())('native fused GRU / RNN vs js (forward + backward)
   }
 });
 
+// A seeded random sweep over shapes the fixed cases do not pick: batch sizes around the per-thread
+// split (8 rows per thread) and the register tile, hidden sizes off the vector width, packed and
+// reverse, projections, no bias, both dtypes, 1-3 threads; every output and gradient against js.
+describe.runIf(isAvailable())('native vs js: random recurrent sweep', () => {
+  const saved = isAvailable() ? getNumThreads() : 1;
+  afterAll(() => setNumThreads(saved));
+  const r = rng(2026);
+  const pick = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const cases: (RCase & { threads: number; dtype: number })[] = [];
+  for (let i = 0; i < 48; i++) {
+    const T = pick(1, 9);
+    const B = [1, 2, 7, 8, 15, 16, 17, 24, 31, 33, 47, 48, 49, 70][pick(0, 13)]!;
+    const H = pick(1, 75);
+    const c: RCase & { threads: number; dtype: number } = {
+      T, B, I: pick(0, 40), H, threads: pick(1, 3), dtype: pick(0, 1),
+      reverse: r() < 0.5, bias: r() < 0.8,
+      P: r() < 0.2 && H > 1 ? pick(1, H - 1) : undefined,
+    };
+    if (r() < 0.35) {
+      const bs = Array.from({ length: T }, () => pick(1, B)).sort((a, b) => b - a);
+      bs[0] = B;
+      c.packed = bs;
+    }
+    cases.push(c);
+  }
+  // The js kernels sum in double; native float32 sums in float32, so a gradient that cancels over
+  // many rows differs by float32 rounding of its largest terms: the absolute tolerance scales with
+  // each array's largest value (float64 is held to the fixed cases' tolerance).
+  const close = (got: Outs, want: Outs, C: Ctor, what: string): void => {
+    const [atol, rtol] = tol(C);
+    for (const k of Object.keys(want)) {
+      let scale = 1;
+      if (C === Float32Array) for (const v of want[k]!) scale = Math.max(scale, Math.abs(v));
+      expectAllClose({ [k]: got[k]! }, { [k]: want[k]! }, atol * scale, rtol, what);
+    }
+  };
+  for (const c of cases) {
+    const [dn, C] = DTYPES[c.dtype]!;
+    it(`${dn} ${label(c)} threads ${c.threads}`, () => {
+      setNumThreads(c.threads);
+      close(runLstm(nativeBackend, C, c, 17), runLstm(jsBackend, C, c, 17), C, `lstm ${label(c)}`);
+      if (!c.P) {
+        for (const kind of ['gru', 'tanh'] as const) {
+          close(runGruRnn(nativeBackend, kind, C, c, 19), runGruRnn(jsBackend, kind, C, c, 19), C, `${kind} ${label(c)}`);
+        }
+      }
+    });
+  }
+});
+
 describe.runIf(isAvailable())('native results do not depend on the thread count', () => {
   const saved = isAvailable() ? getNumThreads() : 1;
   afterAll(() => setNumThreads(saved));
