@@ -105,7 +105,7 @@ export const WASM_BYTES = ${bytes.length};
 /** sha256 of the C++ sources it was built from (test/backends/wasm.test.ts checks it is current). */
 export const WASM_SOURCES_SHA256 = '${sourcesSha()}';
 export const WASM_SHA256 = '${sha}';
-export const WASM_BASE64 =
+export const WASM_BASE64: string =
   '${b64}';
 `;
 }
