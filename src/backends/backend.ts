@@ -296,9 +296,23 @@ export interface RnnBackwardArgs extends GruBackwardArgs {
   nonlinearity: 'tanh' | 'relu';
 }
 
-/** A compute backend. The js backend implements every member; faster ones override what they can. */
+/**
+ * Where a storage's elements live. `'cpu'`: a host typed array, shared by the js, wasm and native
+ * backends (any of them may run on any host storage). An accelerator device (`'webgpu'`) owns
+ * opaque buffers that only its own backend reads; data crosses devices only through `Tensor.to()`.
+ */
+export type Device = 'cpu' | 'webgpu';
+
+/**
+ * A compute backend. The js backend implements every member; faster ones override what they can.
+ * Members are plain functions (none reads `this`), so a routine can be taken off the object and
+ * called. A member that is missing on a host backend falls back to the js reference on the same
+ * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
+ */
 export interface Backend {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
+  /** The device whose storage this backend computes on. */
+  readonly device: Device;
   /** A zero-filled contiguous array. */
   alloc(dtype: DType, numel: number): TypedArray;
   /** Strided copy of `x` into the view `out` (which may be strided), converting element types. */

@@ -11,14 +11,13 @@
 import { checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import type { Backend } from '../backends/backend.js';
-import { jsBackend } from '../backends/js/index.js';
+import { routine } from '../backends/routine.js';
 import { NotImplementedError, RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
 import { type DType, type FloatArray, legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cat, castTo } from './movement.js';
-import { backend, castRaw, checkTensor } from './util.js';
+import { castRaw, checkTensor } from './util.js';
 
 /** An int or a one-element list, as PyTorch's `_single` parameters accept. */
 export type IntOrList = number | readonly number[];
@@ -63,11 +62,6 @@ export interface AvgPool1dOptions {
 
 // ---------------------------------------------------------------- helpers
 
-/** The active backend when it has the fused routine, otherwise the js backend (same memory). */
-function fused(routine: 'conv1dForward' | 'conv1dBackward' | 'pool1dForward' | 'pool1dBackward'): Backend {
-  const k = backend();
-  return k[routine] ? k : jsBackend;
-}
 
 /** The elements of `t` in row-major order, without a copy when `t` is contiguous. */
 function dense(t: Tensor): FloatArray {
@@ -130,7 +124,7 @@ const convolution = defineOp({
     const [N, C, L] = x.shape as [number, number, number];
     const [O, , K] = w.shape as [number, number, number];
     const y = emptyTensor([N, O, g.Lo], x.dtype);
-    fused('conv1dForward').conv1dForward!({
+    routine('conv1dForward')({
       x: dense(x), w: dense(w), b: b ? dense(b) : null, y: y.data as FloatArray,
       N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
     });
@@ -149,7 +143,7 @@ const convolution = defineOp({
     const gx = need[0] ? emptyTensor(x.shape, x.dtype) : null;
     const gw = need[1] ? emptyTensor(w.shape, w.dtype) : null;
     const gb = ctx.hasBias && need[2] ? emptyTensor([O], x.dtype) : null;
-    fused('conv1dBackward').conv1dBackward!({
+    routine('conv1dBackward')({
       x: dense(x), w: dense(w), gy: dense(gy!.dtype === x.dtype ? gy! : castRaw(gy!, x.dtype)),
       gx: gx ? (gx.data as FloatArray) : null, gw: gw ? (gw.data as FloatArray) : null, gb: gb ? (gb.data as FloatArray) : null,
       N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
@@ -357,7 +351,7 @@ const maxPoolOp = defineOp({
     const y = emptyTensor(outShape, x.dtype);
     const idx = emptyTensor(outShape, 'int64');
     const R = L === 0 ? 0 : x.numel() / L;
-    fused('pool1dForward').pool1dForward!({
+    routine('pool1dForward')({
       ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: idx.data as Float64Array,
     });
     ctx.save(idx);
@@ -372,7 +366,7 @@ const maxPoolOp = defineOp({
     const L = inShape[inShape.length - 1]!;
     const gx = emptyTensor(inShape, gy!.dtype);
     const R = L === 0 ? 0 : gx.numel() / L;
-    fused('pool1dBackward').pool1dBackward!({
+    routine('pool1dBackward')({
       ...poolArgs(ctx.geom as PoolGeom, R, L),
       gy: dense(gy!), gx: gx.data as FloatArray, indices: dense(idx) as Float64Array,
     });
@@ -387,7 +381,7 @@ const avgPoolOp = defineOp({
     const L = x.shape[x.dim() - 1]!;
     const y = emptyTensor([...x.shape.slice(0, -1), g.Lo], x.dtype);
     const R = L === 0 ? 0 : x.numel() / L;
-    fused('pool1dForward').pool1dForward!({ ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: null });
+    routine('pool1dForward')({ ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: null });
     if (x.dtype === 'int64') {
       // PyTorch parity: integer average pooling divides in int64 (truncation toward zero).
       const d = y.data;
@@ -403,7 +397,7 @@ const avgPoolOp = defineOp({
     const L = inShape[inShape.length - 1]!;
     const gx = emptyTensor(inShape, gy!.dtype);
     const R = L === 0 ? 0 : gx.numel() / L;
-    fused('pool1dBackward').pool1dBackward!({ ...poolArgs(ctx.geom as PoolGeom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
+    routine('pool1dBackward')({ ...poolArgs(ctx.geom as PoolGeom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
     return [gx];
   },
 });

@@ -11,7 +11,7 @@
  * the select / slice / unsqueeze views of movement.ts, which carry their own gradients.
  */
 import { describeValue, isPlainObject } from '../validate.js';
-import { BackendCapabilityError, type Backend } from '../backends/backend.js';
+import { routine } from '../backends/routine.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
@@ -28,13 +28,6 @@ import './elementwise.js';
 
 const TITLE: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
 
-/** An optional backend routine (the js backend has both). */
-function routine<K extends 'take' | 'put'>(name: K): NonNullable<Backend[K]> {
-  const b = backend();
-  const f = b[name];
-  if (!f) throw new BackendCapabilityError(name, b.name);
-  return f.bind(b) as NonNullable<Backend[K]>;
-}
 
 function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

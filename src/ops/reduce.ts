@@ -4,8 +4,7 @@
  * Backwards are composed from differentiable ops, so double backward works, except where a comment
  * says otherwise.
  */
-import type { Backend } from '../backends/backend.js';
-import { BackendCapabilityError } from '../backends/backend.js';
+import { routine } from '../backends/routine.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, ValueError } from '../errors.js';
@@ -100,13 +99,6 @@ export function scalarTypeName(d: DType): string {
   return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
-/** A backend routine that is optional in the interface (the js backend has all of them). */
-export function routine<K extends 'softmax' | 'softmaxBackward' | 'scan'>(name: K): NonNullable<Backend[K]> {
-  const b = backend();
-  const f = b[name];
-  if (!f) throw new BackendCapabilityError(name, b.name);
-  return f.bind(b) as NonNullable<Backend[K]>;
-}
 
 function checkDType(dtype: unknown): DType | undefined {
   if (dtype === undefined || dtype === null) return undefined;

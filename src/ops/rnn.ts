@@ -7,20 +7,18 @@
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import {
-  type Backend,
-  BackendCapabilityError,
   type GruForwardArgs,
   type LstmForwardArgs,
   gruWorkspaceSize,
   lstmWorkspaceSize,
   rnnWorkspaceSize,
 } from '../backends/backend.js';
-import { jsBackend } from '../backends/js/index.js';
+import { routine } from '../backends/routine.js';
 import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { backend, castRaw, checkTensor } from './util.js';
+import { castRaw, checkTensor } from './util.js';
 
 /** Options shared by the three layer functions. */
 export interface RnnLayerOptions {
@@ -57,15 +55,6 @@ interface Geometry {
   nonlinearity: 'tanh' | 'relu';
 }
 
-type RoutineName = 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward';
-
-/** The active backend's routine, or the js one on the same host memory (not for webgpu). */
-function routine<K extends RoutineName>(name: K): NonNullable<Backend[K]> {
-  const b = backend();
-  const f = b[name] ?? (b.name === 'webgpu' ? undefined : jsBackend[name]);
-  if (!f) throw new BackendCapabilityError(name, b.name);
-  return f as NonNullable<Backend[K]>;
-}
 
 /** The elements of a contiguous float tensor as an offset-0 typed array (no copy). */
 function flat(t: Tensor): FloatArray {

@@ -11,7 +11,8 @@ import { RuntimeError } from '../errors.js';
 import { type DType, DTYPES, isFloating } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
-import { routine, scalarTypeName } from './reduce.js';
+import { routine } from '../backends/routine.js';
+import { scalarTypeName } from './reduce.js';
 import { checkTensor } from './util.js';
 
 /** Options of softmax / logSoftmax: the input is cast to `dtype` first, like PyTorch's `dtype=`. */

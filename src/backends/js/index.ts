@@ -16,6 +16,7 @@ import { rnnBackward, rnnForward } from './kernels/rnn.js';
 /** The js backend singleton. */
 export const jsBackend: Backend = {
   name: 'js',
+  device: 'cpu',
   alloc: allocArray,
   copy,
   unary,
