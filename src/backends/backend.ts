@@ -3,6 +3,9 @@
  * ops/ or nn/. Primitive kernels take strided views; fused routines take contiguous arrays.
  */
 import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
+import type { LossRoutines } from './routines/loss.js';
+import type { NormRoutines } from './routines/norm.js';
+import type { OptimRoutines } from './routines/optim.js';
 
 /** A strided window onto a typed array: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`. */
 export interface View {
@@ -309,7 +312,7 @@ export type Device = 'cpu' | 'webgpu';
  * called. A member that is missing on a host backend falls back to the js reference on the same
  * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
  */
-export interface Backend {
+export interface Backend extends NormRoutines, LossRoutines, OptimRoutines {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
   /** The device whose storage this backend computes on. */
   readonly device: Device;

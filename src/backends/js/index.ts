@@ -12,6 +12,9 @@ import { conv1dBackward, conv1dForward, pool1dBackward, pool1dForward } from './
 import { lstmBackward, lstmForward } from './kernels/lstm.js';
 import { gruBackward, gruForward } from './kernels/gru.js';
 import { rnnBackward, rnnForward } from './kernels/rnn.js';
+import { lossKernels } from './kernels/loss.js';
+import { normKernels } from './kernels/norm.js';
+import { optimKernels } from './kernels/optim.js';
 
 /** The js backend singleton. */
 export const jsBackend: Backend = {
@@ -39,4 +42,7 @@ export const jsBackend: Backend = {
   softmax,
   softmaxBackward,
   scan,
+  ...normKernels,
+  ...lossKernels,
+  ...optimKernels,
 };
