@@ -16,11 +16,13 @@ import '../ops/reduce.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
-import { type DType, type FloatArray, type TypedArray, isFloating, promoteTypes } from '../tensor/dtype.js';
+import { type DType, type FloatArray, isFloating, promoteTypes, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { Tensor, shapeNumel } from '../tensor/tensor.js';
 import { where } from '../ops/elementwise.js';
 import { broadcastShapes, broadcastView, castRaw } from '../ops/util.js';
+import { sameShape } from '../tensor/tensor.js';
+import { warnOnce } from '../warnings.js';
 
 // ---------------------------------------------------------------- options and shared helpers
 
@@ -114,20 +116,13 @@ function pyStr(v: unknown): string {
   return typeof v === 'string' ? v : describeValue(v);
 }
 
-const warned = new Set<string>();
-/** Prints a warning once per key (Python's default warning filter prints once per location). */
-function warnOnce(key: string, msg: string): void {
-  if (warned.has(key)) return;
-  warned.add(key);
-  console.warn(`UserWarning: ${msg}`);
-}
 
 /** PyTorch's `_Reduction.get_enum`: validates a reduction (default 'mean'). @internal */
 export function getReduction(r: unknown): Reduction {
   if (r === undefined || r === 'mean') return 'mean';
   if (r === 'none' || r === 'sum') return r;
   if (r === 'elementwise_mean') {
-    warnOnce('elementwise_mean', "reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.");
+    warnOnce("reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.");
     return 'mean';
   }
   throw new ValueError(`${pyStr(r)} is not a valid value for reduction`);
@@ -140,15 +135,6 @@ function applyReduction(loss: Tensor, r: Reduction): Tensor {
 /** `torch.Size([2, 3])`, as Python prints it. */
 function torchSize(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-/** The scalar type name used in ATen messages: Float, Double, Long, Int, Bool. */
-function typeTitle(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
 /** C++ `ostream << double` (the `%g` format with 6 significant digits), used in ATen messages. */
@@ -184,8 +170,8 @@ function checkNoRequiresGrad(t: Tensor | null, name: string, fn: string): void {
 function warnSize(input: Tensor, target: Tensor): void {
   if (sameShape(input.shape, target.shape)) return;
   warnOnce(
-    'loss-broadcast',
     `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
+    'loss-broadcast',
   );
 }
 
@@ -506,7 +492,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
   opts = checkOptions<LossOptions>('mseLoss()', opts, ['reduction']);
   const [x, t, r] = regressionArgs('mse_loss', input, target, opts.reduction);
   const dt = resultOf(x, t);
-  if (!isFloating(dt)) throw new RuntimeError(`"mse_cpu" not implemented for '${typeTitle(dt)}'`);
+  if (!isFloating(dt)) throw new RuntimeError(`"mse_cpu" not implemented for '${scalarTypeName(dt)}'`);
   return mseOp(x, t, { p: 0, weight: null, posWeight: null, reduction: r });
 }
 
@@ -534,7 +520,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
   const beta = numberArg('smooth_l1_loss', 'beta', opts.beta, 1);
   if (!(beta >= 0)) throw new RuntimeError('smooth_l1_loss does not support negative values for beta.');
   const dt = resultOf(x, t);
-  if (!isFloating(dt)) throw new RuntimeError(`"smooth_l1_cpu" not implemented for '${typeTitle(dt)}'`);
+  if (!isFloating(dt)) throw new RuntimeError(`"smooth_l1_cpu" not implemented for '${scalarTypeName(dt)}'`);
   return smoothL1Op(x, t, { p: beta, weight: null, posWeight: null, reduction: r });
 }
 
@@ -554,7 +540,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
   const delta = numberArg('huber_loss', 'delta', opts.delta, 1);
   if (!(delta > 0)) throw new RuntimeError('huber_loss does not support non-positive values for delta.');
   const dt = resultOf(x, t);
-  if (!isFloating(dt)) throw new RuntimeError(`"huber_cpu" not implemented for '${typeTitle(dt)}'`);
+  if (!isFloating(dt)) throw new RuntimeError(`"huber_cpu" not implemented for '${scalarTypeName(dt)}'`);
   return huberOp(x, t, { p: delta, weight: null, posWeight: null, reduction: r });
 }
 
@@ -583,8 +569,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
     checkNoRequiresGrad(w, 'weight', fn);
     checkInplaceBroadcast(x.shape, size); // loss.mul_(weight)
   }
-  if (t.dtype !== x.dtype) throw new RuntimeError(`Found dtype ${typeTitle(t.dtype)} but expected ${typeTitle(x.dtype)}`);
-  if (!isFloating(x.dtype)) throw new RuntimeError(`"binary_cross_entropy" not implemented for '${typeTitle(x.dtype)}'`);
+  if (t.dtype !== x.dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(t.dtype)} but expected ${scalarTypeName(x.dtype)}`);
+  if (!isFloating(x.dtype)) throw new RuntimeError(`"binary_cross_entropy" not implemented for '${scalarTypeName(x.dtype)}'`);
   const { d, o } = flat(x);
   const n = x.numel();
   for (let i = 0; i < n; i++) {
@@ -627,7 +613,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   }
   if (!isFloating(x.dtype) || !isFloating(t.dtype)) {
     const bad = isFloating(t.dtype) ? x.dtype : t.dtype;
-    throw new RuntimeError(`result type Float can't be cast to the desired output type ${typeTitle(bad)}`);
+    throw new RuntimeError(`result type Float can't be cast to the desired output type ${scalarTypeName(bad)}`);
   }
   const dt = promoteTypes(x.dtype, t.dtype);
   if (pw) checkInplaceBroadcast(x.shape, broadcastShapes(pw.shape, t.shape));
@@ -660,7 +646,6 @@ export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}
   const red = opts.reduction;
   if (red === undefined || red === 'mean') {
     warnOnce(
-      'kl_div-mean',
       "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
     );
   }
@@ -730,11 +715,11 @@ function nllLayout(input: Tensor, target: Tensor, weight: Tensor | null): Layout
 
 /** Kernel dtype checks of nll_loss (input type, then weight, then target), in PyTorch's order. */
 function nllDtypes(input: Tensor, target: Tensor, weight: Tensor | null, frame: string): void {
-  if (!isFloating(input.dtype)) throw new RuntimeError(`"${frame}" not implemented for '${typeTitle(input.dtype)}'`);
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"${frame}" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (weight && weight.dtype !== input.dtype) {
-    throw new RuntimeError(`expected scalar type ${typeTitle(input.dtype)} but found ${typeTitle(weight.dtype)}`);
+    throw new RuntimeError(`expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(weight.dtype)}`);
   }
-  if (target.dtype !== 'int64') throw new RuntimeError(`expected scalar type Long but found ${typeTitle(target.dtype)}`);
+  if (target.dtype !== 'int64') throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
 }
 
 function intArg(fn: string, name: string, pos: number, v: unknown, dflt: number): number {
@@ -1251,12 +1236,12 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (x.dim() === 0) throw new IndexError('Dimension out of range (expected to be in range of [-1, 0], but got 1)');
     if (!isFloating(x.dtype)) {
       const kernel = x.dim() <= 2 ? 'log_softmax_lastdim_kernel_impl' : 'softmax_kernel_impl';
-      throw new RuntimeError(`"${kernel}" not implemented for '${typeTitle(x.dtype)}'`);
+      throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
     }
   };
   if (sameShape(x.shape, t.shape)) {
     // Class probabilities.
-    if (!isFloating(t.dtype)) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${typeTitle(t.dtype)}`);
+    if (!isFloating(t.dtype)) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${scalarTypeName(t.dtype)}`);
     if (ignore >= 0) throw new RuntimeError('ignore_index is not supported for floating point target');
     // n_classes = input.size(class_dim) fails first for a 0-d input
     if (x.dim() === 0) throw new IndexError('Dimension specified as 1 but tensor has no dimensions');

@@ -20,7 +20,7 @@ import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
-import { type FloatArray, type TypedArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { type FloatArray, isFloating, legacyTypeName, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
 import { emptyTensor, wrapArray } from '../tensor/create.js';
 import { Tensor, shapeNumel } from '../tensor/tensor.js';
 import type { View } from '../backends/backend.js';
@@ -39,7 +39,6 @@ export class AssertionError extends Error {
   override name = 'AssertionError';
 }
 
-const TITLE = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' } as const;
 
 function sizeStr(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
@@ -594,7 +593,7 @@ export function layerNorm(
   if (off < 0 || ns.some((s, i) => input.shape[off + i] !== s)) {
     throw new RuntimeError(`Given normalized_shape=${nsStr}, expected input with shape [*, ${ns.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
   }
-  if (!isFloating(input.dtype)) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${TITLE[input.dtype]}'`);
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${scalarTypeName(input.dtype)}'`);
   return layerNormOp(input, weight ?? null, bias ?? null, shapeNumel(ns), eps);
 }
 
@@ -781,7 +780,7 @@ export function batchNorm(
   else if (!training) throw new RuntimeError('running_var must be defined in evaluation mode');
   check('weight', weight);
   check('bias', bias);
-  if (!isFloating(input.dtype)) throw new RuntimeError(`"batch_norm" not implemented for '${TITLE[input.dtype]}'`);
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"batch_norm" not implemented for '${scalarTypeName(input.dtype)}'`);
   return batchNormOp(input, weight ?? null, bias ?? null, { mean: runningMean, var: runningVar }, training, momentum, eps);
 }
 

@@ -10,7 +10,7 @@ import '../ops/inplace.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
-import { type FloatArray, isFloating } from '../tensor/dtype.js';
+import { type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backend } from '../ops/util.js';
@@ -42,7 +42,7 @@ function checkTensorArg(fn: string, t: unknown): Tensor {
 
 function floatOnly(op: string, t: Tensor): void {
   if (!isFloating(t.dtype)) {
-    const title = { int64: 'Long', int32: 'Int', bool: 'Bool', float32: 'Float', float64: 'Double' }[t.dtype];
+    const title = scalarTypeName(t.dtype);
     throw new RuntimeError(`"${op}" not implemented for '${title}'`);
   }
 }

@@ -14,7 +14,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';
 import { NotImplementedError, RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
-import { type DType, type FloatArray, legacyTypeName } from '../tensor/dtype.js';
+import { type FloatArray, legacyTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cat, castTo } from './movement.js';
 import { castRaw, checkTensor } from './util.js';
@@ -71,10 +71,6 @@ function dense(t: Tensor): FloatArray {
 
 function noDoubleBackward(op: string): void {
   if (isGradEnabled()) throw new RuntimeError(`double backward through ${op} is not supported`);
-}
-
-function title(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
 function shapeStr(s: readonly number[]): string {
@@ -268,10 +264,10 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
       }
     }
   } else {
-    if (weight.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${title(x.dtype)} but found ${title(weight.dtype)}`);
+    if (weight.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
     if (x.dtype !== 'float64' && x.dtype !== 'int64') {
       // Deviation: PyTorch's slow CPU path also convolves int32; torchlet supports float32, float64 and int64.
-      throw new RuntimeError(`"conv1d" not implemented for '${title(x.dtype)}'`);
+      throw new RuntimeError(`"conv1d" not implemented for '${scalarTypeName(x.dtype)}'`);
     }
     if (bb !== null && bb.dtype !== x.dtype) bb = castTo(bb, x.dtype);
   }
@@ -448,7 +444,7 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dO
     Lo = poolingOutputLength(L, k, p, s, d, ceilMode);
     if (Lo < 0) throw new RuntimeError(`max_pool1d() Invalid computed output size: ${Lo}`);
     if (input.dtype !== 'float32' && input.dtype !== 'float64') {
-      throw new RuntimeError(`"max_pool1d_impl" not implemented for '${title(input.dtype)}'`);
+      throw new RuntimeError(`"max_pool1d_impl" not implemented for '${scalarTypeName(input.dtype)}'`);
     }
   } else {
     const stride = st.length ? st : ks;
@@ -458,7 +454,7 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPool1dO
     [k, s, p, d] = [ks[0]!, stride[0]!, pd[0]!, dl[0]!];
     Lo = checkPool2d(C, L, k, s, p, d, ceilMode, null);
     if (input.dtype !== 'float32' && input.dtype !== 'float64') {
-      throw new RuntimeError(`"max_pool2d" not implemented for '${title(input.dtype)}'`);
+      throw new RuntimeError(`"max_pool2d" not implemented for '${scalarTypeName(input.dtype)}'`);
     }
   }
   const [y, idx] = maxPoolOp(input, { mode: 'max', kernelSize: k, stride: s, padding: p, dilation: d, countIncludePad: false, Lo }) as [Tensor, Tensor];
@@ -519,7 +515,7 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPool1dO
   const unsqueezed = [...input.shape.slice(0, -1), 1, L];
   const Lo = checkPool2d(C, L, k, s, p, 1, ceilMode, unsqueezed);
   if (input.dtype !== 'float32' && input.dtype !== 'float64' && input.dtype !== 'int64') {
-    throw new RuntimeError(`"avg_pool2d" not implemented for '${title(input.dtype)}'`);
+    throw new RuntimeError(`"avg_pool2d" not implemented for '${scalarTypeName(input.dtype)}'`);
   }
   return avgPoolOp(input, { mode: 'avg', kernelSize: k, stride: s, padding: p, dilation: 1, countIncludePad, Lo });
 }

@@ -5,7 +5,7 @@
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, isFloating } from '../tensor/dtype.js';
+import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions, describeValue } from '../validate.js';
@@ -500,14 +500,10 @@ const whereOp = defineOp({
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, got ${describeValue(cond)}`);
   if (cond.dtype !== 'bool') {
-    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${dtypeTitle(cond.dtype)}`);
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   }
   const dtype = resultType(a, b);
   return whereOp(cond, asTensor(a, dtype), asTensor(b, dtype), dtype);
-}
-
-function dtypeTitle(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
 /**

@@ -15,7 +15,7 @@ import { routine } from '../backends/routine.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
-import { type DType, type TypedArray, castValue, isFloating } from '../tensor/dtype.js';
+import { castValue, type DType, isFloating, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { tensor as makeTensor } from '../tensor/factories.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
@@ -26,15 +26,10 @@ import './elementwise.js';
 
 // ---------------------------------------------------------------- helpers
 
-const TITLE: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
 
 
 function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function range(from: number, to: number): number[] {
@@ -369,14 +364,14 @@ export function indexAdd(input: Tensor, dim: number, index: Tensor, source: Tens
   const k = index.numel();
   if (index.dim() > 1) {
     throw new IndexError(
-      `index_add_(): Index is supposed to be a vector, but got dim: ${index.dim()} with type: ${TITLE[index.dtype]} and size: ${fmt(index.shape)}`,
+      `index_add_(): Index is supposed to be a vector, but got dim: ${index.dim()} with type: ${scalarTypeName(index.dtype)} and size: ${fmt(index.shape)}`,
     );
   }
   if (index.dtype !== 'int64' && index.dtype !== 'int32') {
-    throw new RuntimeError(`index_add_(): Expected dtype int32/int64 for index but got: ${TITLE[index.dtype]}`);
+    throw new RuntimeError(`index_add_(): Expected dtype int32/int64 for index but got: ${scalarTypeName(index.dtype)}`);
   }
   if (input.dtype !== source.dtype) {
-    throw new RuntimeError(`index_add_(): self (${TITLE[input.dtype]}) and source (${TITLE[source.dtype]}) must have the same scalar type`);
+    throw new RuntimeError(`index_add_(): self (${scalarTypeName(input.dtype)}) and source (${scalarTypeName(source.dtype)}) must have the same scalar type`);
   }
   if (!(d === 0 || d < source.dim())) {
     throw new RuntimeError(`index_add_(): Indexing dim ${d} is out of bounds of the source tensor with dim ${source.dim()}`);
@@ -553,7 +548,7 @@ function flatPositions(index: Tensor, n: number, empty: string): Float64Array {
 export function take(input: Tensor, index: Tensor): Tensor {
   checkTensor('input', input);
   checkTensor('index', index);
-  if (index.dtype !== 'int64') throw new RuntimeError(`take(): Expected a long tensor for index, but got ${TITLE[index.dtype]}`);
+  if (index.dtype !== 'int64') throw new RuntimeError(`take(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);
   const pos = flatPositions(index, input.numel(), 'take(): tried to take from an empty tensor');
   return takeOp(input, positionsOf(pos, index.shape));
 }
@@ -569,10 +564,10 @@ export function put(input: Tensor, index: Tensor, source: Tensor, opts: { accumu
   checkTensor('index', index);
   checkTensor('source', source);
   const accumulate = opts.accumulate ?? false;
-  if (index.dtype !== 'int64') throw new RuntimeError(`put_(): Expected a long tensor for index, but got ${TITLE[index.dtype]}`);
+  if (index.dtype !== 'int64') throw new RuntimeError(`put_(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);
   if (input.dtype !== source.dtype) {
     throw new RuntimeError(
-      `put_(): self and source expected to have the same dtype, but got self.dtype = ${TITLE[input.dtype]} and source.dtype = ${TITLE[source.dtype]}`,
+      `put_(): self and source expected to have the same dtype, but got self.dtype = ${scalarTypeName(input.dtype)} and source.dtype = ${scalarTypeName(source.dtype)}`,
     );
   }
   if (source.numel() !== index.numel()) {
@@ -959,7 +954,7 @@ function planPut(
     }
     if (value.dtype !== dtype) {
       throw new RuntimeError(
-        `Index put requires the source and destination dtypes match, got ${TITLE[dtype]} for the destination and ${TITLE[value.dtype]} for the source.`,
+        `Index put requires the source and destination dtypes match, got ${scalarTypeName(dtype)} for the destination and ${scalarTypeName(value.dtype)} for the source.`,
       );
     }
   }
@@ -1109,6 +1104,7 @@ export const triu: (input: Tensor, diagonal?: number) => Tensor = defTri('triu',
 // ---------------------------------------------------------------- methods
 
 import { installMethods } from './install.js';
+import { sameShape } from '../tensor/tensor.js';
 
 type PutOpts = { accumulate?: boolean };
 

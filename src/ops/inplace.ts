@@ -7,7 +7,7 @@
  */
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, isFloating } from '../tensor/dtype.js';
+import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { installMethods } from './install.js';
 import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView } from './util.js';
@@ -15,7 +15,6 @@ import { clone } from './movement.js';
 import { clamp, maskedFill } from './elementwise.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
 
-const TITLE: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
 
 function castable(from: DType, to: DType): boolean {
   if (isFloating(from) && !isFloating(to)) return false;
@@ -39,7 +38,7 @@ export function applyInPlace(self: Tensor, compute: (src: Tensor) => Tensor, oth
   }
   const r = compute(recording ? clone(self) : self);
   if (!castable(r.dtype, self.dtype)) {
-    throw new RuntimeError(`result type ${TITLE[r.dtype]} can't be cast to the desired output type ${TITLE[self.dtype]}`);
+    throw new RuntimeError(`result type ${scalarTypeName(r.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
   }
   const shape = broadcastShapes(self.shape, r.shape);
   if (shape.length !== self.dim() || shape.some((s, i) => s !== self.shape[i])) {

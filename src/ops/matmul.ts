@@ -7,7 +7,7 @@ import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
-import { type DType, promoteTypes } from '../tensor/dtype.js';
+import { type DType, promoteTypes, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backend, broadcastShapes, castRaw } from './util.js';
 import { installMethods } from './install.js';
@@ -82,13 +82,9 @@ const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
 
 function dtypeOf(a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) {
-    throw new RuntimeError(`expected scalar type ${title(a.dtype)} but found ${title(b.dtype)}`);
+    throw new RuntimeError(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
   }
   return promoteTypes(a.dtype, b.dtype);
-}
-
-function title(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
 function matArg(fn: string, name: string, v: unknown): void {

@@ -7,14 +7,14 @@ import { RuntimeError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { emptyTensor } from '../tensor/create.js';
-import { type FloatArray, isFloating } from '../tensor/dtype.js';
+import { type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { applyInPlace } from './inplace.js';
 import { installMethods } from './install.js';
 
 function floatOnly(t: Tensor, kernel: string): void {
   if (!isFloating(t.dtype)) {
-    const title = { int64: 'Long', int32: 'Int', bool: 'Bool', float32: 'Float', float64: 'Double' }[t.dtype];
+    const title = scalarTypeName(t.dtype);
     throw new RuntimeError(`"${kernel}" not implemented for '${title}'`);
   }
 }

@@ -8,7 +8,7 @@ import { routine } from '../backends/routine.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, ValueError } from '../errors.js';
-import { type DType, DTYPES, isFloating } from '../tensor/dtype.js';
+import { type DType, DTYPES, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
 import { backend, broadcastView, castRaw, checkTensor } from './util.js';
@@ -92,11 +92,6 @@ function reducedCount(shape: readonly number[], dims: readonly number[]): number
   let n = 1;
   for (const d of dims) n *= shape[d]!;
   return n;
-}
-
-/** PyTorch's ScalarType name, as printed in dtype errors ('Float', 'Long', ...). */
-export function scalarTypeName(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[d];
 }
 
 

@@ -12,7 +12,7 @@ import { type DType, DTYPES, isFloating } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
 import { routine } from '../backends/routine.js';
-import { scalarTypeName } from './reduce.js';
+import { scalarTypeName } from '../tensor/dtype.js';
 import { checkTensor } from './util.js';
 
 /** Options of softmax / logSoftmax: the input is cast to `dtype` first, like PyTorch's `dtype=`. */

@@ -12,6 +12,9 @@ import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { wrapArray } from '../tensor/create.js';
 import { type DType, type FloatArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { pyFloat } from '../format.js';
+
+export { pyFloat };
 
 /**
  * One parameter group: the tensors it optimizes plus its own copy of every option.
@@ -63,27 +66,6 @@ export function toCamel(key: string): string {
   return key.replace(/(?<=[A-Za-z0-9])_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/**
- * Python's `repr` of a float (`-1.0`, `1e-08`, `nan`), so messages read like PyTorch's.
- * @internal
- */
-export function pyFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mant, expStr] = v.toExponential().split('e') as [string, string];
-  const exp = Number(expStr);
-  const sign = mant.startsWith('-') ? '-' : '';
-  const digits = mant.replace('-', '').replace('.', '');
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const frac = digits.slice(exp + 1);
-  return `${sign}${int}.${frac || '0'}`;
-}
 
 /** Python's `repr` of an option value, for `toString()`. */
 function pyValue(v: unknown): string {

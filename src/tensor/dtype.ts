@@ -46,22 +46,16 @@ export function torchDTypeName(dtype: DType): string {
   return `torch.${dtype}`;
 }
 
+const SCALAR_TYPE: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+
+/** PyTorch's ScalarType name, as its dtype errors print it: `Float`, `Double`, `Long`, `Int`, `Bool`. */
+export function scalarTypeName(dtype: DType): string {
+  return SCALAR_TYPE[dtype];
+}
+
 /** PyTorch's legacy tensor type name, used in autograd error messages: `torch.FloatTensor`. */
 export function legacyTypeName(dtype: DType): string {
-  switch (dtype) {
-    case 'float32':
-      return 'torch.FloatTensor';
-    case 'float64':
-      return 'torch.DoubleTensor';
-    case 'int64':
-      return 'torch.LongTensor';
-    case 'int32':
-      return 'torch.IntTensor';
-    case 'bool':
-      return 'torch.BoolTensor';
-    default:
-      return dtype satisfies never;
-  }
+  return `torch.${SCALAR_TYPE[dtype]}Tensor`;
 }
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, int64: 1, float32: 2, float64: 2 };

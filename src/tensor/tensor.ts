@@ -35,6 +35,11 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return st;
 }
 
+/** Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
 /** Number of elements of a shape. */
 export function shapeNumel(shape: readonly number[]): number {
   let n = 1;

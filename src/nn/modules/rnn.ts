@@ -27,6 +27,8 @@ import * as init from '../init.js';
 import { Module, pyBool, pyFloat, pyNum, typeName } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
+import { sameShape } from '../../tensor/tensor.js';
+import { warnOnce } from '../../warnings.js';
 
 /** PyTorch's `mode` of an `RNNBase`. */
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
@@ -88,10 +90,6 @@ function pyTupleStr(s: readonly number[]): string {
   return `(${s.join(', ')})`;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 function checkBoolOpt(name: string, v: unknown): boolean {
   // Newer PyTorch (2.x) checks bias and batch_first; 1.13 accepts any truthy value.
   if (typeof v !== 'boolean') throw new TypeError(`${name} should be of type bool, got: ${typeName(v)}`);
@@ -112,13 +110,6 @@ function checkDType(v: unknown): DType {
   return v;
 }
 
-/** Python's `warnings.warn` default filter: each distinct message once per process. */
-const warned = new Set<string>();
-function warnOnce(msg: string): void {
-  if (warned.has(msg)) return;
-  warned.add(msg);
-  console.warn(`UserWarning: ${msg}`);
-}
 
 /** Merges the two constructor forms `(I, H, numLayers?, opts?)` and `(I, H, opts?)`. */
 function mergeArgs<O extends RNNBaseOptions>(name: string, numLayersOrOpts: number | O | undefined | null, opts: O | undefined | null): O {

@@ -7,6 +7,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { RuntimeError } from '../../errors.js';
 import { scalarTensor } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { pyFloat } from '../../format.js';
 
 /** Options of {@link clipGradNorm_} (the keyword arguments after `max_norm`). */
 export interface ClipGradNormOptions {
@@ -27,13 +28,6 @@ function gradsOf(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
     if (p.grad !== null) grads.push(p.grad);
   }
   return grads;
-}
-
-/** Python's repr of a float (`2.0`, `inf`) for the error message. */
-function pyFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return Number.isInteger(v) && Math.abs(v) < 1e16 ? `${v}.0` : String(v);
 }
 
 /** `torch.norm(x, p)` over the elements of `d`, in double precision (0 for no elements). */
