@@ -7,19 +7,29 @@ import { RuntimeError } from '../errors.js';
 import { isFloating } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isAnomalyEnabled, isGradEnabled, isInBackward, setGradEnabled } from './grad-mode.js';
-import { type BackwardFn, Ctx, Node, gradientEdge } from './node.js';
+import { type BackwardFn, Ctx, Node, type OpCtx, gradientEdge } from './node.js';
 import { nonFiniteKind } from './grad-utils.js';
 
-/** What an op declares: its aten name, forward and backward. */
-export interface OpSpec<A extends unknown[], R extends Tensor | Tensor[]> {
+/**
+ * What an op declares: its aten name, forward and backward, and `S`, the typed record of
+ * non-tensor values the forward leaves in `ctx` for the backward (see `OpCtx`).
+ */
+export interface OpSpec<A extends unknown[], R extends Tensor | Tensor[], S extends object = object> {
   /** aten name, lowercase: 'tanh', 'addmm', 'lstm'. */
   name: string;
   /** Node name shown as grad_fn; defaults to PascalCase(name) + 'Backward0'. */
   nodeName?: string;
-  /** Computes the outputs; tensor arguments (and arrays of tensors) are the op's inputs. */
-  forward(ctx: Ctx, ...args: A): R;
-  /** Gradients of the tensor inputs (in argument order) from the gradients of the outputs. */
-  backward: BackwardFn;
+  /**
+   * The op's input slots, in the order the backward returns their gradients. An optional input
+   * that is absent keeps its slot as null (it needs no gradient), so the backward's result
+   * positions never shift. Default: the tensor arguments (and tensors in array arguments), in
+   * argument order, skipping everything else.
+   */
+  inputs?: (...args: A) => (Tensor | null)[];
+  /** Computes the outputs. */
+  forward(ctx: OpCtx<S>, ...args: A): R;
+  /** Gradients of the input slots (in order) from the gradients of the outputs. */
+  backward: BackwardFn<S>;
 }
 
 /** Marks an op as having no gradient, like PyTorch's `output_differentiability: [False]`. */
@@ -50,7 +60,7 @@ function collectInputs(args: readonly unknown[]): Tensor[] {
  * tensor inputs are finite is reported by name (an op that only passes on non-finite values it
  * was given is not the one to blame). Runs only when anomaly detection is on.
  */
-function checkForwardAnomaly(name: string, inputs: readonly Tensor[], outs: readonly Tensor[]): void {
+function checkForwardAnomaly(name: string, inputs: readonly (Tensor | null)[], outs: readonly Tensor[]): void {
   let kind: 'nan' | 'inf' | null = null;
   for (const o of outs) {
     if (!isFloating(o.dtype)) continue;
@@ -58,19 +68,23 @@ function checkForwardAnomaly(name: string, inputs: readonly Tensor[], outs: read
     if (k === 'nan' || (k === 'inf' && kind === null)) kind = k;
   }
   if (kind === null) return;
-  for (const t of inputs) if (isFloating(t.dtype) && nonFiniteKind(t) !== null) return;
+  for (const t of inputs) if (t && isFloating(t.dtype) && nonFiniteKind(t) !== null) return;
   throw new RuntimeError(`anomaly detected: '${name}' produced ${kind} values in its output`);
 }
 
+/** The metadata of an absent optional input's slot (its edge is null, so nothing reads it). */
+const ABSENT = Object.freeze({ shape: Object.freeze([]) as readonly number[], dtype: 'float32' as const });
+
 /** Defines an op; the returned function records the graph when needed. */
-export function defineOp<A extends unknown[], R extends Tensor | Tensor[]>(spec: OpSpec<A, R>): (...args: A) => R {
+export function defineOp<A extends unknown[], R extends Tensor | Tensor[], S extends object = object>(spec: OpSpec<A, R, S>): (...args: A) => R {
   const nodeName = spec.nodeName ?? `${pascal(spec.name)}Backward0`;
+  const slots = spec.inputs;
   return (...args: A): R => {
-    const inputs = collectInputs(args);
+    const inputs: (Tensor | null)[] = slots ? slots(...args) : collectInputs(args);
     let needsGrad = false;
-    if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needsGrad = true;
-    const ctx = new Ctx();
-    ctx.needsInputGrad = inputs.map((t) => needsGrad && t.requiresGrad);
+    if (isGradEnabled()) for (const t of inputs) if (t?.requiresGrad) needsGrad = true;
+    const ctx = new Ctx() as OpCtx<S>;
+    ctx.needsInputGrad = inputs.map((t) => needsGrad && t !== null && t.requiresGrad);
     const prev = setGradEnabled(false);
     let out: R;
     try {
@@ -86,8 +100,8 @@ export function defineOp<A extends unknown[], R extends Tensor | Tensor[]>(spec:
     }
     const node = new Node(
       nodeName,
-      inputs.map((t) => (t.requiresGrad ? gradientEdge(t) : null)),
-      inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      inputs.map((t) => (t?.requiresGrad ? gradientEdge(t) : null)),
+      inputs.map((t) => (t ? { shape: t.shape, dtype: t.dtype } : ABSENT)),
       ctx,
       spec.backward,
     );

@@ -84,8 +84,16 @@ export class Ctx {
   }
 }
 
-/** Backward function: gradients of the outputs in, gradients of the tensor inputs out. */
-export type BackwardFn = (ctx: Ctx, grads: (Tensor | null)[]) => (Tensor | null | undefined)[];
+/**
+ * The context an op's forward and backward share: the saved tensors (`save` / `saved`, checked
+ * against in-place changes) plus the op's own typed record `S` of what else its backward needs
+ * (shapes, dims, options), declared by annotating the forward's `ctx` parameter:
+ * `forward(ctx: OpCtx<{ dims: number[] }>, x: Tensor)` makes `ctx.dims` typed in both functions.
+ */
+export type OpCtx<S extends object = object> = Ctx & S;
+
+/** Backward function: gradients of the outputs in, gradients of the op's inputs out (one per input slot). */
+export type BackwardFn<S extends object = object> = (ctx: OpCtx<S>, grads: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
 /**
  * A recorded op in the autograd graph (PyTorch's `grad_fn`).
@@ -106,7 +114,7 @@ export class Node {
   /** @internal */
   readonly ctx: Ctx;
   /** @internal */
-  readonly fn: BackwardFn | null;
+  readonly fn: BackwardFn<any> | null;
   /** For AccumulateGrad nodes: the leaf. */
   readonly variable: Tensor | null;
   /** Hooks on non-leaf outputs, keyed by output index (run on the incoming gradient). */
@@ -116,7 +124,7 @@ export class Node {
   /** Stack at creation, recorded in anomaly mode. */
   trace: string | null = null;
 
-  constructor(name: string, next: (Edge | null)[], inputMeta: InputMeta[], ctx: Ctx, fn: BackwardFn | null, variable: Tensor | null = null) {
+  constructor(name: string, next: (Edge | null)[], inputMeta: InputMeta[], ctx: Ctx, fn: BackwardFn<any> | null, variable: Tensor | null = null) {
     this.name = name;
     this.next = next;
     this.inputMeta = inputMeta;

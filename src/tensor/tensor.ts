@@ -3,24 +3,46 @@
  * Op methods (`add`, `view`, `sum`, ...) are attached in `tensor/methods.ts`, so this file has no
  * dependency on ops/ and the import graph points one way.
  */
-import type { View } from '../backends/backend.js';
+import type { Device, View } from '../backends/backend.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import type { Node } from '../autograd/node.js';
 import { describeValue } from '../validate.js';
 
 /**
- * A typed array plus a version counter that views share, like PyTorch's storage + version counter.
+ * The elements of one or more tensors plus a version counter that views share, like PyTorch's
+ * storage + version counter. A storage belongs to a device: `'cpu'` storage is a host typed array
+ * that the js, wasm and native backends all compute on; an accelerator's storage is an opaque
+ * buffer (`buffer`) that only that device's backend reads, and its host elements exist only after
+ * an explicit transfer (`Tensor.to('cpu')`).
  * See https://pytorch.org/docs/stable/storage.html
  * @example const x = torch.zeros(2, 3); x.view(6).storage === x.storage; // true
  */
 export class Storage {
-  /** The elements. */
-  data: TypedArray;
   /** Bumped by every in-place change; saved tensors compare it in backward. */
   version = 0;
-  constructor(data: TypedArray) {
-    this.data = data;
+  /** The device that owns the elements. */
+  readonly device: Device;
+  /** An accelerator's buffer handle (null for host storage). */
+  readonly buffer: unknown;
+  #data: TypedArray | null;
+  /**
+   * Host storage over `data`, or (with `device` other than `'cpu'`) an accelerator storage over
+   * `buffer`, whose `data` is not readable.
+   */
+  constructor(data: TypedArray | null, device: Device = 'cpu', buffer: unknown = null) {
+    if (device === 'cpu' && data === null) throw new Error('internal: host storage needs its elements');
+    this.#data = device === 'cpu' ? data : null;
+    this.device = device;
+    this.buffer = buffer;
+  }
+  /** The host elements. @throws RuntimeError for an accelerator's storage (copy it with `.to('cpu')`). */
+  get data(): TypedArray {
+    const d = this.#data;
+    if (d === null) {
+      throw new RuntimeError(`the elements of a tensor on ${this.device} are not in host memory: copy it with .to('cpu') first`);
+    }
+    return d;
   }
 }
 
@@ -141,12 +163,12 @@ export class Tensor implements View {
   }
 
   /**
-   * Always `'cpu'`: torchlet's tensors live in host memory.
+   * The device of the tensor's storage: `'cpu'` (host memory, every CPU backend) or an accelerator.
    * See https://pytorch.org/docs/1.13/generated/torch.Tensor.device.html
    * @example x.device // 'cpu'
    */
-  get device(): string {
-    return 'cpu';
+  get device(): Device {
+    return this.storage.device;
   }
 
   /**
