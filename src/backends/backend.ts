@@ -3,6 +3,7 @@
  * ops/ or nn/. Primitive kernels take strided views; fused routines take contiguous arrays.
  */
 import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
+import type { FillRoutines } from './routines/fill.js';
 import type { LossRoutines } from './routines/loss.js';
 import type { NormRoutines } from './routines/norm.js';
 import type { OptimRoutines } from './routines/optim.js';
@@ -312,7 +313,7 @@ export type Device = 'cpu' | 'webgpu';
  * called. A member that is missing on a host backend falls back to the js reference on the same
  * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
  */
-export interface Backend extends NormRoutines, LossRoutines, OptimRoutines {
+export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, FillRoutines {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
   /** The device whose storage this backend computes on. */
   readonly device: Device;

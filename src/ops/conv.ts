@@ -17,7 +17,7 @@ import { emptyTensor } from '../tensor/create.js';
 import { type FloatArray, legacyTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cat, castTo } from './movement.js';
-import { castRaw, checkTensor } from './util.js';
+import { castRaw, checkTensor, dense, truncRaw } from './util.js';
 
 /** An int or a one-element list, as PyTorch's `_single` parameters accept. */
 export type IntOrList = number | readonly number[];
@@ -62,12 +62,6 @@ export interface AvgPool1dOptions {
 
 // ---------------------------------------------------------------- helpers
 
-
-/** The elements of `t` in row-major order, without a copy when `t` is contiguous. */
-function dense(t: Tensor): FloatArray {
-  const c = t.isContiguous() ? t : castRaw(t, t.dtype);
-  return c.data.subarray(c.offset, c.offset + c.numel()) as FloatArray;
-}
 
 function noDoubleBackward(op: string): void {
   if (isGradEnabled()) throw new RuntimeError(`double backward through ${op} is not supported`);
@@ -380,8 +374,7 @@ const avgPoolOp = defineOp({
     routine('pool1dForward')({ ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: null });
     if (x.dtype === 'int64') {
       // PyTorch parity: integer average pooling divides in int64 (truncation toward zero).
-      const d = y.data;
-      for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
+      truncRaw(y);
     }
     ctx.inShape = x.shape;
     ctx.geom = g;

@@ -17,6 +17,7 @@ import {
   broadcastView,
   castRaw,
   resultType,
+  truncRaw,
 } from './util.js';
 
 // ---------------------------------------------------------------- raw kernels (no autograd)
@@ -37,10 +38,7 @@ function runBinary(op: BinaryOp, a: Tensor, b: Tensor, computeType: DType, outTy
   const bc = b.dtype === computeType ? b : castRaw(b, computeType);
   const out = emptyTensor(shape, outType);
   backend().binary(op, broadcastView(ac, shape), broadcastView(bc, shape), out);
-  if (outType === 'int64' && (op === 'div' || op === 'pow')) {
-    const d = out.storage.data;
-    for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
-  }
+  if (outType === 'int64' && (op === 'div' || op === 'pow')) truncRaw(out);
   return out;
 }
 

@@ -19,7 +19,7 @@ import { castValue, type DType, isFloating, scalarTypeName, type TypedArray } fr
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { tensor as makeTensor } from '../tensor/factories.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
-import { backend, broadcastShapes, broadcastView, castRaw, checkInt, checkNumber, checkTensor } from './util.js';
+import { backend, broadcastShapes, broadcastView, checkInt, checkNumber, checkTensor, rawContiguous } from './util.js';
 import { castTo, expand, narrow, permute, reshape, select, slice, unsqueeze, view } from './movement.js';
 import { applyInPlace } from './inplace.js';
 import './elementwise.js';
@@ -52,15 +52,11 @@ function sizeAt(shape: readonly number[], i: number): number {
   return shape[i]!;
 }
 
-/** A contiguous copy of `t` when it is strided (no autograd). */
-function rawContiguous(t: Tensor): Tensor {
-  return t.isContiguous() ? t : castRaw(t, t.dtype);
-}
-
-/** The values of `t` broadcast to `shape`, row-major. */
+/** The values of `t` broadcast to `shape`, row-major (a host copy). */
 function dataAt(t: Tensor, shape: readonly number[]): TypedArray {
   if (sameShape(t.shape, shape)) return t.dataSync();
-  return castRaw({ ...broadcastView(t, shape), dtype: t.dtype }, t.dtype).storage.data;
+  const b = broadcastView(t, shape);
+  return new Tensor(t.storage, b.shape, b.strides, b.offset, t.dtype).dataSync();
 }
 
 /** An int64 tensor of positions. */
@@ -124,8 +120,11 @@ function alongPositions(shape: readonly number[], dim: number, values: ArrayLike
   };
 }
 
-/** Positions gather/scatter address: index's coordinates with `dim` replaced by the index value. */
-function dimPositions(shape: readonly number[], dim: number, index: Tensor): Float64Array {
+/**
+ * Positions gather/scatter address in a contiguous tensor of `shape`: index's coordinates with
+ * `dim` replaced by the index value (checked against the dim's size with ATen's message).
+ */
+export function dimPositions(shape: readonly number[], dim: number, index: Tensor): Float64Array {
   const xs = shape.length ? shape : [1];
   const is = index.shape.length ? index.shape : [1];
   const st = contiguousStrides(xs);

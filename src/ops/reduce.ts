@@ -9,9 +9,10 @@ import { defineOp, notDifferentiable } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, ValueError } from '../errors.js';
 import { type DType, DTYPES, isFloating, scalarTypeName } from '../tensor/dtype.js';
-import { emptyTensor } from '../tensor/create.js';
+import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
-import { backend, broadcastView, castRaw, checkTensor } from './util.js';
+import { backend, broadcastView, castRaw, checkTensor, rawContiguous } from './util.js';
+import { dimPositions } from './indexing.js';
 import { checkOptions, describeValue } from '../validate.js';
 
 /** The `{ dtype }` options object of a reduction method. */
@@ -94,6 +95,19 @@ function reducedCount(shape: readonly number[], dims: readonly number[]): number
   return n;
 }
 
+/**
+ * `t /= n` in place (a contiguous float tensor; no autograd). The divisor is a float64 scalar, so
+ * it is exact for any count and each quotient is rounded once into t's dtype.
+ */
+function divRaw(t: Tensor, n: number): void {
+  backend().binary('div', t, broadcastView(scalarTensor(n, 'float64'), t.shape), t);
+}
+
+/** `t = t ** p` in place (a contiguous float tensor; no autograd), `Math.pow` per element. */
+function powRaw(t: Tensor, p: number): void {
+  backend().binary('pow', t, broadcastView(scalarTensor(p, 'float64'), t.shape), t);
+}
+
 
 function checkDType(dtype: unknown): DType | undefined {
   if (dtype === undefined || dtype === null) return undefined;
@@ -160,8 +174,7 @@ function defMean(nodeName: string) {
       ctx.keepdim = keepdim;
       ctx.n = n;
       const s = runReduce('sum', x, dims, keepdim, x.dtype);
-      const d = s.storage.data;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! / n;
+      divRaw(s, n);
       return s;
     },
     backward(ctx, [gy]) {
@@ -214,10 +227,9 @@ const othersProduct = defineOp({
 });
 
 function countZeros(x: Tensor): number {
-  const d = x.dataSync();
-  let n = 0;
-  for (let i = 0; i < d.length; i++) if (d[i] === 0) n++;
-  return n;
+  const zero = emptyTensor(x.shape, 'bool');
+  backend().binary('eq', x, broadcastView(scalarTensor(0, x.dtype), x.shape), zero);
+  return runReduce('sum', zero, reduceDims(zero), false, 'int64').item();
 }
 
 function defProd(nodeName: string) {
@@ -304,13 +316,9 @@ function defMaxAll(isMax: boolean) {
 const maxAll = defMaxAll(true);
 const minAll = defMaxAll(false);
 
-/** Row-major geometry of "one index along dim" ops: outer dims, the dim's length, inner dims. */
-function splitAt(shape: readonly number[], dim: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let d = 0; d < dim; d++) outer *= shape[d]!;
-  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
-  return [outer, shape[dim]!, inner];
+/** The int64 positions in a contiguous tensor of `shape` that `indices` (keepdim-shaped) picks along `dim`. */
+function alongPositions(shape: readonly number[], dim: number, indices: Tensor): Tensor {
+  return wrapArray(dimPositions(shape, dim, indices), indices.shape, 'int64');
 }
 
 /**
@@ -323,13 +331,7 @@ const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: number[])
     ctx.save(indices);
     ctx.dim = dim;
     const out = emptyTensor(inShape, g.dtype);
-    const [outer, len, inner] = splitAt(inShape, dim);
-    const gd = g.dataSync();
-    const id = indices.dataSync();
-    const od = out.storage.data;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0, p = o * inner; i < inner; i++, p++) od[o * len * inner + id[p]! * inner + i] = gd[p]!;
-    }
+    routine('put')(out, alongPositions(inShape, dim, indices), rawContiguous(g), false);
     return out;
   },
   backward(ctx, [gg]) {
@@ -346,13 +348,7 @@ const gatherAlong: (src: Tensor, indices: Tensor, dim: number) => Tensor = defin
     ctx.dim = dim;
     ctx.inShape = src.shape;
     const out = emptyTensor(indices.shape, src.dtype);
-    const [outer, len, inner] = splitAt(src.shape, dim);
-    const sd = src.dataSync();
-    const id = indices.dataSync();
-    const od = out.storage.data;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0, p = o * inner; i < inner; i++, p++) od[p] = sd[o * len * inner + id[p]! * inner + i]!;
-    }
+    routine('take')(rawContiguous(src), alongPositions(src.shape, dim, indices), out);
     return out;
   },
   backward(ctx, [gy]) {
@@ -582,17 +578,15 @@ function varArgs(name: string, a?: Dims | VarOptions | boolean, b?: VarOptions |
 function varForward(x: Tensor, dims: number[], correction: number, keepdim: boolean, takeSqrt: boolean): Tensor {
   const x64 = castRaw(x, 'float64');
   const n = reducedCount(x.shape, dims);
+  const b = backend();
   const mu = runReduce('sum', x64, dims, true, 'float64');
-  const md = mu.storage.data;
-  for (let i = 0; i < md.length; i++) md[i] = md[i]! / n;
+  divRaw(mu, n);
   const dev = emptyTensor(x.shape, 'float64');
-  backend().binary('sub', x64, broadcastView(mu, x.shape), dev);
-  const dd = dev.storage.data;
-  for (let i = 0; i < dd.length; i++) dd[i] = dd[i]! * dd[i]!;
+  b.binary('sub', x64, broadcastView(mu, x.shape), dev);
+  b.unary('square', dev, dev);
   const m2 = runReduce('sum', dev, dims, keepdim, 'float64');
-  const div = Math.max(0, n - correction);
-  const vd = m2.storage.data;
-  for (let i = 0; i < vd.length; i++) vd[i] = takeSqrt ? Math.sqrt(vd[i]! / div) : vd[i]! / div;
+  divRaw(m2, Math.max(0, n - correction));
+  if (takeSqrt) b.unary('sqrt', m2, m2);
   return x.dtype === 'float64' ? m2 : castRaw(m2, x.dtype);
 }
 
@@ -680,8 +674,9 @@ const logsumexpOp = defineOp({
       // log(sum(exp(x - m))) + m with m the row max; an infinite m is replaced by 0 (PyTorch does
       // the same) so that rows of -inf give -inf and a +inf gives +inf instead of NaN.
       const m = runReduce('max', x, dims, true, x.dtype);
-      const md = m.storage.data;
-      for (let i = 0; i < md.length; i++) if (md[i] === Infinity || md[i] === -Infinity) md[i] = 0;
+      const inf = emptyTensor(m.shape, 'bool');
+      backend().unary('isinf', m, inf);
+      backend().where(inf, broadcastView(scalarTensor(0, m.dtype), m.shape), m, m);
       y = x.sub(m).exp().sum(dims, keepdim).log().add(keepdim ? m : reshapeRaw(m, reducedShape(x.shape, dims, false)));
     }
     ctx.save(x, y);
@@ -720,19 +715,18 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 
 /** |x|^p summed (or max/min of |x| for p = +-inf) over dims, then the 1/p root. */
 function vectorNorm(x: Tensor, p: number, dims: number[], keepdim: boolean): Tensor {
+  const b = backend();
   const a = emptyTensor(x.shape, x.dtype);
-  backend().unary('abs', x, a);
-  const d = a.storage.data;
+  b.unary('abs', x, a);
   // Powers are taken in the input dtype, like PyTorch (float32 squares of 1e20 overflow there too).
-  if (p === 2) for (let i = 0; i < d.length; i++) d[i] = d[i]! * d[i]!;
-  else if (p === 0) for (let i = 0; i < d.length; i++) d[i] = d[i] !== 0 ? 1 : 0;
-  else if (p !== 1 && Number.isFinite(p)) for (let i = 0; i < d.length; i++) d[i] = Math.pow(d[i]!, p);
+  if (p === 2) b.unary('square', a, a);
+  else if (p === 0) b.binary('ne', a, broadcastView(scalarTensor(0, x.dtype), a.shape), a);
+  else if (p !== 1 && Number.isFinite(p)) powRaw(a, p);
   const op = p === Infinity ? 'max' : p === -Infinity ? 'min' : 'sum';
   const y = runReduce(op, a, dims, keepdim, x.dtype);
-  const yd = y.storage.data;
-  if (reducedCount(x.shape, dims) === 0) yd.fill(0); // PyTorch parity: every norm of nothing is 0
-  else if (p === 2) for (let i = 0; i < yd.length; i++) yd[i] = Math.sqrt(yd[i]!);
-  else if (p !== 1 && p !== 0 && Number.isFinite(p)) for (let i = 0; i < yd.length; i++) yd[i] = Math.pow(yd[i]!, 1 / p);
+  if (reducedCount(x.shape, dims) === 0) routine('fill')({ out: y.data, value: 0 }); // PyTorch parity: every norm of nothing is 0
+  else if (p === 2) b.unary('sqrt', y, y);
+  else if (p !== 1 && p !== 0 && Number.isFinite(p)) powRaw(y, 1 / p);
   return y;
 }
 

@@ -5,7 +5,7 @@
 import { backend } from '../backends/registry.js';
 import type { View } from '../backends/backend.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, dtypeCategory, isFloating, promoteTypes } from '../tensor/dtype.js';
+import { type DType, type FloatArray, type TypedArray, dtypeCategory, isFloating, promoteTypes } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
 import { describeValue } from '../validate.js';
@@ -111,11 +111,50 @@ export function asTensor(x: TensorLike, dtype: DType): Tensor {
 export function castRaw(t: View & { dtype: DType }, dtype: DType): Tensor {
   const out = emptyTensor(t.shape, dtype);
   backend().copy(t, out);
-  if (dtype === 'int64' && isFloating(t.dtype)) {
-    const d = out.storage.data;
-    for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
-  }
+  if (dtype === 'int64' && isFloating(t.dtype)) truncRaw(out);
   return out;
+}
+
+/** `t` itself when contiguous, else a contiguous copy (no autograd). */
+export function rawContiguous(t: Tensor): Tensor {
+  return t.isContiguous() ? t : castRaw(t, t.dtype);
+}
+
+/**
+ * Truncates a contiguous int64 tensor's values toward zero in place (no autograd): int64 lives in
+ * a Float64Array, so a float written into it keeps its fraction until truncated.
+ */
+export function truncRaw(t: Tensor): void {
+  // element-wise, so the output may be the input
+  backend().unary('trunc', t, t);
+}
+
+/**
+ * The elements of `t` in row-major order as an offset-0 array, for the fused routines (which take
+ * contiguous arrays): `t`'s own memory when contiguous (no copy), else a contiguous copy's.
+ */
+export function denseArray(t: Tensor): TypedArray {
+  const c = rawContiguous(t);
+  const d = c.data;
+  const n = c.numel();
+  // a tensor spanning its whole storage (fresh outputs, parameters) needs no subarray object
+  return c.offset === 0 && d.length === n ? d : d.subarray(c.offset, c.offset + n);
+}
+
+/** `denseArray` of a floating tensor. */
+export function dense(t: Tensor): FloatArray {
+  return denseArray(t) as FloatArray;
+}
+
+/**
+ * `t`'s elements as a contiguous array a routine may update in place, and `writeBack`, which
+ * stores the updated values into `t` (nothing to do when `t` is contiguous: the array is its
+ * memory). No autograd, no version bump.
+ */
+export function denseInPlace(t: Tensor): { data: TypedArray; writeBack: () => void } {
+  if (t.isContiguous()) return { data: denseArray(t), writeBack: () => {} };
+  const c = castRaw(t, t.dtype);
+  return { data: c.data, writeBack: () => backend().copy(c, t) };
 }
 
 /** Checks a value is a finite-or-infinite JS number (not NaN-typed junk) for scalar parameters. */

@@ -12,6 +12,7 @@ import { conv1dBackward, conv1dForward, pool1dBackward, pool1dForward } from './
 import { lstmBackward, lstmForward } from './kernels/lstm.js';
 import { gruBackward, gruForward } from './kernels/gru.js';
 import { rnnBackward, rnnForward } from './kernels/rnn.js';
+import { fillKernels } from './kernels/fill.js';
 import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
@@ -43,6 +44,7 @@ export const jsBackend: Backend = {
   softmaxBackward,
   scan,
   ...normKernels,
+  ...fillKernels,
   ...lossKernels,
   ...optimKernels,
 };

@@ -17,7 +17,8 @@ import { IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { type DType, castValue, isFloating } from '../../tensor/dtype.js';
 import { emptyTensor, wrapArray } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { backend, broadcastShapes, broadcastView, checkTensor } from '../../ops/util.js';
+import { backend, broadcastShapes, broadcastView, checkTensor, truncRaw } from '../../ops/util.js';
+import { routine } from '../../backends/routine.js';
 import { clone, narrow, select, transpose, unbind } from '../../ops/movement.js';
 import { indexSelect } from '../../ops/indexing.js';
 
@@ -283,7 +284,7 @@ const padOp: (data: Tensor, sizes: readonly number[], steps: number, batch: numb
     const rest = data.shape.slice(1);
     const out = emptyTensor([steps, batch, ...rest], data.dtype);
     const fill = castValue(data.dtype, value);
-    if (fill !== 0) out.storage.data.fill(fill);
+    if (fill !== 0) routine('fill')({ out: out.data, value: fill });
     const b = backend();
     forEachRun(sizes, (t0, t1, bs, row0) => b.copy(packedBlock(data, t0, t1, bs, row0), paddedBlock(out, t0, t1, bs)));
     return out;
@@ -311,7 +312,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
     const shape = batchFirst ? [n, maxLen, ...rest] : [maxLen, n, ...rest];
     const out = emptyTensor(shape, first.dtype);
     const fill = castValue(first.dtype, value);
-    if (fill !== 0) out.storage.data.fill(fill);
+    if (fill !== 0) routine('fill')({ out: out.data, value: fill });
     const st = out.strides;
     const slotStrides = [batchFirst ? st[1]! : st[0]!, ...st.slice(2)];
     const starts: number[] = [];
@@ -323,7 +324,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
       starts.push(start);
       const slotShape = [len, ...rest];
       const slot: View = {
-        data: out.storage.data,
+        data: out.data,
         shape: slotShape,
         strides: slotStrides,
         offset: batchFirst ? i * st[0]! + start * st[1]! : start * st[0]! + i * st[1]!,
@@ -332,10 +333,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
       if (isFloating(s.dtype) && first.dtype === 'int64') truncate = true;
     });
     // int64 lives in a Float64Array, so a float copied into it keeps its fraction until truncated
-    if (truncate) {
-      const d = out.storage.data;
-      for (let i = 0; i < d.length; i++) d[i] = Math.trunc(d[i]!);
-    }
+    if (truncate) truncRaw(out);
     ctx.info = { batchFirst, starts, lens: seqs.map((s) => s.shape[0]!) };
     return out;
   },
