@@ -11,9 +11,10 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
 import { type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
-import { emptyTensor } from '../tensor/create.js';
+import { eye } from '../tensor/factories.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backend } from '../ops/util.js';
+import { drawTensor } from '../ops/random.js';
 
 /** Nonlinearities known to `calculateGain`. */
 export type Nonlinearity =
@@ -48,18 +49,12 @@ function floatOnly(op: string, t: Tensor): void {
 }
 
 /**
- * Writes `fill(buffer)` into `t` in place: directly into the storage when contiguous, otherwise
- * through a contiguous scratch tensor. Bumps the version counter like any in-place op.
+ * Writes `fill(buffer)` into `t` in place: the generator fills a fresh host array (it runs on the
+ * host, like PyTorch's CPU generator), which is then copied into `t`. Bumps the version counter
+ * like any in-place op.
  */
 function fillInPlace(t: Tensor, fill: (out: FloatArray) => void): Tensor {
-  const n = t.numel();
-  if (t.isContiguous()) {
-    fill((t.storage.data as FloatArray).subarray(t.offset, t.offset + n));
-  } else {
-    const tmp = emptyTensor(t.shape, t.dtype);
-    fill(tmp.storage.data as FloatArray);
-    backend().copy(tmp, t);
-  }
+  backend().copy(drawTensor(t.shape, t.dtype, fill), t);
   t.storage.version++;
   return t;
 }
@@ -176,13 +171,8 @@ export function ones_(tensor: Tensor): Tensor {
 export function eye_(tensor: Tensor): Tensor {
   checkTensorArg('eye_', tensor);
   if (tensor.dim() !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
-  return noGrad(() => {
-    tensor.zero_();
-    const [r, c] = tensor.shape as [number, number];
-    const d = tensor.storage.data;
-    for (let i = 0; i < Math.min(r, c); i++) d[tensor.offset + i * tensor.strides[0]! + i * tensor.strides[1]!] = 1;
-    return tensor;
-  });
+  const [r, c] = tensor.shape as [number, number];
+  return noGrad(() => tensor.copy_(eye(r, c, { dtype: tensor.dtype })));
 }
 
 /**

@@ -6,9 +6,9 @@
 import { RuntimeError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
-import { emptyTensor } from '../tensor/create.js';
-import { type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { wrapArray } from '../tensor/create.js';
+import { allocArray, type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
+import { type Tensor, shapeNumel } from '../tensor/tensor.js';
 import { applyInPlace } from './inplace.js';
 import { installMethods } from './install.js';
 
@@ -32,6 +32,18 @@ function genOf(fn: string, nums: [string, unknown][], opts: unknown): Generator 
     throw new TypeError(`${fn}: argument 'generator' must be a torch.Generator, got ${describeValue(o.generator)}`);
   }
   return o.generator ?? defaultGenerator;
+}
+
+/**
+ * A fresh `shape`/`dtype` tensor of samples that `draw` writes into a new host array. The
+ * generator runs on the host, like PyTorch's CPU generator; the array is then wrapped as the
+ * tensor's storage (a host transfer), so no kernel loop writes into tensor memory.
+ * @example const r = drawTensor([3], 'float32', (a) => defaultGenerator.uniform(a, 0, 1));
+ */
+export function drawTensor(shape: readonly number[], dtype: DType, draw: (out: FloatArray) => void): Tensor {
+  const data = allocArray(dtype, shapeNumel(shape)) as FloatArray;
+  draw(data);
+  return wrapArray(data, shape, dtype);
 }
 
 declare module '../tensor/tensor.js' {
@@ -64,30 +76,18 @@ installMethods({
     if (from > to) {
       throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
     }
-    return applyInPlace(this, () => {
-      const r = emptyTensor(this.shape, this.dtype);
-      gen.uniform(r.storage.data as FloatArray, from, to);
-      return r;
-    });
+    return applyInPlace(this, () => drawTensor(this.shape, this.dtype, (a) => gen.uniform(a, from, to)));
   },
   normal_(this: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}) {
     const gen = genOf('normal_()', [['mean', mean], ['std', std]], opts);
     floatOnly(this, 'normal_kernel_cpu');
     if (std < 0) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-    return applyInPlace(this, () => {
-      const r = emptyTensor(this.shape, this.dtype);
-      gen.normal(r.storage.data as FloatArray, mean, std);
-      return r;
-    });
+    return applyInPlace(this, () => drawTensor(this.shape, this.dtype, (a) => gen.normal(a, mean, std)));
   },
   bernoulli_(this: Tensor, p = 0.5, opts: GeneratorOption = {}) {
     const gen = genOf('bernoulli_()', [['p', p]], opts);
     floatOnly(this, 'bernoulli_scalar_cpu_');
     if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-    return applyInPlace(this, () => {
-      const r = emptyTensor(this.shape, this.dtype);
-      gen.bernoulli(r.storage.data as FloatArray, p);
-      return r;
-    });
+    return applyInPlace(this, () => drawTensor(this.shape, this.dtype, (a) => gen.bernoulli(a, p)));
   },
 });
