@@ -58,8 +58,8 @@ struct Isa {
   GemmKernels<float> s;
   GemmKernels<double> d;
   CellKernels cells;
-  // Adam/AdamW float32 update of n elements in place (kernels.inc: bit for bit src/optim/adam.ts's
-  // loop); vmax null without amsgrad; k = [sign, decoupled, decay, wd, b1, a1, b2, a2,
+  // Adam/AdamW float32 update of n elements in place (kernels.inc: bit for bit the js reference
+  // adamStep); vmax null without amsgrad; k = [sign, decoupled, decay, wd, b1, a1, b2, a2,
   // negStepSize, bc2Sqrt, eps].
   void (*adam)(long n, float* w, const float* g, float* m, float* v, float* vmax, const double* k);
 };

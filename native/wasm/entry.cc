@@ -108,6 +108,11 @@ TL_EXPORT("tl_gemm") void tlGemm(int f64, const double* p, void* a, void* b, voi
   else gemmBatched<float>((float*)a, (float*)b, (float*)c, p);
 }
 
+// One float32 Adam/AdamW update of n elements in place (common.h Isa::adam; k as there).
+TL_EXPORT("tl_adam") void tlAdam(const double* k, int n, float* w, const float* g, float* m, float* v, float* vmax) {
+  tl::isa().adam(n, w, g, m, v, vmax, k);
+}
+
 TL_EXPORT("tl_lstm_forward") void tlLstmForward(int f64, const int32_t* v) {
   if (f64) lstmF<double>(v);
   else lstmF<float>(v);

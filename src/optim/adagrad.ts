@@ -4,8 +4,9 @@
  */
 import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
-import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fullLike } from '../tensor/factories.js';
+import { routine } from '../backends/routine.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -16,13 +17,10 @@ import {
   gradOf,
   incrementStep,
   pyFloat,
-  readData,
-  rd,
-  scalarOf,
-  stateData,
-  stateLike,
+  readArray,
+  stateArray,
   stepTensor,
-  updateInPlace,
+  updateParam,
 } from './optimizer.js';
 
 /** Options of {@link Adagrad} (PyTorch's keyword arguments in camelCase). */
@@ -61,30 +59,6 @@ export interface AdagradState {
   sum: Tensor;
 }
 
-/** The scalars of one Adagrad update, as the parameter's dtype sees them. */
-interface AdagradScalars {
-  f32: boolean;
-  sign: number;
-  wd: number;
-  eps: number;
-  negClr: number;
-}
-
-/**
- * One Adagrad update of a parameter `w` with gradient `g` and sum of squares `sum`, in
- * PyTorch's single-tensor order; `rd` rounds each temporary to the dtype.
- */
-function adagradKernel(w: FloatArray, g: FloatArray, sum: FloatArray, k: AdagradScalars): void {
-  const { f32, sign, wd, eps, negClr } = k;
-  for (let i = 0; i < w.length; i++) {
-    let gi = sign * g[i]!;
-    if (wd !== 0) gi = rd(gi + wd * w[i]!, f32); // grad = grad.add(param, alpha=weight_decay)
-    sum[i] = sum[i]! + gi * gi; // state_sum.addcmul_(grad, grad, value=1)
-    const std = rd(rd(Math.sqrt(sum[i]!), f32) + eps, f32); // std = state_sum.sqrt().add_(eps)
-    w[i] = w[i]! + rd(rd(negClr * gi, f32) / std, f32); // param.addcdiv_(grad, std, value=-clr)
-  }
-}
-
 /**
  * Adagrad, like `torch.optim.Adagrad`. As in PyTorch, the state of every parameter is created
  * by the constructor, filled with `initialAccumulatorValue`.
@@ -117,34 +91,33 @@ export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
     super(params, { lr, lrDecay, eps, weightDecay, initialAccumulatorValue, foreach, maximize });
     // PyTorch parity: every parameter gets its state here, from the constructor's value
     for (const group of this.paramGroups) {
-      for (const p of group.params) this.state.set(p, { step: stepTensor(), sum: stateLike(p, initialAccumulatorValue) });
+      for (const p of group.params) this.state.set(p, { step: stepTensor(), sum: fullLike(p, initialAccumulatorValue) });
     }
   }
 
   protected updateGroup(group: AdagradGroup): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
+    const adagradStep = routine('adagradStep');
     for (const p of group.params) {
       const grad = gradOf(p, 'Adagrad');
       if (grad === null) continue;
       let st = this.state.get(p);
       if (st === undefined) {
         // Deviation: PyTorch raises KeyError for groups added after construction; torchlet initializes them
-        st = { step: stepTensor(), sum: stateLike(p, group.initialAccumulatorValue) };
+        st = { step: stepTensor(), sum: fullLike(p, group.initialAccumulatorValue) };
         this.state.set(p, st);
       }
       st.step = asStepTensor(st.step);
       const step = incrementStep(st.step);
-      const dt = p.dtype;
-      const g = readData(grad);
-      const sum = stateData(st.sum, p, 'sum');
-      const k: AdagradScalars = {
-        f32: dt === 'float32',
-        sign: maximize ? -1 : 1,
-        wd: scalarOf(weightDecay, dt),
-        eps: scalarOf(eps, dt),
-        negClr: scalarOf(-(lr / (1 + (step - 1) * lrDecay)), dt),
+      const args = {
+        grad: readArray(grad),
+        stateSum: stateArray(st.sum, p, 'sum'),
+        clr: lr / (1 + (step - 1) * lrDecay),
+        weightDecay,
+        eps,
+        maximize,
       };
-      updateInPlace(p, (w) => adagradKernel(w, g, sum, k));
+      updateParam(p, (param) => adagradStep({ param, ...args }));
       bumpVersion(st.sum);
     }
   }

@@ -5,7 +5,7 @@
  */
 import { checkOptions } from '../validate.js';
 import { unsupported, Optimizer, type Params, checkOption } from './optimizer.js';
-import { type AdamGroup, type AdamState, ArenaSlot, adamUpdate, checkAdamOptions } from './adam.js';
+import { type AdamGroup, type AdamState, adamUpdate, checkAdamOptions } from './adam.js';
 
 /** Options of {@link AdamW} (PyTorch's keyword arguments in camelCase). */
 export interface AdamWOptions {
@@ -56,9 +56,7 @@ export class AdamW extends Optimizer<AdamGroup, AdamState> {
     super(params, { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, foreach, maximize, capturable });
   }
 
-  private readonly arena = new ArenaSlot();
-
   protected updateGroup(group: AdamGroup): void {
-    adamUpdate('AdamW', group, this.state, true, this.arena.get(this.paramGroups, this.state));
+    adamUpdate('AdamW', group, this.state, true);
   }
 }

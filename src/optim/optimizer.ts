@@ -9,8 +9,8 @@
 import { checkOptions, describeValue } from '../validate.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
-import { wrapArray } from '../tensor/create.js';
-import { type DType, type FloatArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { type FloatArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { tensor } from '../tensor/factories.js';
 import { Tensor } from '../tensor/tensor.js';
 import { pyFloat } from '../format.js';
 
@@ -99,77 +99,54 @@ export function checkBetas(v: unknown): asserts v is [number, number] {
   }
 }
 
-// ---------------------------------------------------------------- typed-array access for update loops
+// ---------------------------------------------------------------- arrays for the update routines
 
-/**
- * A scalar as the parameter's dtype sees it: PyTorch converts Python floats to `float` before a
- * float32 kernel runs (`alpha.to<scalar_t>()`), so `lr = 0.1` acts as 0.100000001490116.
- * @internal
- */
-export function scalarOf(v: number, dtype: DType): number {
-  return dtype === 'float32' ? Math.fround(v) : v;
+/** The elements of a contiguous tensor as an offset-0 array (its own storage, no copy). */
+function flat(t: Tensor): FloatArray {
+  return t.data.subarray(t.offset, t.offset + t.numel()) as FloatArray;
 }
 
 /**
- * `x` rounded to float32 when `f32`, else `x`: the value a PyTorch temporary tensor of the
- * parameter's dtype would hold. Update loops round each intermediate result with it (a plain
- * function that V8 inlines; stores into state arrays round by themselves).
+ * The elements of `t` in row-major order for an update routine to read: its own storage when
+ * contiguous, else a contiguous copy.
  * @internal
  */
-export function rd(x: number, f32: boolean): number {
-  return f32 ? Math.fround(x) : x;
+export function readArray(t: Tensor): FloatArray {
+  return flat(t.contiguous());
 }
 
 /**
- * The elements of `t` as a row-major array for reading: a subarray of its storage when `t` is
- * contiguous (no copy), a copy otherwise.
+ * Runs an update routine on the parameter `p` in place and records the change: on its own storage
+ * when contiguous (then bumps its version, as an in-place op does), else on a contiguous copy that
+ * is written back through `copy_`.
  * @internal
  */
-export function readData(t: Tensor): FloatArray {
-  if (t.isContiguous()) return t.storage.data.subarray(t.offset, t.offset + t.numel()) as FloatArray;
-  return t.dataSync() as FloatArray;
-}
-
-/**
- * Runs `update` on `t`'s elements in row-major order and records an in-place change: in its own
- * storage when contiguous (then bumps the version, as an in-place op does), otherwise on a copy
- * that is written back through `copy_`.
- * @internal
- */
-export function updateInPlace(t: Tensor, update: (data: FloatArray) => void): void {
-  if (t.isContiguous()) {
-    update(t.storage.data.subarray(t.offset, t.offset + t.numel()) as FloatArray);
-    t.storage.version++;
+export function updateParam(p: Tensor, update: (param: FloatArray) => void): void {
+  if (p.isContiguous()) {
+    update(flat(p));
+    p.storage.version++;
     return;
   }
-  const copy = t.dataSync() as FloatArray;
-  update(copy);
-  noGrad(() => t.copy_(wrapArray(copy, t.shape, t.dtype)));
-}
-
-/** A new contiguous zero tensor (or filled with `value`) shaped and typed like `p`. @internal */
-export function stateLike(p: Tensor, value = 0): Tensor {
-  const C = p.storage.data.constructor as new (n: number) => FloatArray;
-  const data = new C(p.numel());
-  if (value !== 0) data.fill(value);
-  return wrapArray(data, p.shape, p.dtype);
+  const dense = p.contiguous();
+  update(flat(dense));
+  noGrad(() => p.copy_(dense));
 }
 
 /**
- * The elements of a state tensor (`exp_avg`, ...) for an update loop: its own storage, checked
- * against the parameter (a loaded state dict may hold anything).
+ * The elements of a state tensor (`exp_avg`, ...) for an update routine to update in place: its
+ * own storage, checked against the parameter (a loaded state dict may hold anything).
  * @internal
  */
-export function stateData(t: unknown, p: Tensor, key: string): FloatArray {
+export function stateArray(t: unknown, p: Tensor, key: string): FloatArray {
   if (!(t instanceof Tensor) || t.numel() !== p.numel() || t.dtype !== p.dtype || !t.isContiguous()) {
     throw new RuntimeError(
       `optimizer state '${key}' must be a contiguous ${p.dtype} tensor of shape [${p.shape.join(', ')}]`,
     );
   }
-  return t.storage.data.subarray(t.offset, t.offset + t.numel()) as FloatArray;
+  return flat(t);
 }
 
-/** Records an in-place change of tensors written through their storage. @internal */
+/** Records an in-place change of state tensors that an update routine wrote. @internal */
 export function bumpVersion(...ts: (Tensor | null | undefined)[]): void {
   for (const t of ts) if (t) t.storage.version++;
 }
@@ -235,17 +212,17 @@ export function pyPow(base: number, exp: number): number {
 
 /** A 0-d float32 step counter holding `v`, like `torch.tensor(0.)`. @internal */
 export function stepTensor(v = 0): Tensor {
-  return wrapArray(Float32Array.of(v), [], 'float32');
+  return tensor(v, { dtype: 'float32' });
 }
 
 /**
- * Adds one to a step counter kept as a 0-d tensor (PyTorch's `step_t += 1`) and returns its value.
+ * Adds one to a step counter kept as a 0-d tensor (PyTorch's `step_t += 1`) and returns its value
+ * (`step_t.item()`).
  * @internal
  */
 export function incrementStep(step: Tensor): number {
-  step.storage.data[step.offset] = step.storage.data[step.offset]! + 1;
-  step.storage.version++;
-  return step.storage.data[step.offset]!;
+  noGrad(() => step.add_(1));
+  return step.item();
 }
 
 // ---------------------------------------------------------------- the base class

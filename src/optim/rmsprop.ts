@@ -4,8 +4,9 @@
  */
 import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
-import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { zerosLike } from '../tensor/factories.js';
+import { routine } from '../backends/routine.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -14,13 +15,10 @@ import {
   checkOption,
   gradOf,
   pyFloat,
-  readData,
-  rd,
-  scalarOf,
-  stateData,
-  stateLike,
+  readArray,
+  stateArray,
   unsupported,
-  updateInPlace,
+  updateParam,
 } from './optimizer.js';
 
 /** Options of {@link RMSprop} (PyTorch's keyword arguments in camelCase). */
@@ -69,53 +67,6 @@ export interface RMSpropState {
   grad_avg?: Tensor;
 }
 
-/** The scalars of one RMSprop update, as the parameter's dtype sees them. */
-interface RMSpropScalars {
-  f32: boolean;
-  sign: number;
-  wd: number;
-  alpha: number;
-  a1: number;
-  eps: number;
-  mom: number;
-  nlr: number;
-}
-
-/**
- * One RMSprop update of a parameter `w` with gradient `g`, squared-gradient average `sq`,
- * gradient average `ga` (centered) and momentum buffer `buf`, in PyTorch's single-tensor order;
- * `rd` rounds each temporary to the dtype.
- */
-function rmspropKernel(
-  w: FloatArray,
-  g: FloatArray,
-  sq: FloatArray,
-  ga: FloatArray | null,
-  buf: FloatArray | null,
-  k: RMSpropScalars,
-): void {
-  const { f32, sign, wd, alpha, a1, eps, mom, nlr } = k;
-  for (let i = 0; i < w.length; i++) {
-    let gi = sign * g[i]!;
-    if (wd !== 0) gi = rd(gi + wd * w[i]!, f32); // grad = grad.add(param, alpha=weight_decay)
-    sq[i] = rd(sq[i]! * alpha, f32) + rd(a1 * gi, f32) * gi; // square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-    let avg: number;
-    if (ga !== null) {
-      ga[i] = rd(ga[i]! * alpha, f32) + a1 * gi; // grad_avg.mul_(alpha).add_(grad, alpha=1 - alpha)
-      avg = rd(Math.sqrt(rd(sq[i]! + -ga[i]! * ga[i]!, f32)), f32); // square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
-    } else {
-      avg = rd(Math.sqrt(sq[i]!), f32); // square_avg.sqrt()
-    }
-    avg = rd(avg + eps, f32); // avg.add_(eps)
-    if (buf !== null) {
-      buf[i] = rd(buf[i]! * mom, f32) + rd(gi / avg, f32); // buf.mul_(momentum).addcdiv_(grad, avg)
-      w[i] = w[i]! + nlr * buf[i]!; // param.add_(buf, alpha=-lr)
-    } else {
-      w[i] = w[i]! + rd(rd(nlr * gi, f32) / avg, f32); // param.addcdiv_(grad, avg, value=-lr)
-    }
-  }
-}
-
 /**
  * RMSprop, like `torch.optim.RMSprop`.
  * See https://pytorch.org/docs/stable/generated/torch.optim.RMSprop.html
@@ -151,37 +102,35 @@ export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
 
   protected updateGroup(group: RMSpropGroup): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    const rmspropStep = routine('rmspropStep');
     for (const p of group.params) {
       const grad = gradOf(p, 'RMSprop');
       if (grad === null) continue;
       let st = this.state.get(p);
       if (st === undefined) {
-        st = { step: 0, square_avg: stateLike(p) };
-        if (momentum > 0) st.momentum_buffer = stateLike(p);
-        if (centered) st.grad_avg = stateLike(p);
+        st = { step: 0, square_avg: zerosLike(p) };
+        if (momentum > 0) st.momentum_buffer = zerosLike(p);
+        if (centered) st.grad_avg = zerosLike(p);
         this.state.set(p, st);
       }
-      if (momentum > 0 && st.momentum_buffer === undefined) st.momentum_buffer = stateLike(p);
-      if (centered && st.grad_avg === undefined) st.grad_avg = stateLike(p);
+      if (momentum > 0 && st.momentum_buffer === undefined) st.momentum_buffer = zerosLike(p);
+      if (centered && st.grad_avg === undefined) st.grad_avg = zerosLike(p);
       st.step = Number(st.step) + 1;
 
-      const dt = p.dtype;
-      const g = readData(grad);
-      const sq = stateData(st.square_avg, p, 'square_avg');
-      const ga = centered ? stateData(st.grad_avg, p, 'grad_avg') : null;
-      const buf = momentum > 0 ? stateData(st.momentum_buffer, p, 'momentum_buffer') : null;
-      const k: RMSpropScalars = {
-        f32: dt === 'float32',
-        sign: maximize ? -1 : 1,
-        wd: scalarOf(weightDecay, dt),
-        alpha: scalarOf(alpha, dt),
-        a1: scalarOf(1 - alpha, dt),
-        eps: scalarOf(eps, dt),
-        mom: scalarOf(momentum, dt),
-        nlr: scalarOf(-lr, dt),
+      const args = {
+        grad: readArray(grad),
+        squareAvg: stateArray(st.square_avg, p, 'square_avg'),
+        gradAvg: centered ? stateArray(st.grad_avg, p, 'grad_avg') : null,
+        momentumBuffer: momentum > 0 ? stateArray(st.momentum_buffer, p, 'momentum_buffer') : null,
+        lr,
+        alpha,
+        eps,
+        weightDecay,
+        momentum,
+        maximize,
       };
-      updateInPlace(p, (w) => rmspropKernel(w, g, sq, ga, buf, k));
-      bumpVersion(st.square_avg, ga ? st.grad_avg : null, buf ? st.momentum_buffer : null);
+      updateParam(p, (param) => rmspropStep({ param, ...args }));
+      bumpVersion(st.square_avg, centered ? st.grad_avg : null, momentum > 0 ? st.momentum_buffer : null);
     }
   }
 }

@@ -5,8 +5,9 @@
  */
 import { checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
-import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { zerosLike } from '../tensor/factories.js';
+import { routine } from '../backends/routine.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -15,13 +16,10 @@ import {
   checkOption,
   gradOf,
   pyFloat,
-  readData,
-  rd,
-  scalarOf,
-  stateData,
-  stateLike,
+  readArray,
+  stateArray,
   unsupported,
-  updateInPlace,
+  updateParam,
 } from './optimizer.js';
 
 /** Options of {@link SGD} (PyTorch's keyword arguments in camelCase). */
@@ -58,36 +56,6 @@ export interface SGDGroup extends ParamGroup {
 /** Per-parameter state of {@link SGD}: the momentum buffer (null without momentum). */
 export interface SGDState {
   momentum_buffer: Tensor | null;
-}
-
-/** The scalars of one SGD update, as the parameter's dtype sees them. */
-interface SGDScalars {
-  f32: boolean;
-  sign: number;
-  wd: number;
-  mom: number;
-  damp1: number;
-  nlr: number;
-  nesterov: boolean;
-  first: boolean;
-}
-
-/**
- * One SGD update of a parameter `w` with gradient `g` and momentum buffer `b` (null without
- * momentum), in PyTorch's single-tensor order; `rd` rounds each temporary to the dtype.
- */
-function sgdKernel(w: FloatArray, g: FloatArray, b: FloatArray | null, k: SGDScalars): void {
-  const { f32, sign, wd, mom, damp1, nlr, nesterov, first } = k;
-  for (let i = 0; i < w.length; i++) {
-    let d = sign * g[i]!; // d_p = grad (negated to maximize)
-    if (wd !== 0) d = rd(d + wd * w[i]!, f32); // d_p = d_p.add(param, alpha=weight_decay)
-    if (b !== null) {
-      // buf = clone(d_p) on the first step, else buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
-      b[i] = first ? d : rd(b[i]! * mom, f32) + damp1 * d;
-      d = nesterov ? rd(d + mom * b[i]!, f32) : b[i]!; // d_p = d_p.add(buf, alpha=momentum) or buf
-    }
-    w[i] = w[i]! + nlr * d; // param.add_(d_p, alpha=-lr)
-  }
 }
 
 /**
@@ -136,7 +104,8 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
   }
 
   protected updateGroup(group: SGDGroup): void {
-    const { momentum, dampening, weightDecay, nesterov, maximize } = group;
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    const sgdStep = routine('sgdStep');
     for (const p of group.params) {
       const grad = gradOf(p, 'SGD');
       if (grad === null) continue;
@@ -145,30 +114,28 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
         st = { momentum_buffer: null };
         this.state.set(p, st);
       }
-      const dt = p.dtype;
       let buf: Tensor | null = null;
       let first = false;
       if (momentum !== 0) {
         const prev = st.momentum_buffer;
         first = prev === null || prev === undefined;
-        buf = prev ?? stateLike(p);
+        buf = prev ?? zerosLike(p);
         st.momentum_buffer = buf;
       } else {
         st.momentum_buffer = null;
       }
-      const g = readData(grad);
-      const b = buf ? stateData(buf, p, 'momentum_buffer') : null;
-      const k: SGDScalars = {
-        f32: dt === 'float32',
-        sign: maximize ? -1 : 1,
-        wd: scalarOf(weightDecay, dt),
-        mom: scalarOf(momentum, dt),
-        damp1: scalarOf(1 - dampening, dt),
-        nlr: scalarOf(-group.lr, dt),
+      const args = {
+        grad: readArray(grad),
+        momentumBuffer: buf ? stateArray(buf, p, 'momentum_buffer') : null,
+        newMomentumBuffer: first,
+        lr,
+        momentum,
+        dampening,
+        weightDecay,
         nesterov,
-        first,
+        maximize,
       };
-      updateInPlace(p, (w) => sgdKernel(w, g, b, k));
+      updateParam(p, (param) => sgdStep({ param, ...args }));
       bumpVersion(buf);
     }
   }

@@ -31,6 +31,7 @@ import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
 import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows } from '../kernel-args.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import type { AdamStepArgs } from '../routines/optim.js';
 
 type F = FloatArray | null;
 
@@ -215,15 +216,26 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
     a.dx ?? null, a.dh0 ?? null, a.dwIh ?? null, a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null);
 }
 
-/** Float32 Adam/AdamW update on the addon (vectorised, on the thread pool), arrays of equal length. */
-function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: Float64Array): boolean {
+const adamK = new Float64Array(11);
+
+/**
+ * Adam / AdamW on the addon for float32 arrays of equal length (vectorised, on the thread pool; bit
+ * for bit the js reference); anything else runs the js reference.
+ */
+function adamStep(a: AdamStepArgs): void {
+  const w = a.param;
   const n = w.length;
-  const f32 = (a: Float32Array | null): boolean => a === null || (a instanceof Float32Array && a.length === n);
-  if (!(w instanceof Float32Array) || !f32(g) || !f32(m) || !f32(v) || !f32(vmax) || !(k instanceof Float64Array) || k.length < 11) {
-    return false;
+  const f32 = (x: FloatArray | null): boolean => x === null || (x instanceof Float32Array && x.length === n);
+  if (!(w instanceof Float32Array) || !f32(a.grad) || !f32(a.expAvg) || !f32(a.expAvgSq) || !f32(a.maxExpAvgSq)) {
+    return jsBackend.adamStep!(a);
   }
-  nativeAddon()!.adam(w, g, m, v, vmax, k);
-  return true;
+  // the kernel's scalars (common.h Isa::adam), rounded to float32 on the C++ side
+  const k = adamK;
+  k[0] = a.maximize ? -1 : 1; k[1] = a.decoupledWeightDecay ? 1 : 0; k[2] = 1 - a.lr * a.weightDecay;
+  k[3] = a.weightDecay; k[4] = a.beta1; k[5] = 1 - a.beta1; k[6] = a.beta2; k[7] = 1 - a.beta2;
+  k[8] = -a.stepSize; k[9] = a.biasCorrection2Sqrt; k[10] = a.eps;
+  nativeAddon()!.adam(w, a.grad as Float32Array, a.expAvg as Float32Array, a.expAvgSq as Float32Array,
+    a.maxExpAvgSq as Float32Array | null, k);
 }
 
 /** The native backend object: the js backend with the native kernels over it. */

@@ -35,6 +35,7 @@ import { jsBackend } from '../js/index.js';
 import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows, span } from '../kernel-args.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
+import type { AdamStepArgs } from '../routines/optim.js';
 
 /** The module's exports (native/wasm/entry.cc). Pointers are byte addresses (i32, read as unsigned). */
 interface Exports {
@@ -53,6 +54,7 @@ interface Exports {
   tl_gru_backward(f64: number, args: number): void;
   tl_rnn_forward(f64: number, args: number): void;
   tl_rnn_backward(f64: number, args: number): void;
+  tl_adam(k: number, n: number, w: number, g: number, m: number, v: number, vmax: number): void;
 }
 
 /** The ABI version native/wasm/entry.cc exports. */
@@ -512,6 +514,45 @@ function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinear
   if (!ok) js(a);
 }
 
+// ------------------------------------------------------------------------------------------------
+// Optimizer updates
+// ------------------------------------------------------------------------------------------------
+
+/** Elements per chunk of an element-wise update: its five arrays (80 KiB) stay in cache between copies. */
+const CHUNK = 4096;
+
+/**
+ * Adam / AdamW in the module for float32 arrays of equal length (bit for bit the js reference),
+ * chunk by chunk through the I/O block; anything else runs the js reference.
+ */
+function adamStep(a: AdamStepArgs): void {
+  const w = a.param;
+  const n = w.length;
+  const f32 = (x: FloatArray | null): boolean => x === null || (x instanceof Float32Array && x.length === n);
+  if (!wasmExports() || !(w instanceof Float32Array) || !f32(a.grad) || !f32(a.expAvg) || !f32(a.expAvgSq) ||
+    !f32(a.maxExpAvgSq)) {
+    return jsBackend.adamStep!(a);
+  }
+  const IO = IN | OUT;
+  const { grad, expAvg, expAvgSq, maxExpAvgSq } = a;
+  const ok = guarded(() => {
+    for (let i = 0; i < n; i += CHUNK) {
+      const e = Math.min(n, i + CHUNK);
+      const s = [slot(w.subarray(i, e), e - i, IO), slot(grad.subarray(i, e), e - i, IN), slot(expAvg.subarray(i, e), e - i, IO),
+        slot(expAvgSq.subarray(i, e), e - i, IO), slot(maxExpAvgSq ? maxExpAvgSq.subarray(i, e) : null, e - i, IO)];
+      place();
+      // the kernel's scalars (native/common.h Isa::adam), rounded to float32 in the module
+      const k = argsPtr / 8;
+      f64[k] = a.maximize ? -1 : 1; f64[k + 1] = a.decoupledWeightDecay ? 1 : 0; f64[k + 2] = 1 - a.lr * a.weightDecay;
+      f64[k + 3] = a.weightDecay; f64[k + 4] = a.beta1; f64[k + 5] = 1 - a.beta1; f64[k + 6] = a.beta2;
+      f64[k + 7] = 1 - a.beta2; f64[k + 8] = -a.stepSize; f64[k + 9] = a.biasCorrection2Sqrt; f64[k + 10] = a.eps;
+      wasm!.tl_adam(argsPtr, e - i, ptrOf(s[0]!), ptrOf(s[1]!), ptrOf(s[2]!), ptrOf(s[3]!), ptrOf(s[4]!));
+      finish();
+    }
+  });
+  if (!ok) jsBackend.adamStep!(a);
+}
+
 /**
  * The wasm backend object: the js backend with the module's kernels over it.
  * @example wasmBackend.gemm(a, b, out, { alpha: 1, beta: 0 });
@@ -526,6 +567,7 @@ export const wasmBackend: Backend = {
   gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
   rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
   rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
+  adamStep,
 };
 
 /**
