@@ -20,14 +20,18 @@ import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
-import { type FloatArray, isFloating, legacyTypeName, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
-import { emptyTensor, wrapArray } from '../tensor/create.js';
+import { isFloating, legacyTypeName, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
+import { emptyTensor } from '../tensor/create.js';
 import { Tensor, shapeNumel } from '../tensor/tensor.js';
 import type { View } from '../backends/backend.js';
 import { elu as eluOp, gelu as geluOp, geluTanh, leakyRelu as leakyReluOp, softplus as softplusOp } from '../ops/elementwise.js';
 import { applyInPlace } from '../ops/inplace.js';
 import { pad1d } from '../ops/conv.js';
-import { backend, checkInt, checkTensor, normDim } from '../ops/util.js';
+import { drawTensor } from '../ops/random.js';
+import { embeddingOp, renormRows } from '../ops/embedding.js';
+import { batchNormOp, layerNormOp } from '../ops/norm.js';
+import { routine } from '../backends/routine.js';
+import { backend, checkInt, checkTensor, denseArray, normDim } from '../ops/util.js';
 
 /**
  * Python's AssertionError (PyTorch uses `assert` for some argument checks).
@@ -149,14 +153,7 @@ const linearOp = defineOp({
     const O = weight.shape[0]!;
     const out = emptyTensor([...input.shape.slice(0, -1), O], input.dtype);
     const od = out.data;
-    if (bias !== null) {
-      const bd = bias.data;
-      const bs = bias.strides[0]!;
-      for (let j = 0, q = bias.offset; j < O; j++, q += bs) od[j] = bd[q]!;
-      // the bias in every row: double the filled part each time
-      const total = N * O;
-      for (let filled = O; filled < total; filled *= 2) od.copyWithin(filled, 0, Math.min(filled, total - filled));
-    }
+    if (bias !== null) routine('tileRows')({ row: denseArray(bias), out: od }); // the bias in every row
     const beta = bias !== null ? 1 : 0;
     const w: View = { data: weight.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
     if (d === 3 && !collapsible(input)) {
@@ -251,64 +248,6 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: 
 
 // ---------------------------------------------------------------- embedding
 
-const embeddingOp = defineOp({
-  name: 'embedding',
-  nodeName: 'EmbeddingBackward0',
-  forward(ctx, weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean) {
-    const [num, dim] = weight.shape as [number, number];
-    const idx = indices.dataSync();
-    const w = weight.contiguous();
-    const wd = w.storage.data;
-    const out = emptyTensor([...indices.shape, dim], weight.dtype);
-    const od = out.storage.data;
-    for (let i = 0; i < idx.length; i++) {
-      const src = w.offset + idx[i]! * dim;
-      if (dim >= 32) od.set(wd.subarray(src, src + dim), i * dim); // a block copy per row
-      else for (let j = 0; j < dim; j++) od[i * dim + j] = wd[src + j]!;
-    }
-    ctx.idx = idx;
-    ctx.num = num;
-    ctx.dim = dim;
-    ctx.paddingIdx = paddingIdx;
-    ctx.scaleGradByFreq = scaleGradByFreq;
-    return out;
-  },
-  backward(ctx, [gy]) {
-    const idx = ctx.idx as TypedArray;
-    const num = ctx.num as number;
-    const dim = ctx.dim as number;
-    const pad = ctx.paddingIdx as number;
-    // gy read in place with its strides (an LSTM's batch-first input gradient is a transposed view)
-    const g = gy!;
-    const gd = g.storage.data;
-    const nd = g.dim();
-    const sj = g.strides[nd - 1]!;
-    const gw = emptyTensor([num, dim], g.dtype);
-    const wd = gw.storage.data;
-    let counts: Float64Array | null = null;
-    if (ctx.scaleGradByFreq) {
-      counts = new Float64Array(num);
-      for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
-    }
-    const pos = new Array<number>(Math.max(nd - 1, 0)).fill(0); // multi-index of lookup i
-    let src = g.offset;
-    for (let i = 0; i < idx.length; i++) {
-      const r = idx[i]!;
-      if (r !== pad) {
-        const s = counts ? 1 / counts[r]! : 1;
-        for (let j = 0, q = src; j < dim; j++, q += sj) wd[r * dim + j] += gd[q]! * s;
-      }
-      for (let d = nd - 2; d >= 0; d--) {
-        src += g.strides[d]!;
-        if (++pos[d]! < g.shape[d]!) break;
-        src -= g.strides[d]! * g.shape[d]!;
-        pos[d] = 0;
-      }
-    }
-    return [gw, null];
-  },
-});
-
 /** Options of `embedding`. */
 export interface EmbeddingOptions {
   /** Row whose gradient is always zero (negative counts from the end). */
@@ -356,33 +295,11 @@ function checkIndices(indices: Tensor, num: number): TypedArray {
  * @example nn.functional.embeddingRenorm_(emb.weight, torch.tensor([0, 2]), 1.0, 2); // rows 0 and 2 now have norm <= 1
  */
 export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): Tensor {
-  const [num, dim] = weight.shape as [number, number];
-  const idx = checkIndices(indices, num);
-  const rows = [...new Set(Array.from(idx))].sort((a, b) => a - b);
-  const wd = weight.storage.data;
-  const [s0, s1] = weight.strides as [number, number];
-  const f32 = weight.dtype === 'float32';
-  let changed = false;
-  for (const r of rows) {
-    const base = weight.offset + r * s0;
-    let norm: number;
-    if (normType === Infinity) {
-      norm = 0;
-      for (let j = 0; j < dim; j++) norm = Math.max(norm, Math.abs(wd[base + j * s1]!));
-    } else {
-      let acc = 0;
-      for (let j = 0; j < dim; j++) acc += Math.abs(wd[base + j * s1]!) ** normType;
-      norm = acc ** (1 / normType);
-    }
-    if (f32) norm = Math.fround(norm);
-    if (norm > maxNorm) {
-      const scale = maxNorm / (norm + 1e-7);
-      const sc = f32 ? Math.fround(scale) : scale;
-      for (let j = 0; j < dim; j++) wd[base + j * s1] = wd[base + j * s1]! * sc;
-      changed = true;
-    }
-  }
-  if (changed) weight.storage.version++;
+  const idx = checkIndices(indices, weight.shape[0]!);
+  const rows = Float64Array.from(new Set(idx)).sort();
+  renormRows(weight, rows, maxNorm, normType);
+  // PyTorch parity: an in-place op bumps the version even when no row changes
+  weight.storage.version++;
   return weight;
 }
 
@@ -450,113 +367,11 @@ export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, trainin
   checkBool('dropout()', 'inplace', inplace);
   if (prob === 0 || !training || input.numel() === 0) return input;
   if (!isFloating(input.dtype)) throw new RuntimeError(`dropout is only implemented for floating point tensors, got ${input.dtype}`);
-  const mask = emptyTensor(input.shape, input.dtype);
-  defaultGenerator.dropoutMask(mask.storage.data as FloatArray, prob);
+  const mask = drawTensor(input.shape, input.dtype, (a) => defaultGenerator.dropoutMask(a, prob));
   return inplace ? input.mul_(mask) : input.mul(mask);
 }
 
 // ---------------------------------------------------------------- layer norm
-
-const layerNormOp = defineOp({
-  name: 'native_layer_norm',
-  nodeName: 'NativeLayerNormBackward0',
-  forward(ctx, x: Tensor, weight: Tensor | null, bias: Tensor | null, n: number, eps: number) {
-    // M rows of N normalised elements; mean and rstd are cached for backward.
-    const xc = x.contiguous();
-    const X = xc.storage.data;
-    const xo = xc.offset;
-    const m = n === 0 ? 0 : xc.numel() / n;
-    const wc = weight?.contiguous() ?? null;
-    const bc = bias?.contiguous() ?? null;
-    const W = wc?.storage.data;
-    const wo = wc?.offset ?? 0;
-    const B = bc?.storage.data;
-    const bo = bc?.offset ?? 0;
-    const y = emptyTensor(x.shape, x.dtype);
-    const Y = y.storage.data;
-    const mean = new Float64Array(m);
-    const rstd = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      const o = xo + r * n;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += X[o + j]!;
-      const mu = s / n;
-      let v = 0;
-      for (let j = 0; j < n; j++) {
-        const d = X[o + j]! - mu;
-        v += d * d;
-      }
-      const rs = 1 / Math.sqrt(v / n + eps);
-      mean[r] = mu;
-      rstd[r] = rs;
-      const yo = r * n;
-      for (let j = 0; j < n; j++) {
-        let val = (X[o + j]! - mu) * rs;
-        if (W) val *= W[wo + j]!;
-        if (B) val += B[bo + j]!;
-        Y[yo + j] = val;
-      }
-    }
-    ctx.save(xc, ...(wc ? [wc] : []));
-    ctx.mean = mean;
-    ctx.rstd = rstd;
-    ctx.n = n;
-    ctx.hasW = wc !== null;
-    ctx.hasB = bc !== null;
-    ctx.wShape = weight?.shape;
-    ctx.bShape = bias?.shape;
-    return y;
-  },
-  backward(ctx, [gy]) {
-    const saved = ctx.saved;
-    const xc = saved[0]!;
-    const wc = ctx.hasW ? saved[1]! : null;
-    const n = ctx.n as number;
-    const mean = ctx.mean as Float64Array;
-    const rstd = ctx.rstd as Float64Array;
-    const m = mean.length;
-    const X = xc.storage.data;
-    const xo = xc.offset;
-    const W = wc?.storage.data;
-    const wo = wc?.offset ?? 0;
-    const g = gy!.contiguous();
-    const G = g.storage.data;
-    const go = g.offset;
-    const dx = emptyTensor(xc.shape, xc.dtype);
-    const DX = dx.storage.data;
-    const dw = new Float64Array(n);
-    const db = new Float64Array(n);
-    for (let r = 0; r < m; r++) {
-      const o = r * n;
-      const mu = mean[r]!;
-      const rs = rstd[r]!;
-      // a = mean(g*w), b = mean(g*w*xhat); dx = rstd * (g*w - a - xhat*b)
-      let a = 0;
-      let b = 0;
-      for (let j = 0; j < n; j++) {
-        const gj = G[go + o + j]!;
-        const xhat = (X[xo + o + j]! - mu) * rs;
-        const gw = W ? gj * W[wo + j]! : gj;
-        a += gw;
-        b += gw * xhat;
-        dw[j] += gj * xhat;
-        db[j] += gj;
-      }
-      a /= n;
-      b /= n;
-      for (let j = 0; j < n; j++) {
-        const gj = G[go + o + j]!;
-        const xhat = (X[xo + o + j]! - mu) * rs;
-        const gw = W ? gj * W[wo + j]! : gj;
-        DX[o + j] = rs * (gw - a - xhat * b);
-      }
-    }
-    const grads: (Tensor | null)[] = [dx];
-    if (ctx.hasW) grads.push(ctx.needsInputGrad[1] ? wrapArray(dw, ctx.wShape as number[], 'float64') : null);
-    if (ctx.hasB) grads.push(ctx.needsInputGrad[grads.length] ? wrapArray(db, ctx.bShape as number[], 'float64') : null);
-    return grads;
-  },
-});
 
 /**
  * Normalises over the last `normalizedShape.length` dims, then scales and shifts, like
@@ -598,143 +413,6 @@ export function layerNorm(
 }
 
 // ---------------------------------------------------------------- batch norm
-
-interface RunningStats {
-  mean: Tensor | null;
-  var: Tensor | null;
-}
-
-const batchNormOp = defineOp({
-  name: 'native_batch_norm',
-  nodeName: 'NativeBatchNormBackward0',
-  forward(ctx, x: Tensor, weight: Tensor | null, bias: Tensor | null, stats: RunningStats, training: boolean, momentum: number, eps: number) {
-    // x is [N, C, L] (L = product of the dims after C); statistics are per channel over N*L.
-    const nb = x.shape[0]!;
-    const c = x.shape[1]!;
-    const l = shapeNumel(x.shape.slice(2));
-    const cnt = nb * l;
-    const xc = x.contiguous();
-    const X = xc.storage.data;
-    const xo = xc.offset;
-    const mean = new Float64Array(c);
-    const invstd = new Float64Array(c);
-    if (training) {
-      for (let ch = 0; ch < c; ch++) {
-        let s = 0;
-        for (let i = 0; i < nb; i++) {
-          const o = xo + (i * c + ch) * l;
-          for (let k = 0; k < l; k++) s += X[o + k]!;
-        }
-        const mu = s / cnt;
-        let v = 0;
-        for (let i = 0; i < nb; i++) {
-          const o = xo + (i * c + ch) * l;
-          for (let k = 0; k < l; k++) {
-            const d = X[o + k]! - mu;
-            v += d * d;
-          }
-        }
-        mean[ch] = mu;
-        invstd[ch] = 1 / Math.sqrt(v / cnt + eps);
-        // running statistics: momentum update, with the unbiased variance
-        if (stats.mean) {
-          const t = stats.mean;
-          const p = t.offset + ch * (t.strides[0] ?? 0);
-          t.storage.data[p] = momentum * mu + (1 - momentum) * t.storage.data[p]!;
-        }
-        if (stats.var) {
-          const t = stats.var;
-          const p = t.offset + ch * (t.strides[0] ?? 0);
-          t.storage.data[p] = momentum * (v / (cnt - 1)) + (1 - momentum) * t.storage.data[p]!;
-        }
-      }
-      if (stats.mean) stats.mean.storage.version++;
-      if (stats.var) stats.var.storage.version++;
-    } else {
-      const rm = stats.mean!;
-      const rv = stats.var!;
-      for (let ch = 0; ch < c; ch++) {
-        mean[ch] = rm.storage.data[rm.offset + ch * (rm.strides[0] ?? 0)]!;
-        invstd[ch] = 1 / Math.sqrt(rv.storage.data[rv.offset + ch * (rv.strides[0] ?? 0)]! + eps);
-      }
-    }
-    const wc = weight?.contiguous() ?? null;
-    const bc = bias?.contiguous() ?? null;
-    const y = emptyTensor(x.shape, x.dtype);
-    const Y = y.storage.data;
-    for (let ch = 0; ch < c; ch++) {
-      const w = wc ? wc.storage.data[wc.offset + ch]! : 1;
-      const b = bc ? bc.storage.data[bc.offset + ch]! : 0;
-      const mu = mean[ch]!;
-      const is = invstd[ch]!;
-      for (let i = 0; i < nb; i++) {
-        const o = (i * c + ch) * l;
-        for (let k = 0; k < l; k++) Y[o + k] = (X[xo + o + k]! - mu) * is * w + b;
-      }
-    }
-    ctx.save(xc, ...(wc ? [wc] : []));
-    Object.assign(ctx, { mean, invstd, training, hasW: wc !== null, hasB: bc !== null, wShape: weight?.shape, bShape: bias?.shape });
-    return y;
-  },
-  backward(ctx, [gy]) {
-    const saved = ctx.saved;
-    const xc = saved[0]!;
-    const wc = ctx.hasW ? saved[1]! : null;
-    const mean = ctx.mean as Float64Array;
-    const invstd = ctx.invstd as Float64Array;
-    const nb = xc.shape[0]!;
-    const c = xc.shape[1]!;
-    const l = shapeNumel(xc.shape.slice(2));
-    const cnt = nb * l;
-    const X = xc.storage.data;
-    const xo = xc.offset;
-    const g = gy!.contiguous();
-    const G = g.storage.data;
-    const go = g.offset;
-    const dx = emptyTensor(xc.shape, xc.dtype);
-    const DX = dx.storage.data;
-    const dw = new Float64Array(c);
-    const db = new Float64Array(c);
-    for (let ch = 0; ch < c; ch++) {
-      const mu = mean[ch]!;
-      const is = invstd[ch]!;
-      const w = wc ? wc.storage.data[wc.offset + ch]! : 1;
-      let sg = 0;
-      let sgx = 0;
-      for (let i = 0; i < nb; i++) {
-        const o = (i * c + ch) * l;
-        for (let k = 0; k < l; k++) {
-          const gj = G[go + o + k]!;
-          sg += gj;
-          sgx += gj * (X[xo + o + k]! - mu) * is;
-        }
-      }
-      dw[ch] = sgx;
-      db[ch] = sg;
-      if (ctx.training) {
-        // dx = w * invstd / n * (n * g - sum(g) - xhat * sum(g * xhat))
-        const k0 = (w * is) / cnt;
-        for (let i = 0; i < nb; i++) {
-          const o = (i * c + ch) * l;
-          for (let k = 0; k < l; k++) {
-            const xhat = (X[xo + o + k]! - mu) * is;
-            DX[o + k] = k0 * (cnt * G[go + o + k]! - sg - xhat * sgx);
-          }
-        }
-      } else {
-        const k0 = w * is;
-        for (let i = 0; i < nb; i++) {
-          const o = (i * c + ch) * l;
-          for (let k = 0; k < l; k++) DX[o + k] = G[go + o + k]! * k0;
-        }
-      }
-    }
-    const grads: (Tensor | null)[] = [dx];
-    if (ctx.hasW) grads.push(wrapArray(dw, ctx.wShape as number[], 'float64'));
-    if (ctx.hasB) grads.push(wrapArray(db, ctx.bShape as number[], 'float64'));
-    return grads;
-  },
-});
 
 /**
  * Batch normalisation over dim 1 of an (N, C, *) input, like `torch.nn.functional.batch_norm`.
@@ -934,7 +612,7 @@ const constantPadOp = defineOp({
   nodeName: 'ConstantPadNdBackward0',
   forward(ctx, x: Tensor, pads: number[], outShape: number[], value: number) {
     const out = emptyTensor(outShape, x.dtype);
-    if (value !== 0) out.storage.data.fill(value);
+    if (value !== 0) routine('fill')({ out: out.data, value });
     const r = padRegion(x.shape, outShape, pads, x, out);
     if (r) backend().copy(r.src, r.dst);
     ctx.inShape = x.shape;

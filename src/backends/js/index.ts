@@ -12,6 +12,7 @@ import { conv1dBackward, conv1dForward, pool1dBackward, pool1dForward } from './
 import { lstmBackward, lstmForward } from './kernels/lstm.js';
 import { gruBackward, gruForward } from './kernels/gru.js';
 import { rnnBackward, rnnForward } from './kernels/rnn.js';
+import { embeddingKernels } from './kernels/embedding.js';
 import { fillKernels } from './kernels/fill.js';
 import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
@@ -44,6 +45,7 @@ export const jsBackend: Backend = {
   softmaxBackward,
   scan,
   ...normKernels,
+  ...embeddingKernels,
   ...fillKernels,
   ...lossKernels,
   ...optimKernels,
