@@ -365,13 +365,6 @@ export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, Embe
   rnnForward?(args: RnnForwardArgs): void;
   /** Fused Elman RNN layer backward through time. */
   rnnBackward?(args: RnnBackwardArgs): void;
-  /**
-   * One float32 Adam/AdamW update in place, bit for bit the loop of src/optim/adam.ts: `w`, `g`,
-   * `m`, `v` (and `vmax` with amsgrad) of equal length; `k` = [sign, decoupled (0/1), decay, wd,
-   * b1, a1, b2, a2, negStepSize, bc2Sqrt, eps] as float32 values. Returns false (nothing done) when
-   * the arrays do not suit the backend, and the optimizer runs its own loop.
-   */
-  adamStep?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: Float64Array): boolean;
   /** `out` (contiguous, x's shape) = op(x) along `dim`, stabilised by the row max (strided x). */
   softmax?(op: SoftmaxOp, x: View, dim: number, out: View): void;
   /** `out` (contiguous) = gradient of op's input from its output `y` and output gradient `gy` (same shape, strided). */
