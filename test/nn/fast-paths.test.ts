@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { setBackend, backend } from '../../src/backends/registry.js';
-import { expFast } from '../../src/nn/functional-loss.js';
+import { expFast } from '../../src/backends/js/kernels/loss.js';
 
 // Fast paths of nn.functional. F.linear runs as one fused op (gemm forward, two gemms and a column sum backward, reading an
 // input with uncollapsible leading dims in place). Checked here against the composition it
