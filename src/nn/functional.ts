@@ -1,9 +1,10 @@
 /**
  * `nn.functional`: the functional forms of the layers (losses live in functional-loss.ts).
  *
- * Layer norm, batch norm, embedding and constant padding are fused ops (forward and backward in
- * one `defineOp`, float64 accumulation); the rest compose existing ops.
- * Deviation: the fused ops' backward is not itself differentiable (no double backward).
+ * Layer norm and batch norm (ops/norm.ts), embedding (ops/embedding.ts), linear and constant
+ * padding are fused ops (forward and backward in one `defineOp`, over backend routines); the rest
+ * compose existing ops. This file keeps PyTorch's argument handling.
+ * Deviation: the fused ops' backward (except linear's) is not itself differentiable (no double backward).
  * See https://pytorch.org/docs/1.13/nn.functional.html
  * @example
  * const { functional: F } = nn;
@@ -11,6 +12,7 @@
  * @module
  */
 import { checkBool, checkNumber, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
+import { pyNum } from '../format.js';
 import '../ops/elementwise.js';
 import '../ops/movement.js';
 import '../ops/reduce.js';
@@ -22,7 +24,7 @@ import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../er
 import { defaultGenerator } from '../random/generator.js';
 import { isFloating, legacyTypeName, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
-import { Tensor, shapeNumel } from '../tensor/tensor.js';
+import { Tensor, sameShape, shapeNumel } from '../tensor/tensor.js';
 import type { View } from '../backends/backend.js';
 import { elu as eluOp, gelu as geluOp, geluTanh, leakyRelu as leakyReluOp, softplus as softplusOp } from '../ops/elementwise.js';
 import { applyInPlace } from '../ops/inplace.js';
@@ -48,10 +50,6 @@ function sizeStr(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
 }
 
-/** Python's str() of a number given by the user (1.5, -0.1, 2). */
-function numStr(x: number): string {
-  return String(x);
-}
 
 // ---------------------------------------------------------------- linear, bilinear
 
@@ -343,7 +341,7 @@ export interface DropoutOptions {
 export function checkDropoutP(p: unknown): number {
   if (typeof p !== 'number') throw new TypeError(`dropout probability must be a number, got ${describeValue(p)}`);
   if (Number.isNaN(p)) throw new ValueError('dropout probability has to be between 0 and 1, but got nan');
-  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${numStr(p)}`);
+  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${pyNum(p)}`);
   return p;
 }
 
@@ -397,11 +395,10 @@ export function layerNorm(
   checkNumber('layer_norm()', 'eps', eps);
   const nsStr = `[${ns.join(', ')}]`;
   if (ns.length === 0) throw new RuntimeError('Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []');
-  const sameShape = (t: Tensor): boolean => t.dim() === ns.length && t.shape.every((s, i) => s === ns[i]);
-  if (weight && !sameShape(weight)) {
+  if (weight && !sameShape(weight.shape, ns)) {
     throw new RuntimeError(`Expected weight to be of same shape as normalized_shape, but got weight of shape [${weight.shape.join(', ')}] and normalized_shape = ${nsStr}`);
   }
-  if (bias && !sameShape(bias)) {
+  if (bias && !sameShape(bias.shape, ns)) {
     throw new RuntimeError(`Expected bias to be of same shape as normalized_shape, but got bias of shape [${bias.shape.join(', ')}] and normalized_shape = ${nsStr}`);
   }
   const off = input.dim() - ns.length;
