@@ -15,7 +15,7 @@ import './reduce.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';
-import type { ElementwiseLoss, ElementwiseLossOperands, LossGradient, Reduction } from '../backends/routines/loss.js';
+import type { ClassTargets, ElementwiseLoss, ElementwiseLossOperands, LossGradient, Reduction } from '../backends/routines/loss.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import { emptyTensor, wrapArray } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
@@ -267,7 +267,7 @@ interface ClassArgs {
 }
 
 /** The `ClassTargets` of the routines (`t`: the target as saved). */
-function classTargets(a: ClassArgs, t: Tensor = a.target) {
+function classTargets(a: ClassArgs, t: Tensor = a.target): ClassTargets {
   return { N: a.L.N, C: a.L.C, S: a.L.S, target: targetArray(t), weight: a.weight, ignoreIndex: a.ignore };
 }
 

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as torch from '../../src/index.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
+import { routine } from '../../src/backends/routine.js';
 import * as F from '../../src/nn/functional-loss.js';
 import { Module } from '../../src/nn/module.js';
 import * as L from '../../src/nn/modules/loss.js';
@@ -241,5 +242,68 @@ describe('argument validation from untyped callers', () => {
   it('non-number beta / delta', () => {
     expect(() => F.smoothL1Loss(torch.rand(2), torch.rand(2), { beta: '1' as never })).toThrow(TypeError);
     expect(() => F.huberLoss(torch.rand(2), torch.rand(2), { delta: null as never })).toThrow(TypeError);
+  });
+});
+
+describe('loss routines overwrite their outputs (no reliance on zeroed memory)', () => {
+  // Each routine runs twice, into zeroed and into NaN-filled output arrays: the results must be
+  // bit-identical, as a backend with reused (arena or GPU) buffers needs.
+  const rnd = (n: number, lo = -3, hi = 3): Float64Array => Float64Array.from({ length: n }, (_, i) => lo + ((i * 7919) % 101) * ((hi - lo) / 100));
+  const [N, C, S] = [3, 4, 2];
+  const target = Float64Array.from([0, 3, -100, 1, 2, -100]); // [N*S] with two ignored samples
+  const base = { N, C, S, target, weight: Float64Array.from([0.5, 1, 2, 1.5]), ignoreIndex: -100 };
+  const grad = { reduction: 'none' as const, gy: rnd(N * S, 0.5, 2), divisor: 1 };
+
+  function twice(run: (fill: number) => Float64Array[]): void {
+    const a = run(0);
+    const b = run(NaN);
+    expect(b.map((x) => Array.from(x))).toEqual(a.map((x) => Array.from(x)));
+  }
+  const arr = (n: number, fill: number): Float64Array => new Float64Array(n).fill(fill);
+
+  it('nll and cross-entropy (class indices)', () => {
+    twice((f) => {
+      const out = arr(N * S, f);
+      routine('nllLossForward')({ ...base, x: rnd(N * C * S), reduction: 'none', out, totalWeight: arr(1, f), badTarget: arr(1, f) });
+      const gx = arr(N * C * S, f);
+      routine('nllLossBackward')({ ...base, ...grad, gx });
+      return [out, gx];
+    });
+    twice((f) => {
+      const out = arr(N * S, f);
+      const probs = new Float64Array(N * C * S);
+      const args = { ...base, x: rnd(N * C * S), labelSmoothing: 0.1, reduction: 'none' as const, out, probs };
+      routine('crossEntropyForward')({ ...args, totalWeight: arr(1, f), badTarget: arr(1, f) });
+      const gx = arr(N * C * S, f);
+      routine('crossEntropyBackward')({ ...base, ...grad, labelSmoothing: 0.1, probs, gx });
+      const scale = arr(N * S, f);
+      const shift = arr(N * C * S, f);
+      routine('crossEntropyGradCoefficients')({ ...base, labelSmoothing: 0.1, scale, shift });
+      return [out, gx, scale, shift];
+    });
+  });
+
+  it('cross-entropy (class probabilities) and the element-wise losses', () => {
+    twice((f) => {
+      const ops = { N, C, S, x: rnd(N * C * S), target: rnd(N * C * S, 0, 1), weight: base.weight, labelSmoothing: 0.2 };
+      const out = arr(1, f);
+      const lse = arr(N * S, f);
+      routine('crossEntropyProbForward')({ ...ops, reduction: 'mean', out, lse });
+      const [gx, gt, gw] = [arr(N * C * S, f), arr(N * C * S, f), arr(C, f)];
+      routine('crossEntropyProbBackward')({ ...ops, ...grad, lse, gx, gt, gw });
+      return [out, lse, gx, gt, gw];
+    });
+    for (const kind of ['mse', 'smooth_l1', 'huber', 'bce', 'bce_logits'] as const) {
+      twice((f) => {
+        const n = 7;
+        const ops = { kind, n, p: 0.5, x: rnd(n, 0.05, 0.95), t: rnd(n, 0, 1), weight: rnd(n, 0.5, 2), posWeight: kind === 'bce_logits' ? rnd(n, 1, 3) : null };
+        const [out, sum] = [arr(n, f), arr(1, f)];
+        routine('elementwiseLossForward')({ ...ops, reduction: 'none', out });
+        routine('elementwiseLossForward')({ ...ops, reduction: 'sum', out: sum, invalidInput: new Uint8Array(1).fill(7) });
+        const [gx, gt] = [arr(n, f), arr(n, f)];
+        routine('elementwiseLossBackward')({ ...ops, reduction: 'mean', gy: Float64Array.of(1.5), divisor: n, gx, gt });
+        return [out, sum, gx, gt];
+      });
+    }
   });
 });
