@@ -25,6 +25,7 @@
         "native/isa.cc",
         "native/gemm.cc",
         "native/recurrent.cc",
+        "native/optim.cc",
         "native/threads.cc",
         "native/kernels-generic.cc"
       ],

@@ -6,11 +6,14 @@
 //                     per instruction set by kernels-generic.cc, kernels-avx2.cc, kernels-avx512.cc
 //   isa.cc            run-time choice of the kernel table (cpuid)
 //   gemm.cc           blocked, threaded GEMM driver
+//   routines.h        the fused routines' table: each routine's argument struct filled from the
+//                     TypeScript descriptor's fields (run() here, tl_run in wasm/entry.cc)
 //   recurrent.h/.cc   fused LSTM / GRU / RNN layers (forward and backward through time)
+//   optim.h/.cc       optimizer updates (Adam / AdamW)
 //   threads.cc        persistent thread pool and per-thread scratch
 //   build.mjs         builds with node-gyp and installs the binary (npm install / build:native)
-// The TypeScript side (src/backends/native/index.ts) validates everything: these functions trust
-// their arguments (shapes, lengths, dtypes), as the js kernels do.
+// The TypeScript side (src/backends/native/index.ts, src/backends/kernel-args.ts) validates
+// everything: these functions trust their arguments (shapes, lengths, dtypes), as the js kernels do.
 #include <napi.h>
 
 #include <algorithm>
@@ -19,7 +22,7 @@
 #include <stdexcept>
 
 #include "common.h"
-#include "recurrent.h"
+#include "routines.h"
 
 namespace {
 
@@ -34,28 +37,16 @@ struct Arr {
   DT dt = DT::Other;
 };
 
-// The data pointer of a typed array (including its byte offset); null for null/undefined.
+// The data pointer of a typed array (including its byte offset); null for null/undefined (the
+// TypeScript side passes nothing else: one Node-API call per array, no type query first).
 Arr arr(napi_env env, napi_value v) {
   Arr r;
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  if (t == napi_null || t == napi_undefined) return r;
   napi_typedarray_type type;
-  size_t length;
   void* data;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &off) != napi_ok) {
-    throw std::invalid_argument("torchlet native: expected a typed array or null");
-  }
+  if (napi_get_typedarray_info(env, v, &type, nullptr, &data, nullptr, nullptr) != napi_ok) return r;
   r.p = data;
   r.dt = type == napi_float32_array ? DT::F32 : type == napi_float64_array ? DT::F64 : DT::Other;
   return r;
-}
-
-template <typename T>
-T* ptr(napi_env env, napi_value v) {
-  return static_cast<T*>(arr(env, v).p);
 }
 
 // gemm(a, b, out, p) with p = Float64Array [nb, m, k, n, aOff, as0, as1, as2, bOff, bs0, bs1, bs2,
@@ -110,116 +101,41 @@ napi_value Gemm(napi_env env, napi_callback_info info) try {
   return nullptr;
 }
 
-// adam(w, g, m, v, vmax | null, k): one float32 Adam/AdamW update in place (common.h Isa::adam),
-// n = w.length elements, split over the pool in blocks (elements are independent).
-napi_value Adam(napi_env env, napi_callback_info info) try {
-  size_t argc = 6;
-  napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  napi_typedarray_type type;
-  size_t n = 0;
-  void* data;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, argv[0], &type, &n, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
-    napi_throw_type_error(env, nullptr, "torchlet native adam: expected Float32Array");
+// One routine's arguments as run() receives them (routines.h): field i is nums[i] when a number and
+// the typed array arrays[i] when an array (null or undefined for an absent optional).
+struct CallArgs {
+  napi_env env;
+  const double* nums;
+  const napi_value* arrays;
+  double number(int i) const { return nums[i]; }
+  void* pointer(int i) const { return arr(env, arrays[i]).p; }
+};
+
+// Most fields a routine has (routines.h; the TypeScript side passes one argument per field).
+constexpr size_t kMaxFields = 40;
+
+// run(id, f64, nums, ...fields): routine `id` of routines.h (element type double when f64), its
+// numbers in the Float64Array nums and its arrays as the arguments after it, in the order of the
+// routine's descriptor (src/backends/routines/*.ts).
+napi_value Run(napi_env env, napi_callback_info info) try {
+  size_t argc = 3 + kMaxFields;
+  napi_value argv[3 + kMaxFields];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);  // (fills missing arguments with undefined)
+  int32_t id = -1;
+  bool f64 = false;
+  napi_get_value_int32(env, argv[0], &id);
+  napi_get_value_bool(env, argv[1], &f64);
+  const CallArgs args{env, static_cast<const double*>(arr(env, argv[2]).p), argv + 3};
+  if (!tl::routines::run(id, args, f64)) {
+    napi_throw_range_error(env, nullptr, "torchlet native: no such routine");
     return nullptr;
   }
-  float* w = static_cast<float*>(data);
-  const float* g = ptr<float>(env, argv[1]);
-  float* m = ptr<float>(env, argv[2]);
-  float* v = ptr<float>(env, argv[3]);
-  float* vmax = ptr<float>(env, argv[4]);
-  const double* k = ptr<double>(env, argv[5]);
-  constexpr long kBlock = 1 << 14;
-  const long blocks = ((long)n + kBlock - 1) / kBlock;
-  auto task = [&](int b) {
-    const long i0 = (long)b * kBlock, len = std::min<long>(kBlock, (long)n - i0);
-    tl::isa().adam(len, w + i0, g + i0, m + i0, v + i0, vmax ? vmax + i0 : nullptr, k);
-  };
-  if (blocks > 1 && blocks < 0xfffff) tl::parallelFor((int)blocks, task);
-  else if (n > 0) task(0);
+  tl::trimScratch(kKeepScratch);
   return nullptr;
 } catch (const std::exception& e) {
   napi_throw_error(env, nullptr, e.what());
   return nullptr;
 }
-
-// Geometry from an Int32Array [T, B, I, H, P, reverse] and batchSizes (Int32Array or null).
-tl::Geom geom(napi_env env, napi_value ints, napi_value batchSizes) {
-  const int32_t* g = ptr<int32_t>(env, ints);
-  return tl::Geom{g[0], g[1], g[2], g[3], g[4], g[5] != 0, ptr<const int32_t>(env, batchSizes)};
-}
-
-template <size_t N>
-struct Args {
-  napi_value v[N];
-  size_t n = N;
-  Args(napi_env env, napi_callback_info info) { napi_get_cb_info(env, info, &n, v, nullptr, nullptr); }
-};
-
-// lstmForward(ints, batchSizes, x, h0, c0, wIh, wHh, bIh, bHh, wHr, y, hN, cN, ws)
-template <typename T>
-void lstmF(napi_env env, const napi_value* v) {
-  tl::LstmFwd<T> a{geom(env, v[0], v[1]), ptr<T>(env, v[2]), ptr<T>(env, v[3]), ptr<T>(env, v[4]),
-                   ptr<T>(env, v[5]), ptr<T>(env, v[6]), ptr<T>(env, v[7]), ptr<T>(env, v[8]),
-                   ptr<T>(env, v[9]), ptr<T>(env, v[10]), ptr<T>(env, v[11]), ptr<T>(env, v[12]),
-                   ptr<T>(env, v[13])};
-  tl::lstmForward<T>(a);
-}
-// lstmBackward(ints, batchSizes, x, c0, wIh, wHh, wHr, ws, dy, dhN, dcN, dx, dh0, dc0, dwIh, dwHh,
-//              dbIh, dbHh, dwHr)
-template <typename T>
-void lstmB(napi_env env, const napi_value* v) {
-  tl::LstmBwd<T> a{geom(env, v[0], v[1]), ptr<T>(env, v[2]),  ptr<T>(env, v[3]),  ptr<T>(env, v[4]),
-                   ptr<T>(env, v[5]),     ptr<T>(env, v[6]),  ptr<T>(env, v[7]),  ptr<T>(env, v[8]),
-                   ptr<T>(env, v[9]),     ptr<T>(env, v[10]), ptr<T>(env, v[11]), ptr<T>(env, v[12]),
-                   ptr<T>(env, v[13]),    ptr<T>(env, v[14]), ptr<T>(env, v[15]), ptr<T>(env, v[16]),
-                   ptr<T>(env, v[17]),    ptr<T>(env, v[18])};
-  tl::lstmBackward<T>(a);
-}
-// gruForward / rnnForward(ints, batchSizes, relu, x, h0, wIh, wHh, bIh, bHh, y, hN, ws)
-template <typename T>
-tl::GruFwd<T> gruFArgs(napi_env env, const napi_value* v) {
-  bool relu = false;
-  napi_get_value_bool(env, v[2], &relu);
-  return tl::GruFwd<T>{geom(env, v[0], v[1]), relu, ptr<T>(env, v[3]), ptr<T>(env, v[4]), ptr<T>(env, v[5]),
-                       ptr<T>(env, v[6]), ptr<T>(env, v[7]), ptr<T>(env, v[8]), ptr<T>(env, v[9]),
-                       ptr<T>(env, v[10]), ptr<T>(env, v[11])};
-}
-// gruBackward / rnnBackward(ints, batchSizes, relu, x, wIh, wHh, ws, dy, dhN, dx, dh0, dwIh, dwHh, dbIh, dbHh)
-template <typename T>
-tl::GruBwd<T> gruBArgs(napi_env env, const napi_value* v) {
-  bool relu = false;
-  napi_get_value_bool(env, v[2], &relu);
-  return tl::GruBwd<T>{geom(env, v[0], v[1]), relu, ptr<T>(env, v[3]), ptr<T>(env, v[4]), ptr<T>(env, v[5]),
-                       ptr<T>(env, v[6]), ptr<T>(env, v[7]), ptr<T>(env, v[8]), ptr<T>(env, v[9]),
-                       ptr<T>(env, v[10]), ptr<T>(env, v[11]), ptr<T>(env, v[12]), ptr<T>(env, v[13]),
-                       ptr<T>(env, v[14])};
-}
-
-// The element type of a recurrent call is that of x (the argument at index `xi`).
-bool isF64(napi_env env, napi_value x) { return arr(env, x).dt == DT::F64; }
-
-#define TL_ENTRY(NAME, NARGS, XI, BODY)                                \
-  napi_value NAME(napi_env env, napi_callback_info info) try {         \
-    Args<NARGS> A(env, info);                                          \
-    const napi_value* v = A.v;                                         \
-    const bool f64 = isF64(env, v[XI]);                                \
-    BODY;                                                              \
-    tl::trimScratch(kKeepScratch);                                     \
-    return nullptr;                                                    \
-  } catch (const std::exception& e) {                                  \
-    napi_throw_error(env, nullptr, e.what());                          \
-    return nullptr;                                                    \
-  }
-
-TL_ENTRY(LstmForward, 14, 2, if (f64) lstmF<double>(env, v); else lstmF<float>(env, v))
-TL_ENTRY(LstmBackward, 19, 2, if (f64) lstmB<double>(env, v); else lstmB<float>(env, v))
-TL_ENTRY(GruForward, 12, 3, if (f64) tl::gruForward<double>(gruFArgs<double>(env, v)); else tl::gruForward<float>(gruFArgs<float>(env, v)))
-TL_ENTRY(GruBackward, 15, 3, if (f64) tl::gruBackward<double>(gruBArgs<double>(env, v)); else tl::gruBackward<float>(gruBArgs<float>(env, v)))
-TL_ENTRY(RnnForward, 12, 3, if (f64) tl::rnnForward<double>(gruFArgs<double>(env, v)); else tl::rnnForward<float>(gruFArgs<float>(env, v)))
-TL_ENTRY(RnnBackward, 15, 3, if (f64) tl::rnnBackward<double>(gruBArgs<double>(env, v)); else tl::rnnBackward<float>(gruBArgs<float>(env, v)))
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   tl::setNumThreads(info[0].As<Napi::Number>().Int32Value());
@@ -235,18 +151,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set(name, Napi::Value(env, fn));
   };
   raw("gemm", Gemm);
-  raw("adam", Adam);
-  raw("lstmForward", LstmForward);
-  raw("lstmBackward", LstmBackward);
-  raw("gruForward", GruForward);
-  raw("gruBackward", GruBackward);
-  raw("rnnForward", RnnForward);
-  raw("rnnBackward", RnnBackward);
+  raw("run", Run);
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("isa", Napi::String::New(env, tl::isa().name));
   exports.Set("isaSupported", Napi::String::New(env, tl::isaSupported()));
-  exports.Set("abi", Napi::Number::New(env, 2));
+  exports.Set("routines", Napi::String::New(env, tl::routines::signatures<CallArgs>()));
+  exports.Set("abi", Napi::Number::New(env, 3));
   return exports;
 }
 

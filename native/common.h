@@ -8,7 +8,17 @@
 #include <cstddef>
 #include <cstdint>
 
+// Arithmetic whose every rounding must stay (bit-identity with the js reference): no contraction
+// into FMAs (clang also needs `#pragma clang fp contract(off)` inside the function).
+#if defined(__clang__)
+#define TL_NO_CONTRACT
+#else
+#define TL_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#endif
+
 namespace tl {
+
+struct AdamScalars;
 
 // Packed-GEMM pieces of one instruction set for element type T (float or double).
 // Layouts (GotoBLAS / BLIS):
@@ -59,9 +69,8 @@ struct Isa {
   GemmKernels<double> d;
   CellKernels cells;
   // Adam/AdamW float32 update of n elements in place (kernels.inc: bit for bit the js reference
-  // adamStep); vmax null without amsgrad; k = [sign, decoupled, decay, wd, b1, a1, b2, a2,
-  // negStepSize, bc2Sqrt, eps].
-  void (*adam)(long n, float* w, const float* g, float* m, float* v, float* vmax, const double* k);
+  // adamStep); vmax null without amsgrad.
+  void (*adam)(long n, float* w, const float* g, float* m, float* v, float* vmax, const AdamScalars& k);
 };
 
 extern const Isa kIsaGeneric;

@@ -279,7 +279,7 @@ void addInto(T* dst, const T* src, long n) {
 // packed: both products are unpacked GEMMs (matrix-vector at batch 1) and the cell runs on rows.
 template <typename T>
 void lstmForwardFused(const LstmFwd<T>& a) {
-  const Geom& g = a.g;
+  const Geom g = geom(a, a.P);
   const int H = g.H, I = g.I, B = g.B, G = 4 * H;
   const Layout L(g);
   const long N = L.N;
@@ -457,11 +457,11 @@ void lstmForwardFused(const LstmFwd<T>& a) {
 
 template <typename T>
 void lstmForward(const LstmFwd<T>& a) {
-  if (a.g.P == 0) {
+  if (a.P == 0) {
     lstmForwardFused(a);
     return;
   }
-  const Geom& g = a.g;
+  const Geom g = geom(a, a.P);
   const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
   const Layout L(g);
   const long N = L.N;
@@ -511,7 +511,7 @@ void lstmForward(const LstmFwd<T>& a) {
 // element's arithmetic.
 template <typename T>
 void lstmBackwardFused(const LstmBwd<T>& a) {
-  const Geom& g = a.g;
+  const Geom g = geom(a, a.P);
   const int H = g.H, I = g.I, B = g.B, G = 4 * H;
   const Layout L(g);
   const long N = L.N;
@@ -627,11 +627,11 @@ void lstmBackwardFused(const LstmBwd<T>& a) {
 
 template <typename T>
 void lstmBackward(const LstmBwd<T>& a) {
-  if (a.g.P == 0) {
+  if (a.P == 0) {
     lstmBackwardFused(a);
     return;
   }
-  const Geom& g = a.g;
+  const Geom g = geom(a, a.P);
   const int H = g.H, P = g.P, I = g.I, B = g.B, G = 4 * H, R = P > 0 ? P : H;
   const Layout L(g);
   const long N = L.N;
@@ -687,7 +687,7 @@ void lstmBackward(const LstmBwd<T>& a) {
 
 template <typename T>
 void gruForward(const GruFwd<T>& a) {
-  const Geom& g = a.g;
+  const Geom g = geom(a);
   const int H = g.H, I = g.I, B = g.B, G = 3 * H, W = 4 * H;
   const Layout L(g);
   const long N = L.N;
@@ -732,7 +732,7 @@ void gruForward(const GruFwd<T>& a) {
 
 template <typename T>
 void gruBackward(const GruBwd<T>& a) {
-  const Geom& g = a.g;
+  const Geom g = geom(a);
   const int H = g.H, I = g.I, B = g.B, G = 3 * H, W = 4 * H;
   const Layout L(g);
   const long N = L.N;
@@ -796,8 +796,8 @@ void gruBackward(const GruBwd<T>& a) {
 // ------------------------------------------------------------------------------------------------
 
 template <typename T>
-void rnnForward(const GruFwd<T>& a) {
-  const Geom& g = a.g;
+void rnnForward(const RnnFwd<T>& a) {
+  const Geom g = geom(a);
   const int H = g.H, I = g.I, B = g.B;
   const Layout L(g);
   const long N = L.N;
@@ -816,7 +816,7 @@ void rnnForward(const GruFwd<T>& a) {
         const long base = ((long)L.off[t] + b0) * H, len = (long)m * H;
         if (a.ws) copy(a.ws + base, a.hN + (long)b0 * H, len);
         whh.mulRows(m, a.hN + (long)b0 * H, H, 1, a.y + base, H);
-        if (a.relu) {
+        if (a.nonlinearity == kRelu) {
           for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
         } else {
           for (int b = 0; b < m; b++) Cells<T>::tanhInPlace(H, a.y + base + (long)b * H);
@@ -833,7 +833,7 @@ void rnnForward(const GruFwd<T>& a) {
     const long base = (long)o * H, len = (long)bt * H;
     if (a.ws) copy(a.ws + base, a.hN, len);
     whh.mul(bt, Mat<T>{a.hN, H, 1}, 1, a.y + base, H);
-    if (a.relu) {
+    if (a.nonlinearity == kRelu) {
       for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
     } else {
       rows(bt, len, [&](int b) { Cells<T>::tanhInPlace(H, a.y + base + (long)b * H); });
@@ -844,8 +844,8 @@ void rnnForward(const GruFwd<T>& a) {
 }
 
 template <typename T>
-void rnnBackward(const GruBwd<T>& a) {
-  const Geom& g = a.g;
+void rnnBackward(const RnnBwd<T>& a) {
+  const Geom g = geom(a);
   const int H = g.H, I = g.I, B = g.B;
   const Layout L(g);
   const long N = L.N;
@@ -862,7 +862,7 @@ void rnnBackward(const GruBwd<T>& a) {
     for (long k = (long)r0 * H; k < (long)r1 * H; k++) {
       const T gk = a.dy ? dh[k] + a.dy[base + k] : dh[k];
       const T h = ws[wsH + base + k];
-      dpre[base + k] = a.relu ? (h > 0 ? gk : T(0)) : gk * (1 - h * h);
+      dpre[base + k] = a.nonlinearity == kRelu ? (h > 0 ? gk : T(0)) : gk * (1 - h * h);
     }
   };
   const int parts = splitParts(g);
@@ -898,9 +898,9 @@ template void gruForward<float>(const GruFwd<float>&);
 template void gruForward<double>(const GruFwd<double>&);
 template void gruBackward<float>(const GruBwd<float>&);
 template void gruBackward<double>(const GruBwd<double>&);
-template void rnnForward<float>(const GruFwd<float>&);
-template void rnnForward<double>(const GruFwd<double>&);
-template void rnnBackward<float>(const GruBwd<float>&);
-template void rnnBackward<double>(const GruBwd<double>&);
+template void rnnForward<float>(const RnnFwd<float>&);
+template void rnnForward<double>(const RnnFwd<double>&);
+template void rnnBackward<float>(const RnnBwd<float>&);
+template void rnnBackward<double>(const RnnBwd<double>&);
 
 }  // namespace tl

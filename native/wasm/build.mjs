@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the WebAssembly SIMD backend (`npm run build:wasm`):
 //
-//   native/gemm.cc, native/recurrent.cc       shared with the native addon, compiled unchanged
+//   native/gemm.cc, recurrent.cc, optim.cc    shared with the native addon, compiled unchanged
 //   native/wasm/kernels-wasm.cc               native/kernels.inc at 128-bit vectors (SIMD128)
 //   native/wasm/runtime.cc                    single-threaded runtime, allocator, memcpy, exp/tanh
 //   native/wasm/entry.cc                      the module's exports
@@ -31,6 +31,7 @@ const tsOut = join(root, 'src', 'backends', 'wasm', 'binary.ts');
 const SOURCES = [
   join(root, 'native', 'gemm.cc'),
   join(root, 'native', 'recurrent.cc'),
+  join(root, 'native', 'optim.cc'),
   join(here, 'kernels-wasm.cc'),
   join(here, 'runtime.cc'),
   join(here, 'entry.cc'),
@@ -116,7 +117,7 @@ export function sourceFiles() {
     .flatMap((e) => (e.isDirectory() ? listDir(join(d, e.name)) : [join(d, e.name)]));
   const native = join(root, 'native');
   const files = [
-    ...['gemm.cc', 'recurrent.cc', 'recurrent.h', 'common.h', 'kernels.inc'].map((f) => join(native, f)),
+    ...['gemm.cc', 'recurrent.cc', 'recurrent.h', 'optim.cc', 'optim.h', 'routines.h', 'common.h', 'kernels.inc'].map((f) => join(native, f)),
     ...listDir(here).filter((f) => /\.(cc|h|inc)$/.test(f) || /[\\/]include[\\/]/.test(f)),
   ];
   return [...new Set(files)].sort();
@@ -152,7 +153,7 @@ function main() {
   // the module must compile here (Node has SIMD128) and export what index.ts calls
   const mod = new WebAssembly.Module(bytes);
   const names = WebAssembly.Module.exports(mod).map((e) => e.name);
-  for (const n of ['memory', '__stack_pointer', 'tl_malloc', 'tl_gemm', 'tl_lstm_forward', 'tl_rnn_backward']) {
+  for (const n of ['memory', '__stack_pointer', 'tl_malloc', 'tl_gemm', 'tl_run', 'tl_routines']) {
     if (!names.includes(n)) throw new Error(`built module lacks the export ${n}`);
   }
   if (WebAssembly.Module.imports(mod).length > 0) {

@@ -4,14 +4,14 @@
 // stand-ins for threads.cc / isa.cc and the C library), include/ (minimal freestanding C++
 // headers), this file (argument unpacking, like native/addon.cc).
 //
-// Every array argument is a pointer into this module's memory (the TypeScript side copies the
-// typed arrays in and the results out); 0 is an absent optional. Like the addon, these functions
+// Every array argument is an address in this module's memory (the TypeScript side copies the typed
+// arrays in and the results out); 0 is an absent optional. Like the addon, these functions
 // trust their arguments: index.ts validates them.
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../common.h"
-#include "../recurrent.h"
+#include "../routines.h"
 
 extern "C" {
 void* malloc(size_t n);
@@ -45,50 +45,13 @@ void gemmBatched(T* A, T* B, T* C, const double* p) {
   }
 }
 
-// Recurrent args (int32): [T, B, I, H, P, reverse, batchSizes, relu, pointers...].
-tl::Geom geom(const int32_t* v) {
-  return tl::Geom{v[0], v[1], v[2], v[3], v[4], v[5] != 0, reinterpret_cast<const int32_t*>((uintptr_t)(uint32_t)v[6])};
-}
-
-template <typename T>
-T* P(const int32_t* v, int i) {
-  return reinterpret_cast<T*>((uintptr_t)(uint32_t)v[i]);
-}
-
-// pointers: x, h0, c0, wIh, wHh, bIh, bHh, wHr, y, hN, cN, ws
-template <typename T>
-void lstmF(const int32_t* v) {
-  const int32_t* q = v + 8;
-  tl::LstmFwd<T> a{geom(v), P<T>(q, 0), P<T>(q, 1), P<T>(q, 2), P<T>(q, 3), P<T>(q, 4), P<T>(q, 5),
-                   P<T>(q, 6), P<T>(q, 7), P<T>(q, 8), P<T>(q, 9), P<T>(q, 10), P<T>(q, 11)};
-  tl::lstmForward<T>(a);
-}
-
-// pointers: x, c0, wIh, wHh, wHr, ws, dy, dhN, dcN, dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr
-template <typename T>
-void lstmB(const int32_t* v) {
-  const int32_t* q = v + 8;
-  tl::LstmBwd<T> a{geom(v),     P<T>(q, 0),  P<T>(q, 1),  P<T>(q, 2),  P<T>(q, 3),  P<T>(q, 4),
-                   P<T>(q, 5),  P<T>(q, 6),  P<T>(q, 7),  P<T>(q, 8),  P<T>(q, 9),  P<T>(q, 10),
-                   P<T>(q, 11), P<T>(q, 12), P<T>(q, 13), P<T>(q, 14), P<T>(q, 15), P<T>(q, 16)};
-  tl::lstmBackward<T>(a);
-}
-
-// pointers: x, h0, wIh, wHh, bIh, bHh, y, hN, ws
-template <typename T>
-tl::GruFwd<T> gruF(const int32_t* v) {
-  const int32_t* q = v + 8;
-  return tl::GruFwd<T>{geom(v),    v[7] != 0,  P<T>(q, 0), P<T>(q, 1), P<T>(q, 2), P<T>(q, 3),
-                       P<T>(q, 4), P<T>(q, 5), P<T>(q, 6), P<T>(q, 7), P<T>(q, 8)};
-}
-
-// pointers: x, wIh, wHh, ws, dy, dhN, dx, dh0, dwIh, dwHh, dbIh, dbHh
-template <typename T>
-tl::GruBwd<T> gruB(const int32_t* v) {
-  const int32_t* q = v + 8;
-  return tl::GruBwd<T>{geom(v),    v[7] != 0,  P<T>(q, 0), P<T>(q, 1), P<T>(q, 2), P<T>(q, 3),  P<T>(q, 4),
-                       P<T>(q, 5), P<T>(q, 6), P<T>(q, 7), P<T>(q, 8), P<T>(q, 9), P<T>(q, 10), P<T>(q, 11)};
-}
+// One routine's arguments (routines.h): field i of the block is a number, or an array's address in
+// this module's memory (0 for an absent optional).
+struct Block {
+  const double* v;
+  double number(int i) const { return v[i]; }
+  void* pointer(int i) const { return reinterpret_cast<void*>((uintptr_t)v[i]); }
+};
 
 }  // namespace
 
@@ -101,41 +64,17 @@ TL_EXPORT("tl_trim") void tlTrim(size_t keep) { tl::trimScratch(keep); }
 // The kernel table's name, NUL-terminated.
 TL_EXPORT("tl_isa") const char* tlIsa() { return tl::isa().name; }
 // ABI version of these exports (src/backends/wasm/index.ts checks it).
-TL_EXPORT("tl_abi") int tlAbi() { return 1; }
+TL_EXPORT("tl_abi") int tlAbi() { return 2; }
 
 TL_EXPORT("tl_gemm") void tlGemm(int f64, const double* p, void* a, void* b, void* c) {
   if (f64) gemmBatched<double>((double*)a, (double*)b, (double*)c, p);
   else gemmBatched<float>((float*)a, (float*)b, (float*)c, p);
 }
 
-// One float32 Adam/AdamW update of n elements in place (common.h Isa::adam; k as there).
-TL_EXPORT("tl_adam") void tlAdam(const double* k, int n, float* w, const float* g, float* m, float* v, float* vmax) {
-  tl::isa().adam(n, w, g, m, v, vmax, k);
-}
-
-TL_EXPORT("tl_lstm_forward") void tlLstmForward(int f64, const int32_t* v) {
-  if (f64) lstmF<double>(v);
-  else lstmF<float>(v);
-}
-TL_EXPORT("tl_lstm_backward") void tlLstmBackward(int f64, const int32_t* v) {
-  if (f64) lstmB<double>(v);
-  else lstmB<float>(v);
-}
-TL_EXPORT("tl_gru_forward") void tlGruForward(int f64, const int32_t* v) {
-  if (f64) tl::gruForward<double>(gruF<double>(v));
-  else tl::gruForward<float>(gruF<float>(v));
-}
-TL_EXPORT("tl_gru_backward") void tlGruBackward(int f64, const int32_t* v) {
-  if (f64) tl::gruBackward<double>(gruB<double>(v));
-  else tl::gruBackward<float>(gruB<float>(v));
-}
-TL_EXPORT("tl_rnn_forward") void tlRnnForward(int f64, const int32_t* v) {
-  if (f64) tl::rnnForward<double>(gruF<double>(v));
-  else tl::rnnForward<float>(gruF<float>(v));
-}
-TL_EXPORT("tl_rnn_backward") void tlRnnBackward(int f64, const int32_t* v) {
-  if (f64) tl::rnnBackward<double>(gruB<double>(v));
-  else tl::rnnBackward<float>(gruB<float>(v));
-}
+// "name:signature;..." of the routines (routines.h), in id order, NUL-terminated.
+TL_EXPORT("tl_routines") const char* tlRoutines() { return tl::routines::signatures<Block>(); }
+// Runs routine `id` (element type double when f64) on the block of its fields' values (doubles,
+// one per field in the order of its TypeScript descriptor).
+TL_EXPORT("tl_run") void tlRun(int id, int f64, const double* block) { tl::routines::run(id, Block{block}, f64 != 0); }
 
 }  // extern "C"

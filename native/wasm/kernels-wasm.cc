@@ -4,6 +4,8 @@
 #include <wasm_simd128.h>
 #include <stdint.h>
 
+#include "../optim.h"
+
 namespace {
 
 // Adam / AdamW's vector loop (kernels.inc adamF32, which runs the tail), 4 float lanes per step:
@@ -21,13 +23,13 @@ inline v128_t fusedAdd(v128_t a, v128_t pLo, v128_t pHi, v128_t qLo, v128_t qHi)
   return wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
 }
 
-long adamLanes(long n, float* w, const float* g, float* m, float* v, float* vmax, const double* k) {
-  const v128_t sign = wasm_f32x4_splat((float)k[0]), decay = wasm_f32x4_splat((float)k[2]);
-  const v128_t wd = wasm_f64x2_splat((double)(float)k[3]), b1 = wasm_f32x4_splat((float)k[4]);
-  const v128_t a1 = wasm_f64x2_splat((double)(float)k[5]), b2 = wasm_f32x4_splat((float)k[6]);
-  const v128_t a2 = wasm_f32x4_splat((float)k[7]), nss = wasm_f32x4_splat((float)k[8]);
-  const v128_t bc2 = wasm_f32x4_splat((float)k[9]), eps = wasm_f32x4_splat((float)k[10]);
-  const bool decoupled = k[1] != 0, l2 = (float)k[3] != 0;
+long adamLanes(long n, float* w, const float* g, float* m, float* v, float* vmax, const tl::AdamScalars& k) {
+  const v128_t sign = wasm_f32x4_splat(k.sign), decay = wasm_f32x4_splat(k.decay);
+  const v128_t wd = wasm_f64x2_splat((double)k.wd), b1 = wasm_f32x4_splat(k.b1);
+  const v128_t a1 = wasm_f64x2_splat((double)k.a1), b2 = wasm_f32x4_splat(k.b2);
+  const v128_t a2 = wasm_f32x4_splat(k.a2), nss = wasm_f32x4_splat(k.negStepSize);
+  const v128_t bc2 = wasm_f32x4_splat(k.bc2Sqrt), eps = wasm_f32x4_splat(k.eps);
+  const bool decoupled = k.decoupled, l2 = k.wd != 0;
   long i = 0;
   for (; i + 4 <= n; i += 4) {
     v128_t gi = wasm_f32x4_mul(wasm_v128_load(g + i), sign);

@@ -8,6 +8,7 @@ import type { FillRoutines } from './routines/fill.js';
 import type { LossRoutines } from './routines/loss.js';
 import type { NormRoutines } from './routines/norm.js';
 import type { OptimRoutines } from './routines/optim.js';
+import type { RecurrentRoutines } from './routines/recurrent.js';
 
 /** A strided window onto a typed array: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`. */
 export interface View {
@@ -166,140 +167,17 @@ export interface Pool1dBackwardArgs extends Pool1dGeometry {
   indices: Float64Array | null;
 }
 
-/**
- * Geometry of one direction of one recurrent layer over a whole sequence (letters as in
- * js/kernels/lstm.ts): T steps, B batch rows (the largest batch when packed), I input size, H hidden
- * size. Without `batchSizes` the N = T*B rows of x, y and the workspace are time-major [T,B,*]; with
- * it they use PyTorch's packed layout: step t owns the first batchSizes[t] (non-increasing) batch
- * rows, stored one after the other, so N = sum(batchSizes). `reverse` runs the steps from T-1 down
- * to 0 (the `_reverse` direction of a bidirectional layer).
- */
-export interface RnnGeometry {
-  T: number;
-  B: number;
-  I: number;
-  H: number;
-  reverse: boolean;
-  /** Packed batch sizes per step (length T, batchSizes[0] = B), or null for the padded layout. */
-  batchSizes?: Int32Array | null;
-}
-
-/** Workspace length of `lstmForward` for N rows: gates 4H, c H, h_{t-1} R (= P or H), o*tanh(c) H if P > 0. */
-export function lstmWorkspaceSize(N: number, H: number, P: number): number {
-  return N * (5 * H + (P > 0 ? P + H : H));
-}
-
-/** Workspace length of `gruForward` for N rows: r, z, n, W_hn h + b_hn (4H) and h_{t-1} (H). */
-export function gruWorkspaceSize(N: number, H: number): number {
-  return N * 5 * H;
-}
-
-/** Workspace length of `rnnForward` for N rows: h_{t-1} (H) and h_t (H). */
-export function rnnWorkspaceSize(N: number, H: number): number {
-  return N * 2 * H;
-}
-
-/**
- * Arguments of `lstmForward` (contiguous arrays, offset 0). Gate order i|f|g|o, G = 4H. R = P when
- * projecting (P > 0), else H. y, hN, cN and ws are overwritten.
- */
-export interface LstmForwardArgs extends RnnGeometry {
-  /** Projection size (0: no projection). */
-  P: number;
-  /** [N,I] */
-  x: FloatArray;
-  /** [B,R] */
-  h0: FloatArray;
-  /** [B,H] */
-  c0: FloatArray;
-  /** [G,I] */
-  wIh: FloatArray;
-  /** [G,R] */
-  wHh: FloatArray;
-  /** [G] */
-  bIh?: FloatArray | null;
-  /** [G] */
-  bHh?: FloatArray | null;
-  /** [P,H], with P > 0 only. */
-  wHr?: FloatArray | null;
-  /** [N,R] */
-  y: FloatArray;
-  /** [B,R] */
-  hN: FloatArray;
-  /** [B,H] */
-  cN: FloatArray;
-  /** `lstmWorkspaceSize(N, H, P)` values saved for `lstmBackward`; null when no backward follows. */
-  ws?: FloatArray | null;
-}
-
-/**
- * Arguments of `lstmBackward`: gradients of y [N,R], hN [B,R], cN [B,H] in (null = zero); the
- * non-null gradient outputs are accumulated into (+=), shapes as their forward counterparts.
- */
-export interface LstmBackwardArgs extends RnnGeometry {
-  P: number;
-  x: FloatArray;
-  c0: FloatArray;
-  wIh: FloatArray;
-  wHh: FloatArray;
-  wHr?: FloatArray | null;
-  /** The workspace written by `lstmForward`. */
-  ws: FloatArray;
-  dy?: FloatArray | null;
-  dhN?: FloatArray | null;
-  dcN?: FloatArray | null;
-  dx?: FloatArray | null;
-  dh0?: FloatArray | null;
-  dc0?: FloatArray | null;
-  dwIh?: FloatArray | null;
-  dwHh?: FloatArray | null;
-  dbIh?: FloatArray | null;
-  dbHh?: FloatArray | null;
-  dwHr?: FloatArray | null;
-}
-
-/**
- * Arguments of `gruForward` (contiguous arrays, offset 0). Gate order r|z|n, G = 3H; x [N,I],
- * h0 [B,H], wIh [G,I], wHh [G,H], bIh/bHh [G], y [N,H], hN [B,H] and ws are overwritten.
- */
-export interface GruForwardArgs extends RnnGeometry {
-  x: FloatArray;
-  h0: FloatArray;
-  wIh: FloatArray;
-  wHh: FloatArray;
-  bIh?: FloatArray | null;
-  bHh?: FloatArray | null;
-  y: FloatArray;
-  hN: FloatArray;
-  /** `gruWorkspaceSize(N, H)` values saved for `gruBackward`; null when no backward follows. */
-  ws?: FloatArray | null;
-}
-
-/** Arguments of `gruBackward`: like `LstmBackwardArgs` without c and the projection. */
-export interface GruBackwardArgs extends RnnGeometry {
-  x: FloatArray;
-  wIh: FloatArray;
-  wHh: FloatArray;
-  ws: FloatArray;
-  dy?: FloatArray | null;
-  dhN?: FloatArray | null;
-  dx?: FloatArray | null;
-  dh0?: FloatArray | null;
-  dwIh?: FloatArray | null;
-  dwHh?: FloatArray | null;
-  dbIh?: FloatArray | null;
-  dbHh?: FloatArray | null;
-}
-
-/** Arguments of `rnnForward` (Elman RNN, G = H): like `GruForwardArgs` plus the nonlinearity. */
-export interface RnnForwardArgs extends GruForwardArgs {
-  nonlinearity: 'tanh' | 'relu';
-}
-
-/** Arguments of `rnnBackward`. */
-export interface RnnBackwardArgs extends GruBackwardArgs {
-  nonlinearity: 'tanh' | 'relu';
-}
+// The recurrent routines' arguments live with their family (routines/recurrent.ts); re-exported here.
+export type {
+  GruBackwardArgs,
+  GruForwardArgs,
+  LstmBackwardArgs,
+  LstmForwardArgs,
+  RnnBackwardArgs,
+  RnnForwardArgs,
+  RnnGeometry,
+} from './routines/recurrent.js';
+export { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from './routines/recurrent.js';
 
 /**
  * Where a storage's elements live. `'cpu'`: a host typed array, shared by the js, wasm and native
@@ -314,7 +192,7 @@ export type Device = 'cpu' | 'webgpu';
  * called. A member that is missing on a host backend falls back to the js reference on the same
  * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
  */
-export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines {
+export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines, RecurrentRoutines {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
   /** The device whose storage this backend computes on. */
   readonly device: Device;
@@ -353,18 +231,6 @@ export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, Embe
   pool1dForward?(args: Pool1dForwardArgs): void;
   /** 1-D max / average pooling backward (contiguous arrays). */
   pool1dBackward?(args: Pool1dBackwardArgs): void;
-  /** Fused LSTM layer (one direction) forward over the whole sequence (contiguous arrays). */
-  lstmForward?(args: LstmForwardArgs): void;
-  /** Fused LSTM layer backward through time (contiguous arrays; gradients accumulate). */
-  lstmBackward?(args: LstmBackwardArgs): void;
-  /** Fused GRU layer forward. */
-  gruForward?(args: GruForwardArgs): void;
-  /** Fused GRU layer backward through time. */
-  gruBackward?(args: GruBackwardArgs): void;
-  /** Fused Elman RNN layer forward. */
-  rnnForward?(args: RnnForwardArgs): void;
-  /** Fused Elman RNN layer backward through time. */
-  rnnBackward?(args: RnnBackwardArgs): void;
   /** `out` (contiguous, x's shape) = op(x) along `dim`, stabilised by the row max (strided x). */
   softmax?(op: SoftmaxOp, x: View, dim: number, out: View): void;
   /** `out` (contiguous) = gradient of op's input from its output `y` and output gradient `gy` (same shape, strided). */

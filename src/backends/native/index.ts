@@ -1,8 +1,9 @@
 /**
  * The native backend: a Node-API addon (C++ sources in native/ at the repository root) with packed,
  * register-blocked sgemm / dgemm (AVX-512, AVX2+FMA or portable micro-kernels, picked from cpuid
- * at load time), the fused LSTM / GRU / RNN layers and a persistent thread pool. It works in place
- * on the tensors' typed arrays (zero-copy). Every other kernel is the js backend's, on the same
+ * at load time), the fused LSTM / GRU / RNN layers, the float32 Adam update and a persistent thread
+ * pool. It works in place on the tensors' typed arrays (zero-copy). The fused routines are called
+ * through their descriptors (kernel-args.ts): one generic call per routine. Every other kernel is the js backend's, on the same
  * memory (STYLE.md section 2).
  *
  * Loading is lazy and never throws: the first `backend()` resolution (or `isAvailable()`) tries, in
@@ -15,51 +16,37 @@
  * This module touches no Node.js API at import time (browser bundles import it harmlessly): it
  * reaches `node:module` through `process.getBuiltinModule` when first asked.
  */
-import type {
-  Backend,
-  GemmOptions,
-  GruBackwardArgs,
-  GruForwardArgs,
-  LstmBackwardArgs,
-  LstmForwardArgs,
-  RnnBackwardArgs,
-  RnnForwardArgs,
-  RnnGeometry,
-  View,
-} from '../backend.js';
+import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
-import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows } from '../kernel-args.js';
+import { type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds } from '../kernel-args.js';
+import { recurrentRoutines } from '../routines/recurrent.js';
+import { adamStepRoutine } from '../routines/optim.js';
 import type { FloatArray } from '../../tensor/dtype.js';
-import type { AdamStepArgs } from '../routines/optim.js';
-
-type F = FloatArray | null;
 
 /** The addon's exports (native/addon.cc). */
 interface Addon {
   readonly abi: number;
   readonly isa: string;
   readonly isaSupported: string;
+  /** The routines of native/routines.h, `"name:signature;..."` in id order. */
+  readonly routines: string;
   gemm(a: FloatArray, b: FloatArray, out: FloatArray, params: Float64Array): void;
-  lstmForward(ints: Int32Array, bs: Int32Array | null, x: FloatArray, h0: FloatArray, c0: FloatArray, wIh: FloatArray,
-    wHh: FloatArray, bIh: F, bHh: F, wHr: F, y: FloatArray, hN: FloatArray, cN: FloatArray, ws: F): void;
-  lstmBackward(ints: Int32Array, bs: Int32Array | null, x: FloatArray, c0: FloatArray, wIh: FloatArray, wHh: FloatArray,
-    wHr: F, ws: FloatArray, dy: F, dhN: F, dcN: F, dx: F, dh0: F, dc0: F, dwIh: F, dwHh: F, dbIh: F, dbHh: F, dwHr: F): void;
-  gruForward(ints: Int32Array, bs: Int32Array | null, relu: boolean, x: FloatArray, h0: FloatArray, wIh: FloatArray,
-    wHh: FloatArray, bIh: F, bHh: F, y: FloatArray, hN: FloatArray, ws: F): void;
-  gruBackward(ints: Int32Array, bs: Int32Array | null, relu: boolean, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-    ws: FloatArray, dy: F, dhN: F, dx: F, dh0: F, dwIh: F, dwHh: F, dbIh: F, dbHh: F): void;
-  rnnForward: Addon['gruForward'];
-  rnnBackward: Addon['gruBackward'];
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: Float64Array): void;
+  /** Runs routine `id` on `nums` and the arrays after it, one argument per field (RoutineCall.args). */
+  run(id: number, f64: boolean, nums: Float64Array, ...arrays: unknown[]): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
 
 /** The ABI version native/addon.cc exports; a binary from another version is not used. */
-const ABI = 2;
+const ABI = 3;
+
+/** The fused routines the addon runs, checked against its table when it loads. */
+const ROUTINES = [...recurrentRoutines, adamStepRoutine] as const;
 
 let addon: Addon | null | undefined; // undefined: not tried yet
+/** The addon's routine ids by name. */
+let ids = new Map<string, number>();
 let why = 'not loaded yet';
 let loadedFrom = '';
 
@@ -100,6 +87,7 @@ export function nativeAddon(): Addon | null {
     try {
       const m = req(root + rel) as Addon;
       if (m.abi !== ABI) throw new Error(`ABI ${String(m.abi)}, expected ${ABI} (rebuild with npm run build:native)`);
+      ids = routineIds(m.routines, ROUTINES, 'npm run build:native');
       addon = m;
       loadedFrom = rel;
       why = '';
@@ -164,78 +152,37 @@ function gemm(a: View, b: View, out: View, o: GemmOptions): void {
   nativeAddon()!.gemm(A as FloatArray, B as FloatArray, C, p);
 }
 
-const ints = new Int32Array(6);
-
-/** Fills `ints` and returns N (rows), or -1 when the geometry is unusable natively. */
-function geometry(g: RnnGeometry, P: number): number {
-  const N = rnnRows(g, P);
-  if (N < 0) return -1;
-  ints[0] = g.T; ints[1] = g.B; ints[2] = g.I; ints[3] = g.H; ints[4] = P; ints[5] = g.reverse ? 1 : 0;
-  return N;
-}
-
-function lstmForward(a: LstmForwardArgs): void {
-  const N = geometry(a, a.P);
-  if (N < 0 || !lstmForwardFits(a, N)) {
-    return jsBackend.lstmForward!(a);
-  }
-  nativeAddon()!.lstmForward(ints, a.batchSizes ?? null, a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh ?? null,
-    a.bHh ?? null, a.wHr ?? null, a.y, a.hN, a.cN, a.ws ?? null);
-}
-
-function lstmBackward(a: LstmBackwardArgs): void {
-  const N = geometry(a, a.P);
-  if (N < 0 || !lstmBackwardFits(a, N)) {
-    return jsBackend.lstmBackward!(a);
-  }
-  nativeAddon()!.lstmBackward(ints, a.batchSizes ?? null, a.x, a.c0, a.wIh, a.wHh, a.wHr ?? null, a.ws,
-    a.dy ?? null, a.dhN ?? null, a.dcN ?? null, a.dx ?? null, a.dh0 ?? null, a.dc0 ?? null, a.dwIh ?? null,
-    a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null, a.dwHr ?? null);
-}
-
-/** GRU (gates = 3) and Elman RNN (gates = 1) forward. */
-function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearity?: string }): void {
-  const N = geometry(a, 0);
-  const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (N < 0 || !gruLikeForwardFits(kind, a, N)) {
-    return js(a);
-  }
-  const f = kind === 'gru' ? nativeAddon()!.gruForward : nativeAddon()!.rnnForward;
-  f(ints, a.batchSizes ?? null, a.nonlinearity === 'relu', a.x, a.h0, a.wIh, a.wHh, a.bIh ?? null, a.bHh ?? null,
-    a.y, a.hN, a.ws ?? null);
-}
-
-function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinearity?: string }): void {
-  const N = geometry(a, 0);
-  const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (N < 0 || !gruLikeBackwardFits(kind, a, N)) {
-    return js(a);
-  }
-  const f = kind === 'gru' ? nativeAddon()!.gruBackward : nativeAddon()!.rnnBackward;
-  f(ints, a.batchSizes ?? null, a.nonlinearity === 'relu', a.x, a.wIh, a.wHh, a.ws, a.dy ?? null, a.dhN ?? null,
-    a.dx ?? null, a.dh0 ?? null, a.dwIh ?? null, a.dwHh ?? null, a.dbIh ?? null, a.dbHh ?? null);
-}
-
-const adamK = new Float64Array(11);
+// ------------------------------------------------------------------------------------------------
+// Fused routines: one generic call per descriptor (routines/recurrent.ts, routines/optim.ts)
+// ------------------------------------------------------------------------------------------------
 
 /**
- * Adam / AdamW on the addon for float32 arrays of equal length (vectorised, on the thread pool; bit
- * for bit the js reference); anything else runs the js reference.
+ * A fused routine on the addon: `run(id, f64, nums, ...arrays)` with the arguments read by the
+ * routine's descriptor (routines.h fills the C++ struct from them); arguments the kernel does not
+ * take run on the js reference.
  */
-function adamStep(a: AdamStepArgs): void {
-  const w = a.param;
-  const n = w.length;
-  const f32 = (x: FloatArray | null): boolean => x === null || (x instanceof Float32Array && x.length === n);
-  if (!(w instanceof Float32Array) || !f32(a.grad) || !f32(a.expAvg) || !f32(a.expAvgSq) || !f32(a.maxExpAvgSq)) {
-    return jsBackend.adamStep!(a);
-  }
-  // the kernel's scalars (common.h Isa::adam), rounded to float32 on the C++ side
-  const k = adamK;
-  k[0] = a.maximize ? -1 : 1; k[1] = a.decoupledWeightDecay ? 1 : 0; k[2] = 1 - a.lr * a.weightDecay;
-  k[3] = a.weightDecay; k[4] = a.beta1; k[5] = 1 - a.beta1; k[6] = a.beta2; k[7] = 1 - a.beta2;
-  k[8] = -a.stepSize; k[9] = a.biasCorrection2Sqrt; k[10] = a.eps;
-  nativeAddon()!.adam(w, a.grad as Float32Array, a.expAvg as Float32Array, a.expAvgSq as Float32Array,
-    a.maxExpAvgSq as Float32Array | null, k);
+function fused<A>(d: RoutineDescriptor<A>): (a: A) => void {
+  const call = new RoutineCall(d);
+  // the js reference, looked up at each call (a test's spy on it is seen)
+  const js = (a: A): void => (jsBackend as unknown as Record<string, (a: A) => void>)[d.name]!(a);
+  const args = call.args;
+  let id = -1; // the addon's id of the routine (known once it has loaded)
+  return (a: A): void => {
+    const f64 = call.prepare(a);
+    if (f64 < 0) {
+      call.release();
+      return js(a);
+    }
+    const m = nativeAddon()!;
+    if (id < 0) id = ids.get(d.name)!;
+    args[0] = id;
+    args[1] = f64 === 1;
+    try {
+      Reflect.apply(m.run, m, args);
+    } finally {
+      call.release();
+    }
+  };
 }
 
 /** The native backend object: the js backend with the native kernels over it. */
@@ -243,13 +190,8 @@ export const nativeBackend: Backend = {
   ...jsBackend,
   name: 'native',
   gemm,
-  lstmForward,
-  lstmBackward,
-  gruForward: (a: GruForwardArgs) => recurrentForward('gru', a),
-  gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
-  rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
-  rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
-  adamStep,
+  // the fused routines, each called through its descriptor
+  ...(Object.fromEntries(ROUTINES.map((d) => [d.name, fused(d as RoutineDescriptor<unknown>)])) as Partial<Backend>),
 };
 
 registerBackend(

@@ -9,8 +9,12 @@
  * holds; the routine rounds them to its element type, as PyTorch's kernels convert a Python scalar
  * (`alpha.to<scalar_t>()`), and rounds every temporary tensor's elements the same way, so float32
  * results match PyTorch's bit for bit.
+ *
+ * The compiled backends implement `adamStep` (float32) through its descriptor below, which lists its
+ * fields in the order of its C++ struct (native/optim.h).
  */
 import type { FloatArray } from '../../tensor/dtype.js';
+import { describeRoutine } from '../kernel-args.js';
 
 /**
  * Arguments of `adamStep` (torch/optim/adam.py, adamw.py): `param`, `expAvg`, `expAvgSq` and
@@ -100,3 +104,21 @@ export interface OptimRoutines {
   /** One Adagrad update of a parameter. */
   adagradStep?(args: AdagradStepArgs): void;
 }
+
+/** `adamStep`'s fields (native/optim.h AdamStep); the compiled kernels take float32 only. @internal */
+export const adamStepRoutine = describeRoutine<AdamStepArgs>()({
+  name: 'adamStep',
+  sizes: ['n'],
+  fields: [
+    ['n', 'size'],
+    ['param', 'inout', 'n'], ['grad', 'in', 'n'], ['expAvg', 'inout', 'n'], ['expAvgSq', 'inout', 'n'], ['maxExpAvgSq', 'inout?', 'n'],
+    ['lr', 'float'], ['beta1', 'float'], ['beta2', 'float'], ['eps', 'float'], ['weightDecay', 'float'],
+    ['decoupledWeightDecay', 'flag'], ['maximize', 'flag'], ['stepSize', 'float'], ['biasCorrection2Sqrt', 'float'],
+  ],
+  measure: (a, s) => {
+    s[0] = a.param.length; // n
+    return a.param.length < 2 ** 31;
+  },
+  float64: false,
+  chunk: 'n',
+});

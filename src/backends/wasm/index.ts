@@ -1,14 +1,15 @@
 /**
  * The WebAssembly SIMD backend: the native backend's C++ kernels (packed, register-blocked sgemm /
- * dgemm and the fused LSTM / GRU / RNN layers, native/gemm.cc, native/recurrent.cc and
- * native/kernels.inc) compiled to wasm32 with 128-bit SIMD, single-threaded (native/wasm/, built by
+ * dgemm, the fused LSTM / GRU / RNN layers and the float32 Adam update: native/gemm.cc,
+ * recurrent.cc, optim.cc and kernels.inc) compiled to wasm32 with 128-bit SIMD, single-threaded (native/wasm/, built by
  * `npm run build:wasm`; the module ships as base64 in ./binary.ts, so it needs no fs and bundles
  * as plain JavaScript). It runs where the native addon does not: browsers, workers, platforms
  * without a prebuilt binary.
  *
  * Tensors stay in ordinary typed arrays (the js backend's storage); each call copies its operands
  * into the module's linear memory (one reusable block, grown as needed) and the results back.
- * Everything but gemm and the fused recurrent layers is the js backend's. Arguments the kernels do
+ * Everything but gemm and those fused routines is the js backend's; the fused routines are called
+ * through their descriptors (kernel-args.ts): one generic call per routine. Arguments the kernels do
  * not take (integer arrays, views outside their data, odd lengths) run on the js kernel, which
  * also raises the errors, exactly as in the native backend; a trap inside the module (out of
  * memory) also falls back to the js kernel.
@@ -18,24 +19,13 @@
  * extension is missing. A browser main thread may refuse a synchronous compile: `preload()` there
  * compiles asynchronously first.
  */
-import type {
-  Backend,
-  GemmOptions,
-  GruBackwardArgs,
-  GruForwardArgs,
-  LstmBackwardArgs,
-  LstmForwardArgs,
-  RnnBackwardArgs,
-  RnnForwardArgs,
-  RnnGeometry,
-  View,
-} from '../backend.js';
-import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backend.js';
+import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { gruLikeBackwardFits, gruLikeForwardFits, inBounds, isFloat, lstmBackwardFits, lstmForwardFits, rnnRows, span } from '../kernel-args.js';
+import { Kind, type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds, span } from '../kernel-args.js';
+import { recurrentRoutines } from '../routines/recurrent.js';
+import { adamStepRoutine } from '../routines/optim.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
-import type { AdamStepArgs } from '../routines/optim.js';
 
 /** The module's exports (native/wasm/entry.cc). Pointers are byte addresses (i32, read as unsigned). */
 interface Exports {
@@ -48,23 +38,24 @@ interface Exports {
   tl_isa(): number;
   tl_abi(): number;
   tl_gemm(f64: number, params: number, a: number, b: number, c: number): void;
-  tl_lstm_forward(f64: number, args: number): void;
-  tl_lstm_backward(f64: number, args: number): void;
-  tl_gru_forward(f64: number, args: number): void;
-  tl_gru_backward(f64: number, args: number): void;
-  tl_rnn_forward(f64: number, args: number): void;
-  tl_rnn_backward(f64: number, args: number): void;
-  tl_adam(k: number, n: number, w: number, g: number, m: number, v: number, vmax: number): void;
+  /** The routines of native/routines.h, `"name:signature;..."` in id order (a NUL-terminated string). */
+  tl_routines(): number;
+  /** Runs routine `id` on the block of its fields' values (doubles: numbers, or addresses of arrays). */
+  tl_run(id: number, f64: number, block: number): void;
 }
 
 /** The ABI version native/wasm/entry.cc exports. */
-const ABI = 1;
+const ABI = 2;
 /** Kernel scratch kept in the module between calls (as the native addon keeps 16 MiB). */
 const KEEP_SCRATCH = 16 << 20;
-/** Bytes of the argument block (gemm's 18 doubles, a recurrent call's 8 + 17 ints). */
-const ARGS_BYTES = 256;
+/** Fields of a routine's argument block at most (one double each; gemm's block has 18). */
+const MAX_FIELDS = 64;
+/** The fused routines the module runs, checked against its table when it is instantiated. */
+const ROUTINES = [...recurrentRoutines, adamStepRoutine] as const;
 
 let wasm: Exports | null | undefined; // undefined: not tried yet
+/** The module's routine ids by name. */
+let ids = new Map<string, number>();
 let why = 'not loaded yet';
 let isaName = '';
 let compiled: WebAssembly.Module | null = null;
@@ -98,6 +89,14 @@ function compile(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
 }
 
+/** The NUL-terminated string at address p of the module's memory. */
+function cString(e: Exports, p: number): string {
+  const bytes = new Uint8Array(e.memory.buffer);
+  let end = p >>> 0;
+  while (bytes[end] !== 0 && end < bytes.length) end++;
+  return String.fromCharCode(...bytes.subarray(p >>> 0, end));
+}
+
 /**
  * The module's exports, instantiating it on first call; null (with `reason()` set) when it cannot
  * be used. Internal: the kernels below are its only callers.
@@ -112,12 +111,9 @@ export function wasmExports(): Exports | null {
     const e = inst.exports as unknown as Exports;
     if (e.tl_abi() !== ABI) throw new Error(`module ABI ${e.tl_abi()}, expected ${ABI} (rebuild with npm run build:wasm)`);
     e.__wasm_call_ctors();
-    const p = e.tl_isa() >>> 0;
-    const bytes = new Uint8Array(e.memory.buffer);
-    let end = p;
-    while (bytes[end] !== 0 && end < bytes.length) end++;
-    isaName = String.fromCharCode(...bytes.subarray(p, end));
-    argsPtr = e.tl_malloc(ARGS_BYTES) >>> 0;
+    isaName = cString(e, e.tl_isa());
+    ids = routineIds(cString(e, e.tl_routines()), ROUTINES, 'npm run build:wasm');
+    argsPtr = e.tl_malloc(8 * MAX_FIELDS) >>> 0;
     wasm = e;
     why = '';
   } catch (err) {
@@ -395,162 +391,71 @@ function gemm(a: View, b: View, out: View, o: GemmOptions): void {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Fused recurrent layers
+// Fused routines: one generic call per descriptor (routines/recurrent.ts, routines/optim.ts)
 // ------------------------------------------------------------------------------------------------
 
-/** Rows N of a geometry, or -1 when the module cannot take it (the native backend's checks, plus size). */
-function rowsOf(g: RnnGeometry, P: number): number {
-  const N = rnnRows(g, P);
-  if (N < 0) return -1;
-  const { B, I, H } = g;
-  // Every array the kernels index or allocate (gates [N,4H], workspace rows, weights, packed
-  // copies) stays below MAX_BYTES, so no 32-bit size in the module can wrap.
-  const G = 4 * H + 64;
-  const widest = Math.max(G, I, P, 6 * H + P);
-  return Math.max(N, B + 8, G) * widest * 8 < MAX_BYTES ? N : -1;
-}
-
-
-/**
- * Runs a recurrent entry point: the geometry header [T, B, I, H, P, reverse, batchSizes, relu]
- * then the slots' addresses, in the order of native/wasm/entry.cc. `slots` were added with `slot`.
- */
-function callRecurrent(
-  fn: (f64: number, args: number) => void, g: RnnGeometry, P: number, relu: boolean, x: FloatArray,
-  slots: readonly number[],
-): void {
-  const bs = g.batchSizes ? slot(g.batchSizes, g.T, IN) : -1;
-  place();
-  const base = argsPtr / 4;
-  i32[base] = g.T; i32[base + 1] = g.B; i32[base + 2] = g.I; i32[base + 3] = g.H; i32[base + 4] = P;
-  i32[base + 5] = g.reverse ? 1 : 0; i32[base + 6] = ptrOf(bs); i32[base + 7] = relu ? 1 : 0;
-  for (let i = 0; i < slots.length; i++) i32[base + 8 + i] = ptrOf(slots[i]!);
-  fn(x instanceof Float64Array ? 1 : 0, argsPtr);
-  finish();
-}
-
-function lstmForward(a: LstmForwardArgs): void {
-  const N = rowsOf(a, a.P);
-  const { B, I, H, P } = a;
-  const G = 4 * H;
-  const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !lstmForwardFits(a, N)) {
-    return jsBackend.lstmForward!(a);
-  }
-  const ok = guarded(() => {
-    const s = [
-      slot(a.x, N * I, IN), slot(a.h0, B * R, IN), slot(a.c0, B * H, IN), slot(a.wIh, G * I, IN),
-      slot(a.wHh, G * R, IN), slot(a.bIh, G, IN), slot(a.bHh, G, IN), slot(P > 0 ? a.wHr : null, P * H, IN),
-      slot(a.y, N * R, OUT), slot(a.hN, B * R, OUT), slot(a.cN, B * H, OUT),
-      slot(a.ws, lstmWorkspaceSize(N, H, P), OUT),
-    ];
-    callRecurrent(wasm!.tl_lstm_forward, a, P, false, a.x, s);
-  });
-  if (!ok) jsBackend.lstmForward!(a);
-}
-
-function lstmBackward(a: LstmBackwardArgs): void {
-  const N = rowsOf(a, a.P);
-  const { B, I, H, P } = a;
-  const G = 4 * H;
-  const R = P > 0 ? P : H;
-  if (!wasmExports() || N < 0 || !lstmBackwardFits(a, N)) {
-    return jsBackend.lstmBackward!(a);
-  }
-  const IO = IN | OUT; // gradients accumulate
-  const ok = guarded(() => {
-    const s = [
-      slot(a.x, N * I, IN), slot(a.c0, B * H, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * R, IN),
-      slot(P > 0 ? a.wHr : null, P * H, IN), slot(a.ws, lstmWorkspaceSize(N, H, P), IN), slot(a.dy, N * R, IN),
-      slot(a.dhN, B * R, IN), slot(a.dcN, B * H, IN), slot(a.dx, N * I, IO), slot(a.dh0, B * R, IO),
-      slot(a.dc0, B * H, IO), slot(a.dwIh, G * I, IO), slot(a.dwHh, G * R, IO), slot(a.dbIh, G, IO),
-      slot(a.dbHh, G, IO), slot(P > 0 ? a.dwHr : null, P * H, IO),
-    ];
-    callRecurrent(wasm!.tl_lstm_backward, a, P, false, a.x, s);
-  });
-  if (!ok) jsBackend.lstmBackward!(a);
-}
-
-/** GRU (gates 3) and Elman RNN (gates 1) forward. */
-function recurrentForward(kind: 'gru' | 'rnn', a: GruForwardArgs & { nonlinearity?: string }): void {
-  const N = rowsOf(a, 0);
-  const { B, I, H } = a;
-  const G = (kind === 'gru' ? 3 : 1) * H;
-  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
-  const js = kind === 'gru' ? jsBackend.gruForward! : (jsBackend.rnnForward! as (x: GruForwardArgs) => void);
-  if (!wasmExports() || N < 0 || !gruLikeForwardFits(kind, a, N)) {
-    return js(a);
-  }
-  const ok = guarded(() => {
-    const s = [
-      slot(a.x, N * I, IN), slot(a.h0, B * H, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * H, IN),
-      slot(a.bIh, G, IN), slot(a.bHh, G, IN), slot(a.y, N * H, OUT), slot(a.hN, B * H, OUT), slot(a.ws, wsLen, OUT),
-    ];
-    const w = wasm!;
-    callRecurrent(kind === 'gru' ? w.tl_gru_forward : w.tl_rnn_forward, a, 0, a.nonlinearity === 'relu', a.x, s);
-  });
-  if (!ok) js(a);
-}
-
-function recurrentBackward(kind: 'gru' | 'rnn', a: GruBackwardArgs & { nonlinearity?: string }): void {
-  const N = rowsOf(a, 0);
-  const { B, I, H } = a;
-  const G = (kind === 'gru' ? 3 : 1) * H;
-  const wsLen = kind === 'gru' ? gruWorkspaceSize(N, H) : rnnWorkspaceSize(N, H);
-  const js = kind === 'gru' ? jsBackend.gruBackward! : (jsBackend.rnnBackward! as (x: GruBackwardArgs) => void);
-  if (!wasmExports() || N < 0 || !gruLikeBackwardFits(kind, a, N)) {
-    return js(a);
-  }
-  const IO = IN | OUT;
-  const ok = guarded(() => {
-    const s = [
-      slot(a.x, N * I, IN), slot(a.wIh, G * I, IN), slot(a.wHh, G * H, IN), slot(a.ws, wsLen, IN),
-      slot(a.dy, N * H, IN), slot(a.dhN, B * H, IN), slot(a.dx, N * I, IO), slot(a.dh0, B * H, IO),
-      slot(a.dwIh, G * I, IO), slot(a.dwHh, G * H, IO), slot(a.dbIh, G, IO), slot(a.dbHh, G, IO),
-    ];
-    const w = wasm!;
-    callRecurrent(kind === 'gru' ? w.tl_gru_backward : w.tl_rnn_backward, a, 0, a.nonlinearity === 'relu', a.x, s);
-  });
-  if (!ok) js(a);
-}
-
-// ------------------------------------------------------------------------------------------------
-// Optimizer updates
-// ------------------------------------------------------------------------------------------------
-
-/** Elements per chunk of an element-wise update: its five arrays (80 KiB) stay in cache between copies. */
+/** Elements per chunk of an element-wise routine: its arrays (5 x 16 KiB for Adam) stay in cache between copies. */
 const CHUNK = 4096;
 
+/** How an array field's region is copied: in before the call, out after it, or both. */
+const MODES: Record<number, number> = { [Kind.Ints]: IN, [Kind.In]: IN, [Kind.Out]: OUT, [Kind.InOut]: IN | OUT };
+
 /**
- * Adam / AdamW in the module for float32 arrays of equal length (bit for bit the js reference),
- * chunk by chunk through the I/O block; anything else runs the js reference.
+ * A fused routine in the module: each array field gets a region of the I/O block (its elements
+ * the descriptor's length), the argument block gets one double per field in the descriptor's
+ * order (a number, or a region's address), and `tl_run` fills the routine's C++ struct from it
+ * (native/routines.h). An element-wise routine goes through in chunks. Arguments the kernel does
+ * not take, sizes past the module's bounds and traps run on the js reference.
  */
-function adamStep(a: AdamStepArgs): void {
-  const w = a.param;
-  const n = w.length;
-  const f32 = (x: FloatArray | null): boolean => x === null || (x instanceof Float32Array && x.length === n);
-  if (!wasmExports() || !(w instanceof Float32Array) || !f32(a.grad) || !f32(a.expAvg) || !f32(a.expAvgSq) ||
-    !f32(a.maxExpAvgSq)) {
-    return jsBackend.adamStep!(a);
-  }
-  const IO = IN | OUT;
-  const { grad, expAvg, expAvgSq, maxExpAvgSq } = a;
-  const ok = guarded(() => {
-    for (let i = 0; i < n; i += CHUNK) {
-      const e = Math.min(n, i + CHUNK);
-      const s = [slot(w.subarray(i, e), e - i, IO), slot(grad.subarray(i, e), e - i, IN), slot(expAvg.subarray(i, e), e - i, IO),
-        slot(expAvgSq.subarray(i, e), e - i, IO), slot(maxExpAvgSq ? maxExpAvgSq.subarray(i, e) : null, e - i, IO)];
-      place();
-      // the kernel's scalars (native/common.h Isa::adam), rounded to float32 in the module
-      const k = argsPtr / 8;
-      f64[k] = a.maximize ? -1 : 1; f64[k + 1] = a.decoupledWeightDecay ? 1 : 0; f64[k + 2] = 1 - a.lr * a.weightDecay;
-      f64[k + 3] = a.weightDecay; f64[k + 4] = a.beta1; f64[k + 5] = 1 - a.beta1; f64[k + 6] = a.beta2;
-      f64[k + 7] = 1 - a.beta2; f64[k + 8] = -a.stepSize; f64[k + 9] = a.biasCorrection2Sqrt; f64[k + 10] = a.eps;
-      wasm!.tl_adam(argsPtr, e - i, ptrOf(s[0]!), ptrOf(s[1]!), ptrOf(s[2]!), ptrOf(s[3]!), ptrOf(s[4]!));
-      finish();
+function fused<A>(d: RoutineDescriptor<A>): (a: A) => void {
+  const call = new RoutineCall(d);
+  // the js reference, looked up at each call (a test's spy on it is seen)
+  const js = (a: A): void => (jsBackend as unknown as Record<string, (a: A) => void>)[d.name]!(a);
+  const { fields, chunk } = d;
+  const { sizes, lens, nums, args } = call;
+  const slots = new Int32Array(fields.length);
+  // per field: its copy mode (arrays), or 0 (a number: nums[i]), or -1 - index (a size)
+  const modes = Int32Array.from(fields, (f) => (f.kind >= Kind.Ints ? MODES[f.kind]! : f.kind === Kind.Size ? -1 - f.lenA : 0));
+  /** One module call, the arrays from element `from` on (chunks) or whole (from < 0). */
+  const once = (id: number, dbl: number, from: number): void => {
+    for (let i = 0; i < modes.length; i++) {
+      const mode = modes[i]!;
+      if (mode <= 0) continue;
+      const arr = args[3 + i] as TypedArray | null;
+      const len = from < 0 ? lens[i]! : sizes[chunk]!;
+      slots[i] = arr === null ? -1 : slot(from < 0 ? arr : arr.subarray(from, from + len), len, mode);
     }
-  });
-  if (!ok) jsBackend.adamStep!(a);
+    place();
+    const base = argsPtr / 8;
+    for (let i = 0; i < modes.length; i++) {
+      const mode = modes[i]!;
+      f64[base + i] = mode > 0 ? ptrOf(slots[i]!) : mode < 0 ? sizes[-1 - mode]! : nums[i]!;
+    }
+    wasm!.tl_run(id, dbl, argsPtr);
+    finish();
+  };
+  // the current call's routine id and element type (set before `all` runs: no closure per call)
+  let id = -1;
+  let dbl = 0;
+  const all = (): void => {
+    if (chunk < 0) return once(id, dbl, -1);
+    const n = sizes[chunk]!;
+    for (let i = 0; i < n; i += CHUNK) {
+      sizes[chunk] = Math.min(CHUNK, n - i);
+      once(id, dbl, i);
+    }
+  };
+  return (a: A): void => {
+    dbl = call.prepare(a);
+    if (dbl < 0 || !wasmExports() || (d.scratch !== null && d.scratch(sizes) * 8 >= MAX_BYTES)) {
+      call.release();
+      return js(a);
+    }
+    if (id < 0) id = ids.get(d.name)!;
+    const ok = guarded(all);
+    call.release();
+    if (!ok) js(a);
+  };
 }
 
 /**
@@ -561,13 +466,8 @@ export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
   gemm,
-  lstmForward,
-  lstmBackward,
-  gruForward: (a: GruForwardArgs) => recurrentForward('gru', a),
-  gruBackward: (a: GruBackwardArgs) => recurrentBackward('gru', a),
-  rnnForward: (a: RnnForwardArgs) => recurrentForward('rnn', a),
-  rnnBackward: (a: RnnBackwardArgs) => recurrentBackward('rnn', a),
-  adamStep,
+  // the fused routines, each called through its descriptor
+  ...(Object.fromEntries(ROUTINES.map((d) => [d.name, fused(d as RoutineDescriptor<unknown>)])) as Partial<Backend>),
 };
 
 /**
