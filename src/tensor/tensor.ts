@@ -59,13 +59,16 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 
 /** Whether two shapes are equal. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
+  // Plain loops here and in shapeNumel: both run several times per op call (recurrent streaming steps).
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Number of elements of a shape. */
 export function shapeNumel(shape: readonly number[]): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
