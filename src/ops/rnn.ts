@@ -2,23 +2,25 @@
  * Fused recurrent layers: one autograd op per (layer, direction) over the whole sequence. The
  * forward runs the backend's fused kernel (js/kernels/lstm.ts, gru.ts, rnn.ts) and saves its
  * workspace; the backward runs backpropagation through time inside the kernel, not through a graph
- * of per-step ops. nn.LSTM / nn.GRU / nn.RNN call these once per layer and direction.
+ * of per-step ops. `rnnStack` is PyTorch's `_VF.lstm` / `_VF.gru` / `_VF.rnn_tanh|relu`: every
+ * layer and direction, inter-layer dropout and the final states, in one call from nn.LSTM / nn.GRU
+ * / nn.RNN. When no graph is recorded it runs the same kernels without workspaces or autograd
+ * nodes, writing the final states in place.
  */
+import './elementwise.js';
+import './inplace.js';
 import { defineOp } from '../autograd/function.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
-import {
-  type GruForwardArgs,
-  type LstmForwardArgs,
-  gruWorkspaceSize,
-  lstmWorkspaceSize,
-  rnnWorkspaceSize,
-} from '../backends/backend.js';
+import { isAnomalyEnabled, isGradEnabled } from '../autograd/grad-mode.js';
+import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backends/backend.js';
 import { routine } from '../backends/routine.js';
 import { RuntimeError } from '../errors.js';
-import { emptyTensor } from '../tensor/create.js';
+import { defaultGenerator } from '../random/generator.js';
+import { emptyTensor, makeView } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { castRaw, checkTensor } from './util.js';
+import { cat, stack, transpose } from './movement.js';
+import { drawTensor } from './random.js';
+import { castRaw, checkTensor, dense, rawContiguous } from './util.js';
 
 /** Options shared by the three layer functions. */
 export interface RnnLayerOptions {
@@ -56,35 +58,35 @@ interface Geometry {
 }
 
 
-/** The elements of a contiguous float tensor as an offset-0 typed array (no copy). */
-function flat(t: Tensor): FloatArray {
-  const d = t.data as FloatArray;
-  const n = t.numel();
-  // A tensor that spans its whole storage (fresh outputs, parameters) needs no subarray object.
-  return t.offset === 0 && d.length === n ? d : d.subarray(t.offset, t.offset + n);
-}
-
-/** `t` itself when contiguous with `dtype`, else a contiguous converted copy (no autograd). */
-function dense(t: Tensor, dtype: DType): Tensor {
-  return t.isContiguous() && t.dtype === dtype ? t : castRaw(t, dtype);
-}
-
-function denseOrNull(t: Tensor | null, dtype: DType): Tensor | null {
-  return t ? dense(t, dtype) : null;
-}
 
 function shapeStr(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
-function optTensor(fn: string, name: string, v: unknown): Tensor | null {
-  return v === undefined || v === null ? null : checkTensor(`${fn}(): argument '${name}'`, v);
+/** Checks a weight has shape [d0] (d1 < 0) or [d0, d1]. */
+function expectShape(fn: string, name: string, t: Tensor, d0: number, d1 = -1): void {
+  const s = t.shape;
+  const ok = d1 < 0 ? s.length === 1 && s[0] === d0 : s.length === 2 && s[0] === d0 && s[1] === d1;
+  if (!ok) throw new RuntimeError(`${fn}: expected ${name} of shape ${shapeStr(d1 < 0 ? [d0] : [d0, d1])}, got ${shapeStr(s)}`);
 }
 
-function expectShape(fn: string, name: string, t: Tensor, shape: readonly number[]): void {
-  if (t.dim() !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
-    throw new RuntimeError(`${fn}: expected ${name} of shape ${shapeStr(shape)}, got ${shapeStr(t.shape)}`);
+/**
+ * Checks a state: one layer's [B, F] (S = 0), or a stack's [S, B, F] whose rows the layers take in
+ * turn (a wrong B or F is reported as one layer's state would be).
+ */
+function expectState(fn: string, name: string, t: Tensor, S: number, B: number, F: number): void {
+  const s = t.shape;
+  const r = S > 0 ? 1 : 0;
+  if (S > 0 && (s.length !== 3 || s[0] !== S)) {
+    throw new RuntimeError(`${fn}: expected ${name} of shape ${shapeStr([S, B, F])}, got ${shapeStr(s)}`);
   }
+  if (s.length !== r + 2 || s[r] !== B || s[r + 1] !== F) {
+    throw new RuntimeError(`${fn}: expected ${name} of shape ${shapeStr([B, F])}, got ${shapeStr(s.slice(r))}`);
+  }
+}
+
+function expectDtype(fn: string, name: string, t: Tensor | null, dtype: DType): void {
+  if (t && t.dtype !== dtype) throw new RuntimeError(`${fn}: expected ${name} to have dtype ${dtype} like input, got ${t.dtype}`);
 }
 
 /** Validates a packed sequence's batch sizes against N rows; returns them as Int32Array. */
@@ -120,16 +122,8 @@ function batchSizesArg(fn: string, v: RnnLayerOptions['batchSizes'], N: number):
   return out;
 }
 
-/**
- * Checks every argument of a layer call and derives its sizes. `gates` is the number of H-row
- * blocks in the weights (4 LSTM, 3 GRU, 1 RNN).
- */
-function geometry(
-  kind: Kind, fn: string, gates: number,
-  x: Tensor, h0: Tensor, c0: Tensor | null, wIh: Tensor, wHh: Tensor,
-  bIh: Tensor | null, bHh: Tensor | null, wHr: Tensor | null,
-  opts: RnnTanhReluLayerOptions,
-): Geometry {
+/** Checks the options of a layer call (before its tensors' sizes, as PyTorch's argument parser). */
+function layerOptions(fn: string, opts: RnnTanhReluLayerOptions): void {
   if (typeof opts !== 'object' || opts === null) throw new TypeError(`${fn}: options must be an object`);
   const reverse = opts.reverse ?? false;
   if (typeof reverse !== 'boolean') throw new TypeError(`${fn}: reverse must be a boolean, got ${typeof reverse}`);
@@ -137,18 +131,32 @@ function geometry(
   if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
     throw new RuntimeError(`Unknown nonlinearity '${String(nonlinearity)}'`);
   }
+}
+
+/**
+ * Checks every tensor of a layer call and derives its sizes. `gates` is the number of H-row
+ * blocks in the weights (4 LSTM, 3 GRU, 1 RNN). The states are one layer's [B, R] / [B, H]
+ * (S = 0) or a stack's [S, B, R] / [S, B, H]; c0 is null for GRU and RNN. `opts` was checked
+ * by `layerOptions` (or built by `rnnStack`); a packed input's batch sizes are validated here.
+ * With `batchFirst` an unpacked x is [B, T, I].
+ */
+function geometry(
+  kind: Kind, fn: string, gates: number,
+  x: Tensor, h0: Tensor, c0: Tensor | null, wIh: Tensor, wHh: Tensor,
+  bIh: Tensor | null, bHh: Tensor | null, wHr: Tensor | null,
+  opts: RnnTanhReluLayerOptions, S: number, batchFirst = false,
+): Geometry {
   const dtype = x.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new RuntimeError(`${fn}: expected a floating point input, got ${dtype}`);
   }
-  const named: [string, Tensor | null][] = [
-    ['hx', h0], ['cx', c0], ['weight_ih', wIh], ['weight_hh', wHh], ['bias_ih', bIh], ['bias_hh', bHh], ['weight_hr', wHr],
-  ];
-  for (const [name, t] of named) {
-    if (t && t.dtype !== dtype) {
-      throw new RuntimeError(`${fn}: expected ${name} to have dtype ${dtype} like input, got ${t.dtype}`);
-    }
-  }
+  expectDtype(fn, 'hx', h0, dtype);
+  expectDtype(fn, 'cx', c0, dtype);
+  expectDtype(fn, 'weight_ih', wIh, dtype);
+  expectDtype(fn, 'weight_hh', wHh, dtype);
+  expectDtype(fn, 'bias_ih', bIh, dtype);
+  expectDtype(fn, 'bias_hh', bHh, dtype);
+  expectDtype(fn, 'weight_hr', wHr, dtype);
   if (wIh.dim() !== 2 || wIh.shape[0]! % gates !== 0) {
     throw new RuntimeError(`${fn}: expected weight_ih of shape [${gates}*hidden_size, input_size], got ${shapeStr(wIh.shape)}`);
   }
@@ -159,12 +167,12 @@ function geometry(
     if (wHr.dim() !== 2 || P < 1 || P >= H) {
       throw new RuntimeError(`${fn}: expected weight_hr of shape [proj_size, ${H}] with 0 < proj_size < ${H}, got ${shapeStr(wHr.shape)}`);
     }
-    expectShape(fn, 'weight_hr', wHr, [P, H]);
+    expectShape(fn, 'weight_hr', wHr, P, H);
   }
   const R = P > 0 ? P : H;
-  expectShape(fn, 'weight_hh', wHh, [gates * H, R]);
-  if (bIh) expectShape(fn, 'bias_ih', bIh, [gates * H]);
-  if (bHh) expectShape(fn, 'bias_hh', bHh, [gates * H]);
+  expectShape(fn, 'weight_hh', wHh, gates * H, R);
+  if (bIh) expectShape(fn, 'bias_ih', bIh, gates * H);
+  if (bHh) expectShape(fn, 'bias_hh', bHh, gates * H);
 
   let T: number;
   let B: number;
@@ -178,16 +186,16 @@ function geometry(
     B = batchSizes[0]!;
   } else {
     if (x.dim() !== 3) throw new RuntimeError(`${fn}: expected input of shape [seq_len, batch, input_size], got ${x.dim()}-D`);
-    T = x.shape[0]!;
-    B = x.shape[1]!;
+    T = x.shape[batchFirst ? 1 : 0]!;
+    B = x.shape[batchFirst ? 0 : 1]!;
     N = T * B;
   }
   if (x.shape[x.dim() - 1] !== I) {
     throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${I}, got ${x.shape[x.dim() - 1]}`);
   }
-  expectShape(fn, 'hx', h0, [B, R]);
-  if (c0) expectShape(fn, 'cx', c0, [B, H]);
-  return { kind, T, B, I, H, P, N, reverse, batchSizes, dtype, nonlinearity };
+  expectState(fn, 'hx', h0, S, B, R);
+  if (c0) expectState(fn, 'cx', c0, S, B, H);
+  return { kind, T, B, I, H, P, N, reverse: opts.reverse ?? false, batchSizes, dtype, nonlinearity: opts.nonlinearity ?? 'tanh' };
 }
 
 /** The output shape [T,B,R] (or packed [N,R]). */
@@ -204,16 +212,43 @@ function noDoubleBackward(kind: Kind): void {
 
 /** A gradient as a contiguous typed array of the forward's dtype, or null. */
 function gradArray(g: Tensor | null | undefined, dtype: DType): FloatArray | null {
-  return g ? flat(dense(g, dtype)) : null;
+  return g ? dense(g.dtype === dtype ? g : castRaw(g, dtype)) : null;
 }
 
+/** `t`'s elements as a contiguous array (see util's `dense`), or null. */
 function arr(t: Tensor | null): FloatArray | null {
-  return t ? flat(t) : null;
+  return t ? dense(t) : null;
 }
 
 /** A zero tensor of `shape` for an input gradient that is needed, else null. */
 function zerosIf(need: boolean | undefined, shape: readonly number[] | undefined, dtype: DType): Tensor | null {
   return need && shape ? emptyTensor(shape, dtype) : null;
+}
+
+/**
+ * One direction of one LSTM layer through the backend's fused kernel, on contiguous arrays; `ws`
+ * null keeps no workspace. The body of the autograd op's forward and of `rnnStack`'s no-graph path.
+ */
+function lstmKernel(
+  g: Geometry, x: FloatArray, h0: FloatArray, c0: FloatArray, wIh: FloatArray, wHh: FloatArray,
+  bIh: FloatArray | null, bHh: FloatArray | null, wHr: FloatArray | null,
+  y: FloatArray, hN: FloatArray, cN: FloatArray, ws: FloatArray | null,
+): void {
+  routine('lstmForward')({
+    T: g.T, B: g.B, I: g.I, H: g.H, P: g.P, reverse: g.reverse, batchSizes: g.batchSizes,
+    x, h0, c0, wIh, wHh, bIh, bHh, wHr, y, hN, cN, ws,
+  });
+}
+
+/** `lstmKernel` for GRU and Elman RNN layers (`g.kind` picks the kernel). */
+function gruLikeKernel(
+  g: Geometry, x: FloatArray, h0: FloatArray, wIh: FloatArray, wHh: FloatArray,
+  bIh: FloatArray | null, bHh: FloatArray | null, y: FloatArray, hN: FloatArray, ws: FloatArray | null,
+): void {
+  routine(g.kind === 'GRU' ? 'gruForward' : 'rnnForward')({
+    T: g.T, B: g.B, I: g.I, H: g.H, reverse: g.reverse, batchSizes: g.batchSizes, nonlinearity: g.nonlinearity,
+    x, h0, wIh, wHh, bIh, bHh, y, hN, ws,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,19 +263,17 @@ const lstmOp = defineOp({
   ): Tensor[] {
     const dt = g.dtype;
     const R = g.P > 0 ? g.P : g.H;
-    const [xc, h0c, c0c, wIhc, wHhc] = [x, h0, c0, wIh, wHh].map((t) => dense(t, dt)) as [Tensor, Tensor, Tensor, Tensor, Tensor];
-    const wHrc = denseOrNull(wHr, dt);
+    const [xc, h0c, c0c, wIhc, wHhc] = [x, h0, c0, wIh, wHh].map(rawContiguous) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const wHrc = wHr && rawContiguous(wHr);
     const y = emptyTensor(outShape(g, R), dt);
     const hN = emptyTensor([g.B, R], dt);
     const cN = emptyTensor([g.B, g.H], dt);
     // The workspace is only needed when a backward will follow.
     const ws = ctx.needsInputGrad.some(Boolean) ? emptyTensor([lstmWorkspaceSize(g.N, g.H, g.P)], dt) : null;
-    routine('lstmForward')({
-      T: g.T, B: g.B, I: g.I, H: g.H, P: g.P, reverse: g.reverse, batchSizes: g.batchSizes,
-      x: flat(xc), h0: flat(h0c), c0: flat(c0c), wIh: flat(wIhc), wHh: flat(wHhc),
-      bIh: bIh ? flat(dense(bIh, dt)) : null, bHh: bHh ? flat(dense(bHh, dt)) : null, wHr: arr(wHrc),
-      y: flat(y), hN: flat(hN), cN: flat(cN), ws: arr(ws),
-    });
+    lstmKernel(
+      g, dense(xc), dense(h0c), dense(c0c), dense(wIhc), dense(wHhc), arr(bIh), arr(bHh), arr(wHrc),
+      dense(y), dense(hN), dense(cN), arr(ws),
+    );
     if (ws) {
       ctx.geo = g;
       ctx.present = [bIh !== null, bHh !== null, wHr !== null];
@@ -271,7 +304,7 @@ const lstmOp = defineOp({
     const dwHr = z(needWHr, shapes[7]);
     routine('lstmBackward')({
       T: g.T, B: g.B, I: g.I, H: g.H, P: g.P, reverse: g.reverse, batchSizes: g.batchSizes,
-      x: flat(xc), c0: flat(c0c), wIh: flat(wIhc), wHh: flat(wHhc), wHr: wHrc ? flat(wHrc) : null, ws: flat(ws),
+      x: dense(xc), c0: dense(c0c), wIh: dense(wIhc), wHh: dense(wHhc), wHr: arr(wHrc ?? null), ws: dense(ws),
       dy: gradArray(gy, dt), dhN: gradArray(ghN, dt), dcN: gradArray(gcN, dt),
       dx: arr(dx), dh0: arr(dh0), dc0: arr(dc0), dwIh: arr(dwIh), dwHh: arr(dwHh),
       dbIh: arr(dbIh), dbHh: arr(dbHh), dwHr: arr(dwHr),
@@ -304,10 +337,11 @@ export function lstmLayer(
   checkTensor(`${fn}(): argument 'cx'`, c0);
   checkTensor(`${fn}(): argument 'weight_ih'`, wIh);
   checkTensor(`${fn}(): argument 'weight_hh'`, wHh);
-  const bi = optTensor(fn, 'bias_ih', bIh);
-  const bh = optTensor(fn, 'bias_hh', bHh);
-  const wr = optTensor(fn, 'weight_hr', wHr);
-  const g = geometry('LSTM', fn, 4, x, h0, c0, wIh, wHh, bi, bh, wr, opts);
+  const bi = optTensorArg(fn, 'bias_ih', bIh);
+  const bh = optTensorArg(fn, 'bias_hh', bHh);
+  const wr = optTensorArg(fn, 'weight_hr', wHr);
+  layerOptions(fn, opts);
+  const g = geometry('LSTM', fn, 4, x, h0, c0, wIh, wHh, bi, bh, wr, opts, 0);
   return lstmOp(x, h0, c0, wIh, wHh, bi, bh, wr, g) as [Tensor, Tensor, Tensor];
 }
 
@@ -316,23 +350,17 @@ export function lstmLayer(
 // ---------------------------------------------------------------------------------------------
 
 function defineGruLike(kind: 'GRU' | 'RNN') {
-  const fwdName = kind === 'GRU' ? 'gruForward' : 'rnnForward';
   const bwdName = kind === 'GRU' ? 'gruBackward' : 'rnnBackward';
   return defineOp({
     name: kind === 'GRU' ? 'gru' : 'rnn',
     forward(ctx, x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null, g: Geometry): Tensor[] {
       const dt = g.dtype;
-      const [xc, h0c, wIhc, wHhc] = [x, h0, wIh, wHh].map((t) => dense(t, dt)) as [Tensor, Tensor, Tensor, Tensor];
+      const [xc, h0c, wIhc, wHhc] = [x, h0, wIh, wHh].map(rawContiguous) as [Tensor, Tensor, Tensor, Tensor];
       const y = emptyTensor(outShape(g, g.H), dt);
       const hN = emptyTensor([g.B, g.H], dt);
       const wsLen = kind === 'GRU' ? gruWorkspaceSize(g.N, g.H) : rnnWorkspaceSize(g.N, g.H);
       const ws = ctx.needsInputGrad.some(Boolean) ? emptyTensor([wsLen], dt) : null;
-      routine(fwdName)({
-        T: g.T, B: g.B, I: g.I, H: g.H, reverse: g.reverse, batchSizes: g.batchSizes, nonlinearity: g.nonlinearity,
-        x: flat(xc), h0: flat(h0c), wIh: flat(wIhc), wHh: flat(wHhc),
-        bIh: bIh ? flat(dense(bIh, dt)) : null, bHh: bHh ? flat(dense(bHh, dt)) : null,
-        y: flat(y), hN: flat(hN), ws: arr(ws),
-      });
+      gruLikeKernel(g, dense(xc), dense(h0c), dense(wIhc), dense(wHhc), arr(bIh), arr(bHh), dense(y), dense(hN), arr(ws));
       if (ws) {
         ctx.geo = g;
         ctx.present = [bIh !== null, bHh !== null];
@@ -360,7 +388,7 @@ function defineGruLike(kind: 'GRU' | 'RNN') {
       const dbHh = z(needBHh, shapes[5]);
       routine(bwdName)({
         T: g.T, B: g.B, I: g.I, H: g.H, reverse: g.reverse, batchSizes: g.batchSizes, nonlinearity: g.nonlinearity,
-        x: flat(xc), wIh: flat(wIhc), wHh: flat(wHhc), ws: flat(ws),
+        x: dense(xc), wIh: dense(wIhc), wHh: dense(wHhc), ws: dense(ws),
         dy: gradArray(gy, dt), dhN: gradArray(ghN, dt),
         dx: arr(dx), dh0: arr(dh0), dwIh: arr(dwIh), dwHh: arr(dwHh), dbIh: arr(dbIh), dbHh: arr(dbHh),
       });
@@ -383,9 +411,10 @@ function gruLikeLayer(
   checkTensor(`${fn}(): argument 'hx'`, h0);
   checkTensor(`${fn}(): argument 'weight_ih'`, wIh);
   checkTensor(`${fn}(): argument 'weight_hh'`, wHh);
-  const bi = optTensor(fn, 'bias_ih', bIh);
-  const bh = optTensor(fn, 'bias_hh', bHh);
-  const g = geometry(kind, fn, kind === 'GRU' ? 3 : 1, x, h0, null, wIh, wHh, bi, bh, null, opts);
+  const bi = optTensorArg(fn, 'bias_ih', bIh);
+  const bh = optTensorArg(fn, 'bias_hh', bHh);
+  layerOptions(fn, opts);
+  const g = geometry(kind, fn, kind === 'GRU' ? 3 : 1, x, h0, null, wIh, wHh, bi, bh, null, opts, 0);
   return (kind === 'GRU' ? gruOp : rnnOp)(x, h0, wIh, wHh, bi, bh, g) as [Tensor, Tensor];
 }
 
@@ -421,31 +450,210 @@ export function rnnLayer(
   return gruLikeLayer('RNN', 'rnnLayer', x, h0, wIh, wHh, bIh, bHh, opts);
 }
 
+
 // ---------------------------------------------------------------------------------------------
-// Raw forward kernels, for nn's no-grad fast path (nn/modules/rnn.ts).
+// The stack: PyTorch's _VF.lstm, _VF.gru, _VF.rnn_tanh and _VF.rnn_relu.
 // ---------------------------------------------------------------------------------------------
 
-/**
- * @internal The elements of a float tensor in row-major order as an offset-0 typed array: its own
- * storage (no copy) when contiguous, else a contiguous copy. No autograd.
- */
-export function denseArray(t: Tensor): FloatArray {
-  return flat(t.isContiguous() ? t : castRaw(t, t.dtype));
+/** The cell of a recurrent stack, PyTorch's `RNNBase.mode`. */
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+/** What `rnnStack` takes besides the input, the states and the weights, as `_VF.lstm` does. */
+export interface RnnStackOptions {
+  /** Every (layer, direction) has bias_ih and bias_hh among the weights. */
+  hasBiases: boolean;
+  /** Number of stacked layers (at least 1). */
+  numLayers: number;
+  /** Dropout probability on the output of every layer but the last, when `train` (validated by the caller). */
+  dropout: number;
+  /** Training mode: inter-layer dropout applies. */
+  train: boolean;
+  /** Each layer also runs the reversed sequence; the two outputs are concatenated on the features. */
+  bidirectional: boolean;
+  /** Input and output are [B, T, *] instead of [T, B, *] (ignored for packed input). */
+  batchFirst: boolean;
+  /** Packed input: the input is a PackedSequence's data [sum(batchSizes), I], and these its batch_sizes. */
+  batchSizes?: readonly number[] | Int32Array | Tensor | null;
+}
+
+/** The layer function whose checks (and messages) each (layer, direction) of a stack gets. */
+const LAYER_FN = { LSTM: 'lstmLayer', GRU: 'gruLayer', RNN: 'rnnLayer' } as const;
+const GATES = { LSTM: 4, GRU: 3, RNN: 1 } as const;
+
+/** `v` when it is a Tensor, else checkTensor's TypeError (its message is only built then). */
+function tensorArg(fn: string, name: string, v: unknown): Tensor {
+  return v instanceof Tensor ? v : checkTensor(`${fn}(): argument '${name}'`, v);
+}
+
+function optTensorArg(fn: string, name: string, v: unknown): Tensor | null {
+  return v === undefined || v === null ? null : tensorArg(fn, name, v);
+}
+
+/** Whether a call would record a graph: grad mode on and a tensor requiring grad, or anomaly mode (per-op checks). */
+function recordsGraph(input: Tensor, hx: readonly Tensor[], params: readonly (Tensor | null)[]): boolean {
+  if (isAnomalyEnabled()) return true;
+  if (!isGradEnabled()) return false;
+  if (input.requiresGrad) return true;
+  for (const t of hx) if (t.requiresGrad) return true;
+  for (const t of params) if (t?.requiresGrad) return true;
+  return false;
+}
+
+/** Dims 0 and 1 of a 3-D tensor swapped: the autograd view op when recording, else a plain view. */
+function swap01(t: Tensor, record: boolean): Tensor {
+  if (record) return transpose(t, 0, 1);
+  const s = t.shape;
+  const st = t.strides;
+  return makeView(t, [s[1]!, s[0]!, s[2]!], [st[1]!, st[0]!, st[2]!], t.offset);
 }
 
 /**
- * @internal The active backend's LSTM forward kernel (as `lstmLayer` uses it; raises the same
- * BackendCapabilityError when there is none): no checks, no autograd. The caller validates every
- * size and dtype as `lstmLayer` does and passes contiguous arrays.
+ * A layer input as a contiguous time-major array: for a batch-first input [B, T, I] a time-major
+ * copy, unless T or B is 1, where both orders are the same.
  */
-export function lstmForwardRoutine(): (a: LstmForwardArgs) => void {
-  return routine('lstmForward');
+function timeMajor(x: Tensor, g: Geometry, batchFirst: boolean): FloatArray {
+  return batchFirst && g.T > 1 && g.B > 1 ? (castRaw(swap01(x, false), g.dtype).data as FloatArray) : dense(x);
+}
+
+/** Elements [k*n, (k+1)*n) of `a`, without a subarray object when that is all of `a`. */
+function part(a: FloatArray, k: number, n: number): FloatArray {
+  return k === 0 && a.length === n ? a : a.subarray(k * n, (k + 1) * n);
 }
 
 /**
- * @internal The active backend's GRU ('GRU') or Elman RNN ('RNN') forward kernel, as
- * `lstmForwardRoutine`; pass `nonlinearity` as `gruLayer` ('tanh') and `rnnLayer` do.
+ * PyTorch parity: at::dropout on a whole layer output between layers (the CPU path of
+ * `_VF.lstm`), its mask drawn from the default generator as F.dropout draws it. In place on an
+ * output no graph refers to.
  */
-export function gruLikeForwardRoutine(kind: 'GRU' | 'RNN'): (a: GruForwardArgs & { nonlinearity: 'tanh' | 'relu' }) => void {
-  return routine(kind === 'GRU' ? 'gruForward' : 'rnnForward');
+function layerDropout(t: Tensor, p: number, inPlace: boolean): Tensor {
+  if (t.numel() === 0) return t;
+  const mask = drawTensor(t.shape, t.dtype, (a) => defaultGenerator.dropoutMask(a, p));
+  return inPlace ? t.mul_(mask) : t.mul(mask);
+}
+
+/**
+ * A whole recurrent stack in one call, like PyTorch's `_VF.lstm` / `_VF.gru` / `_VF.rnn_tanh` /
+ * `_VF.rnn_relu`: `numLayers` layers of one or two directions, each direction one fused kernel
+ * over the sequence, the directions' outputs concatenated on the features, dropout between layers,
+ * and the final states of every (layer, direction).
+ *
+ * `input` is [T, B, I] ([B, T, I] with `batchFirst`, packed [sum(batchSizes), I] with
+ * `batchSizes`); `hx` is [h0] or, for LSTM, [h0, c0], each [S, B, *] with S = numLayers *
+ * numDirections; `params` are the weights in PyTorch's flat order: per (layer, direction)
+ * weight_ih, weight_hh, then bias_ih and bias_hh (`hasBiases`; a null bias is left out), then
+ * weight_hr (LSTM with projections, told by the count). Returns `[output, [hN]]` or
+ * `[output, [hN, cN]]`; output is [T, B, D*R] in the input's layout (packed [N, D*R]).
+ *
+ * When a graph is recorded (grad mode on and a tensor requires grad, or anomaly mode), each
+ * (layer, direction) is one autograd op as `lstmLayer` / `gruLayer` / `rnnLayer` record it;
+ * otherwise the same kernels run on the tensors' arrays with no workspace and no autograd node,
+ * and write the final states straight into [S, B, *] tensors. Each (layer, direction) is checked
+ * as those functions check their arguments, with their messages.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
+ * @example
+ * const lstm = new nn.LSTM(10, 20, 2);
+ * const [y, [hN, cN]] = rnnStack('LSTM', x, [h0, c0], lstm.flatWeights, {
+ *   hasBiases: true, numLayers: 2, dropout: 0, train: false, bidirectional: false, batchFirst: false,
+ * });
+ */
+export function rnnStack(
+  mode: RNNMode, input: Tensor, hx: readonly Tensor[], params: readonly (Tensor | null)[], o: RnnStackOptions,
+): [Tensor, Tensor[]] {
+  const kind: Kind = mode === 'LSTM' ? 'LSTM' : mode === 'GRU' ? 'GRU' : 'RNN';
+  const lstm = kind === 'LSTM';
+  const fn = LAYER_FN[kind];
+  const L = o.numLayers;
+  const D = o.bidirectional ? 2 : 1;
+  const S = L * D;
+  const nb = o.hasBiases ? 4 : 2;
+  const per = params.length / S;
+  if (!(Number.isInteger(L) && L >= 1) || (per !== nb && !(lstm && per === nb + 1))) {
+    throw new RuntimeError(
+      `${mode.toLowerCase()}: expected ${lstm ? `${nb} or ${nb + 1}` : nb} weights per layer and direction for ${L} layers of ${D} directions, got ${params.length} weights`,
+    );
+  }
+  if (hx.length !== (lstm ? 2 : 1)) throw new RuntimeError(`${mode.toLowerCase()}: expected ${lstm ? 2 : 1} hidden states, got ${hx.length}`);
+  tensorArg(fn, 'input', input);
+  const h = tensorArg(fn, 'hx', hx[0]);
+  const c = lstm ? tensorArg(fn, 'cx', hx[1]) : null;
+  const record = recordsGraph(input, hx, params);
+  const packed = o.batchSizes !== undefined && o.batchSizes !== null;
+  const batchFirst = o.batchFirst && !packed;
+  if (!packed && input.dim() !== 3) {
+    throw new RuntimeError(`${fn}: expected input of shape [seq_len, batch, input_size], got ${input.dim()}-D`);
+  }
+  if (!packed && input.shape[batchFirst ? 1 : 0] === 0) throw new RuntimeError('Expected sequence length to be larger than 0 in RNN');
+  const nonlinearity = mode === 'RNN_RELU' ? 'relu' : 'tanh';
+  const dt = input.dtype;
+
+  // Recording: the ops' outputs, stacked at the end. Not recording: the states as arrays, and the
+  // final states [S, B, *] that the kernels write into.
+  const hOut: Tensor[] = [];
+  const cOut: Tensor[] = [];
+  let h0: FloatArray | null = null;
+  let c0: FloatArray | null = null;
+  let hAll: Tensor | null = null;
+  let cAll: Tensor | null = null;
+  // Time-major, except a batch-first input when not recording: read in place when its order is
+  // the same, copied time-major by `timeMajor` otherwise.
+  let layerIn = batchFirst && record ? swap01(input, true) : input;
+  let inBatchFirst = batchFirst && !record;
+  for (let layer = 0; layer < L; layer++) {
+    let x: FloatArray | null = null;
+    let y: Tensor | null = null; // this direction's output
+    let yFwd: Tensor | null = null; // the forward direction's, while the reverse one runs
+    for (let dir = 0; dir < D; dir++) {
+      yFwd = y;
+      const k = layer * D + dir;
+      const j = k * per;
+      const wIh = tensorArg(fn, 'weight_ih', params[j]);
+      const wHh = tensorArg(fn, 'weight_hh', params[j + 1]);
+      const bIh = o.hasBiases ? optTensorArg(fn, 'bias_ih', params[j + 2]) : null;
+      const bHh = o.hasBiases ? optTensorArg(fn, 'bias_hh', params[j + 3]) : null;
+      const wHr = per > nb ? optTensorArg(fn, 'weight_hr', params[j + nb]) : null;
+      const g = geometry(kind, fn, GATES[kind], layerIn, h, c, wIh, wHh, bIh, bHh, wHr, { reverse: dir === 1, nonlinearity, batchSizes: o.batchSizes }, S, inBatchFirst);
+      const R = g.P > 0 ? g.P : g.H;
+      if (record) {
+        // One autograd op per (layer, direction), on this layer's rows of the states.
+        const hk = h.select(0, k);
+        const outs = c
+          ? lstmOp(layerIn, hk, c.select(0, k), wIh, wHh, bIh, bHh, wHr, g)
+          : (kind === 'GRU' ? gruOp : rnnOp)(layerIn, hk, wIh, wHh, bIh, bHh, g);
+        y = outs[0]!;
+        hOut.push(outs[1]!);
+        if (c) cOut.push(outs[2]!);
+        continue;
+      }
+      const BR = g.B * R;
+      const BH = g.B * g.H;
+      if (k === 0) {
+        h0 = dense(h);
+        hAll = emptyTensor([S, g.B, R], dt);
+        if (c) {
+          c0 = dense(c);
+          cAll = emptyTensor([S, g.B, g.H], dt);
+        }
+      }
+      x ??= timeMajor(layerIn, g, inBatchFirst);
+      y = emptyTensor(outShape(g, R), dt);
+      const wi = dense(wIh);
+      const wh = dense(wHh);
+      const bi = arr(bIh);
+      const bh = arr(bHh);
+      if (c) {
+        lstmKernel(
+          g, x, part(h0!, k, BR), part(c0!, k, BH), wi, wh, bi, bh, arr(wHr),
+          y.data as FloatArray, part(hAll!.data as FloatArray, k, BR), part(cAll!.data as FloatArray, k, BH), null,
+        );
+      } else {
+        gruLikeKernel(g, x, part(h0!, k, BR), wi, wh, bi, bh, y.data as FloatArray, part(hAll!.data as FloatArray, k, BR), null);
+      }
+    }
+    layerIn = yFwd ? cat([yFwd, y!], -1) : y!;
+    inBatchFirst = false;
+    if (o.dropout !== 0 && o.train && layer < L - 1) layerIn = layerDropout(layerIn, o.dropout, !record);
+  }
+  const output = batchFirst ? swap01(layerIn, record) : layerIn;
+  if (record) return [output, lstm ? [stack(hOut, 0), stack(cOut, 0)] : [stack(hOut, 0)]];
+  return [output, cAll ? [hAll!, cAll] : [hAll!]];
 }

@@ -425,6 +425,44 @@ describe('rnn modules (quiet warnings)', () => {
       expect(y64.dtype).toBe('float64');
     });
 
+    it("a subclass's checks and weights are used, with and without a graph", () => {
+      torch.manualSeed(3);
+      const calls: string[] = [];
+      // Ties the reverse direction to the forward one's weights, and counts the checks.
+      class Tied extends nn.LSTM {
+        override get flatWeights() {
+          const w = super.flatWeights;
+          return [...w.slice(0, 4), ...w.slice(0, 4)];
+        }
+
+        protected override checkInput(input: T, batchSizes: readonly number[] | null): void {
+          calls.push('checkInput');
+          super.checkInput(input, batchSizes);
+        }
+
+        protected override expectedHiddenSize(input: T, batchSizes: readonly number[] | null): number[] {
+          calls.push('expectedHiddenSize');
+          return super.expectedHiddenSize(input, batchSizes);
+        }
+      }
+      const tied = new Tied(3, 4, { bidirectional: true });
+      const plain = new nn.LSTM(3, 4, { bidirectional: true });
+      plain.loadStateDict(tied.stateDict());
+      for (const n of ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'] as const) {
+        torch.noGrad(() => plain[`${n}_reverse`].copy_(tied[n]));
+      }
+      const x = torch.randn(5, 2, 3);
+      for (const graph of [false, true]) {
+        calls.length = 0;
+        const run = (m: torch.nn.LSTM) => (graph ? m.forward(x) : torch.noGrad(() => m.forward(x)));
+        const [y, [h, c]] = run(tied);
+        const [yRef, [hRef, cRef]] = run(plain);
+        expect(calls).toEqual(['expectedHiddenSize', 'checkInput', 'expectedHiddenSize']);
+        expect(y.requiresGrad).toBe(graph);
+        for (const [a, b] of [[y, yRef], [h, hRef], [c, cRef]] as const) expectClose(a, b, 0, 0);
+      }
+    });
+
     it('state and input argument checks for JS callers', () => {
       const lstm = new nn.LSTM(3, 4);
       const x = torch.zeros(2, 1, 3);

@@ -4,7 +4,7 @@
 // Every block runs once per backend (native when the addon loads, and js).
 import { expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
-import { gruLayer, lstmLayer, rnnLayer } from '../../src/ops/rnn.js';
+import { type RNNMode, type RnnStackOptions, gruLayer, lstmLayer, rnnLayer, rnnStack } from '../../src/ops/rnn.js';
 import { describeEachBackend } from '../helpers/backends.js';
 import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
@@ -383,5 +383,151 @@ describeEachBackend('rnn layer ops: autograd plumbing and validation', () => {
       batchSizes: torch.tensor([3, 2, 1]),
     });
     expect(y!.shape).toEqual([6, 5]);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The stack (rnnStack, PyTorch's _VF.lstm / _VF.gru / _VF.rnn_*): all layers and directions at once
+// ------------------------------------------------------------------------------------------------
+
+type StackCase = {
+  name: string; mode: RNNMode; I: number; H: number; P?: number; B: number; T: number;
+  o: RnnStackOptions; lengths?: number[]; dtype?: 'float32' | 'float64';
+};
+
+const STACK_CASES: StackCase[] = [
+  { name: 'LSTM 2 layers bidirectional, projections, batch-first, dropout', mode: 'LSTM', I: 3, H: 5, P: 2, B: 3, T: 4,
+    o: { hasBiases: true, numLayers: 2, dropout: 0.4, train: true, bidirectional: true, batchFirst: true } },
+  { name: 'LSTM 1 layer, batch-first, batch 1 (streaming shape)', mode: 'LSTM', I: 4, H: 6, B: 1, T: 1,
+    o: { hasBiases: true, numLayers: 1, dropout: 0, train: false, bidirectional: false, batchFirst: true } },
+  { name: 'GRU 2 layers bidirectional, packed', mode: 'GRU', I: 3, H: 4, B: 3, T: 4, lengths: [4, 3, 1],
+    o: { hasBiases: true, numLayers: 2, dropout: 0, train: true, bidirectional: true, batchFirst: false } },
+  { name: 'RNN relu 3 layers, no bias, dropout, float64', mode: 'RNN_RELU', I: 2, H: 3, B: 2, T: 5, dtype: 'float64',
+    o: { hasBiases: false, numLayers: 3, dropout: 0.5, train: true, bidirectional: false, batchFirst: false } },
+  { name: 'RNN tanh 2 layers, batch-first', mode: 'RNN_TANH', I: 2, H: 3, B: 2, T: 3,
+    o: { hasBiases: true, numLayers: 2, dropout: 0.5, train: false, bidirectional: false, batchFirst: true } },
+];
+
+/** A case's tensors: time-major or batch-first (or packed) input, states and flat weights. */
+function stackInputs(c: StackCase) {
+  const dtype = c.dtype ?? 'float32';
+  const D = c.o.bidirectional ? 2 : 1;
+  const R = c.P ?? c.H;
+  const G = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 }[c.mode] * c.H;
+  const r = (...s: number[]): T => torch.randn(s, { dtype });
+  const params: T[] = [];
+  for (let layer = 0; layer < c.o.numLayers; layer++) {
+    for (let dir = 0; dir < D; dir++) {
+      params.push(r(G, layer === 0 ? c.I : R * D), r(G, R));
+      if (c.o.hasBiases) params.push(r(G), r(G));
+      if (c.P) params.push(r(c.P, c.H));
+    }
+  }
+  const S = c.o.numLayers * D;
+  const hx = c.mode === 'LSTM' ? [r(S, c.B, R), r(S, c.B, c.H)] : [r(S, c.B, c.H)];
+  let x = c.o.batchFirst ? r(c.B, c.T, c.I) : r(c.T, c.B, c.I);
+  let batchSizes: number[] | null = null;
+  if (c.lengths) {
+    const ps = torch.nn.utils.rnn.packPaddedSequence(x, c.lengths);
+    x = ps.data;
+    batchSizes = Array.from(ps.batchSizes.dataSync(), Number);
+  }
+  return { x, hx, params, o: { ...c.o, batchSizes } };
+}
+
+/** The stack composed from the layer ops, as nn.LSTM ran it before rnnStack existed. */
+function composedStack(mode: RNNMode, input: T, hx: readonly T[], params: readonly (T | null)[], o: RnnStackOptions): [T, T[]] {
+  const D = o.bidirectional ? 2 : 1;
+  const per = params.length / (o.numLayers * D);
+  const packed = o.batchSizes !== undefined && o.batchSizes !== null;
+  const opts = { batchSizes: o.batchSizes as number[] | null };
+  let x = o.batchFirst && !packed ? input.transpose(0, 1) : input;
+  const hs: T[] = [];
+  const cs: T[] = [];
+  for (let layer = 0; layer < o.numLayers; layer++) {
+    const ys: T[] = [];
+    for (let dir = 0; dir < D; dir++) {
+      const k = layer * D + dir;
+      const w = params.slice(k * per, (k + 1) * per);
+      const [bi, bh] = o.hasBiases ? [w[2]!, w[3]!] : [null, null];
+      const lo = { ...opts, reverse: dir === 1 };
+      if (mode === 'LSTM') {
+        const [y, h, c] = lstmLayer(x, hx[0]!.select(0, k), hx[1]!.select(0, k), w[0]!, w[1]!, bi, bh, per > (o.hasBiases ? 4 : 2) ? w[per - 1]! : null, lo);
+        ys.push(y);
+        hs.push(h);
+        cs.push(c);
+      } else {
+        const run = mode === 'GRU' ? gruLayer : (a: T, b: T, c: T, d: T, e: T | null, f: T | null, g: object) =>
+          rnnLayer(a, b, c, d, e, f, { ...g, nonlinearity: mode === 'RNN_RELU' ? 'relu' : 'tanh' });
+        const [y, h] = run(x, hx[0]!.select(0, k), w[0]!, w[1]!, bi, bh, lo);
+        ys.push(y);
+        hs.push(h);
+      }
+    }
+    x = D === 1 ? ys[0]! : torch.cat(ys, -1);
+    if (layer < o.numLayers - 1) x = torch.nn.functional.dropout(x, o.dropout, o.train);
+  }
+  const out = o.batchFirst && !packed ? x.transpose(0, 1) : x;
+  return [out, mode === 'LSTM' ? [torch.stack(hs, 0), torch.stack(cs, 0)] : [torch.stack(hs, 0)]];
+}
+
+describeEachBackend('rnnStack: the whole stack in one call', () => {
+  for (const c of STACK_CASES) {
+    it(`${c.name}: without a graph, the layer ops' values, draws and layouts`, () => {
+      torch.manualSeed(11);
+      const a = stackInputs(c);
+      torch.manualSeed(5);
+      const [ref, refStates] = torch.noGrad(() => composedStack(c.mode, a.x, a.hx, a.params, a.o));
+      torch.manualSeed(5);
+      // grad mode on, nothing requires grad: no graph either
+      const [out, states] = rnnStack(c.mode, a.x, a.hx, a.params, a.o);
+      expect(out.shape).toEqual(ref.shape);
+      expect(out.strides).toEqual(ref.strides);
+      expectClose(out, ref, 0, 0);
+      expect(states.length).toBe(refStates.length);
+      states.forEach((s, i) => expectClose(s, refStates[i]!, 0, 0));
+      for (const t of [out, ...states]) expect(t.gradFn).toBeNull();
+      expect(torch.rand([1]).item()).toBe(torch.noGrad(() => (torch.manualSeed(5), composedStack(c.mode, a.x, a.hx, a.params, a.o), torch.rand([1]).item())));
+    });
+
+    it(`${c.name}: with a graph, the layer ops' gradients`, () => {
+      torch.manualSeed(12);
+      const a = stackInputs(c);
+      const run = (f: typeof rnnStack) => {
+        const x = a.x.detach().requiresGrad_();
+        const hx = a.hx.map((h) => h.detach().requiresGrad_());
+        const params = a.params.map((p) => p.detach().requiresGrad_());
+        torch.manualSeed(6);
+        const [out, states] = f(c.mode, x, hx, params, a.o);
+        torch.manualSeed(7);
+        let loss = out.mul(torch.randn(out.shape, { dtype: out.dtype })).sum();
+        for (const s of states) loss = loss.add(s.mul(torch.randn(s.shape, { dtype: s.dtype })).sum());
+        loss.backward();
+        return [out, ...states, x.grad!, ...hx.map((h) => h.grad!), ...params.map((p) => p.grad!)];
+      };
+      const ref = run(composedStack);
+      const got = run(rnnStack);
+      expect(got[0]!.gradFn).not.toBeNull();
+      got.forEach((g, i) => expectClose(g, ref[i]!, 0, 0));
+    });
+  }
+
+  it('argument checks', () => {
+    torch.manualSeed(13);
+    const a = stackInputs(STACK_CASES[0]!);
+    expect(() => rnnStack('LSTM', a.x, a.hx, a.params.slice(1), a.o)).toThrow(
+      'lstm: expected 4 or 5 weights per layer and direction for 2 layers of 2 directions, got 19 weights',
+    );
+    expect(() => rnnStack('LSTM', a.x, a.hx.slice(0, 1), a.params, a.o)).toThrow('lstm: expected 2 hidden states, got 1');
+    expect(() => rnnStack('LSTM', a.x, [a.hx[0]!.narrow(0, 0, 3), a.hx[1]!], a.params, a.o)).toThrow(
+      'lstmLayer: expected hx of shape [4, 3, 2], got [3, 3, 2]',
+    );
+    expect(() => rnnStack('LSTM', a.x, [a.hx[0]!, a.hx[1]!.narrow(1, 0, 2)], a.params, a.o)).toThrow(
+      'lstmLayer: expected cx of shape [3, 5], got [2, 5]',
+    );
+    const bad = a.params.slice();
+    bad[6] = torch.randn(20, 3); // layer 0 reverse: weight_hh of the wrong shape
+    expect(() => rnnStack('LSTM', a.x, a.hx, bad, a.o)).toThrow('lstmLayer: expected weight_hh of shape [20, 2], got [20, 3]');
+    expect(() => rnnStack('LSTM', a.x.narrow(1, 0, 0), a.hx, a.params, a.o)).toThrow('Expected sequence length to be larger than 0 in RNN');
   });
 });

@@ -2,27 +2,23 @@
  * Recurrent modules, as in PyTorch 1.13's torch/nn/modules/rnn.py: `RNNBase` with `LSTM`, `GRU`
  * and `RNN`, and the cells `LSTMCell`, `GRUCell`, `RNNCell`.
  *
- * Each (layer, direction) is one fused autograd op from ops/rnn.ts over the whole sequence; this
- * file holds what PyTorch's Python layer and `_VF.lstm` glue do: validation, the order of the flat
- * weights, layers and directions, inter-layer dropout, `batchFirst`, unbatched input,
- * `PackedSequence` (hx permuted into sorted order and the states back), and zero `hx` by default.
- * When no graph is recorded (inference), unpacked input takes a fast path that runs the same
- * kernels straight on typed arrays (`_forwardNoGrad`). Double backward through the fused ops is
- * not supported.
+ * This file holds what PyTorch's rnn.py does: validation, the parameters and their flat order,
+ * zero `hx` by default, unbatched input, and `PackedSequence` (hx permuted into sorted order and
+ * the states back). The stack itself (layers, directions, inter-layer dropout, `batchFirst`, the
+ * final states) is one call to ops/rnn.ts's `rnnStack`, PyTorch's `_VF.lstm`; the cells run the
+ * layer ops over one step. Double backward through the fused ops is not supported.
  */
 import { checkOptions, describeValue } from '../../validate.js';
 import '../../ops/indexing.js';
 import '../../ops/movement.js';
-import { isAnomalyEnabled, isGradEnabled } from '../../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../../errors.js';
-import { denseArray, gruLayer, gruLikeForwardRoutine, lstmForwardRoutine, lstmLayer, rnnLayer } from '../../ops/rnn.js';
-import { cat, stack } from '../../ops/movement.js';
+import { type RNNMode, gruLayer, lstmLayer, rnnLayer, rnnStack } from '../../ops/rnn.js';
 import { checkTensor } from '../../ops/util.js';
-import { emptyTensor, makeView } from '../../tensor/create.js';
-import type { DType, FloatArray } from '../../tensor/dtype.js';
+import { emptyTensor } from '../../tensor/create.js';
+import type { DType } from '../../tensor/dtype.js';
 import { zeros } from '../../tensor/factories.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { AssertionError, dropout as dropoutFn } from '../functional.js';
+import { AssertionError, checkDropoutP } from '../functional.js';
 import * as init from '../init.js';
 import { Module, pyBool, pyFloat, pyNum, typeName } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -30,8 +26,7 @@ import { PackedSequence } from '../utils/rnn.js';
 import { sameShape } from '../../tensor/tensor.js';
 import { warnOnce } from '../../warnings.js';
 
-/** PyTorch's `mode` of an `RNNBase`. */
-export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+export type { RNNMode };
 
 /** Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase). */
 export interface RNNBaseOptions {
@@ -138,10 +133,9 @@ function checkOptionKeys(name: string, opts: object): void {
 }
 
 /** The dtype check PyTorch's matmul makes when input, states and weights disagree. */
-function checkSameDType(weight: Tensor, ...ts: (Tensor | null)[]): void {
-  for (const t of ts) {
-    if (t !== null && t.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
-  }
+function checkSameDType(weight: Tensor, x: Tensor, h: Tensor, c: Tensor | null = null): void {
+  const dt = weight.dtype;
+  if (x.dtype !== dt || h.dtype !== dt || (c !== null && c.dtype !== dt)) throw new RuntimeError('mat1 and mat2 must have the same dtype');
 }
 
 /**
@@ -184,77 +178,60 @@ function checkPacked(name: string, ps: PackedSequence): readonly number[] {
   return sizes;
 }
 
-// ------------------------------------------------------------------------ the no-grad fast path
-
-/** Members of RNNBase the general forward path calls that a subclass may override. */
-const FORWARD_MEMBERS = ['flatWeights', 'allWeights', 'expectedHiddenSize', 'expectedCellSize', 'checkInput', 'checkHiddenSize'];
-const plainForward = new WeakMap<object, boolean>();
-
-/** Whether instances of `ctor` run RNNBase's own forward helpers (no subclass overrides them). */
-function runsBaseForward(ctor: { prototype: object }): boolean {
-  let ok = plainForward.get(ctor);
-  if (ok === undefined) {
-    ok = true;
-    for (let p: object | null = ctor.prototype; p !== null && p !== RNNBase.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      if (FORWARD_MEMBERS.some((k) => Object.hasOwn(p!, k))) ok = false;
-    }
-    plainForward.set(ctor, ok);
-  }
-  return ok;
-}
-
-/** A state `[S, B, F]` (batched) or `[S, F]` (unbatched, B = 1) of dtype `dt`. */
-function stateFits(t: Tensor, batched: boolean, S: number, B: number, F: number, dt: DType): boolean {
-  const s = t.shape;
-  return t.dtype === dt && (batched ? s.length === 3 && s[0] === S && s[1] === B && s[2] === F : s.length === 2 && s[0] === S && s[1] === F);
-}
-
-/** A parameter of shape `[rows]` (cols < 0) or `[rows, cols]` and dtype `dt`. */
-function weightFits(w: unknown, dt: DType, rows: number, cols: number): w is Tensor {
-  if (!(w instanceof Tensor) || w.dtype !== dt) return false;
-  const s = w.shape;
-  return cols < 0 ? s.length === 1 && s[0] === rows : s.length === 2 && s[0] === rows && s[1] === cols;
-}
-
-/** Elements [i*n, (i+1)*n) of `a`, without a subarray object when that is all of `a`. */
-function part(a: FloatArray, i: number, n: number): FloatArray {
-  return i === 0 && a.length === n ? a : a.subarray(i * n, (i + 1) * n);
-}
-
 // ------------------------------------------------------------------------------------- RNNBase
+
+/** What an `RNNBase` fixes at construction (its read-only attributes). */
+interface RNNSettings {
+  readonly mode: RNNMode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+  readonly flatWeightsNames: readonly string[];
+}
 
 /**
  * The base of `LSTM`, `GRU` and `RNN`, like `torch.nn.RNNBase`: builds the per-(layer, direction)
  * parameters with PyTorch's names, shapes and order (`weight_ih_l{k}`, `weight_hh_l{k}`,
  * `bias_ih_l{k}`, `bias_hh_l{k}`, `weight_hr_l{k}`, then `..._reverse`), initialises them from
- * U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)) in that order with PyTorch's draws, and runs the
- * stack of fused layer ops. Use the subclasses.
+ * U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)) in that order with PyTorch's draws, checks the
+ * forward's arguments and runs the stack (`rnnStack`). Use the subclasses.
  * See https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
  * @example const lstm = new nn.LSTM(10, 20, 2); lstm.flatWeightsNames[0] // 'weight_ih_l0'
  */
 export class RNNBase extends Module {
-  /** 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
-  readonly mode: RNNMode;
-  /** Features of the input. */
-  readonly inputSize: number;
-  /** Features of the hidden state h (and cell state c). */
-  readonly hiddenSize: number;
-  /** Number of stacked layers. */
-  readonly numLayers: number;
-  /** Whether the layers have biases. */
-  readonly bias: boolean;
-  /** Whether input and output are [batch, seq, feature]. */
-  readonly batchFirst: boolean;
+  /**
+   * @internal The settings fixed at construction, which the read-only attributes below return.
+   * The forward reads this one object rather than attribute after attribute: each read of a
+   * module attribute goes through the module's Proxy, and a streaming step (one time step, batch
+   * 1) would pay for every one of them.
+   */
+  readonly _settings: RNNSettings;
   /** Inter-layer dropout probability (training mode only); may be changed after construction. */
   dropout: number;
-  /** Whether there is a reversed direction. */
-  readonly bidirectional: boolean;
-  /** LSTM projection size (0 = none; always 0 for GRU and RNN). */
-  readonly projSize: number;
-  /** Parameter names in PyTorch's flat order (`_flat_weights_names`). */
-  readonly flatWeightsNames: readonly string[];
   /** Parameter names per (layer, direction) (`_all_weights`). */
   private readonly _allWeightNames: readonly (readonly string[])[];
+  /** 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
+  declare readonly mode: RNNMode;
+  /** Features of the input. */
+  declare readonly inputSize: number;
+  /** Features of the hidden state h (and cell state c). */
+  declare readonly hiddenSize: number;
+  /** Number of stacked layers. */
+  declare readonly numLayers: number;
+  /** Whether the layers have biases. */
+  declare readonly bias: boolean;
+  /** Whether input and output are [batch, seq, feature]. */
+  declare readonly batchFirst: boolean;
+  /** Whether there is a reversed direction. */
+  declare readonly bidirectional: boolean;
+  /** LSTM projection size (0 = none; always 0 for GRU and RNN). */
+  declare readonly projSize: number;
+  /** Parameter names in PyTorch's flat order (`_flat_weights_names`). */
+  declare readonly flatWeightsNames: readonly string[];
 
   /** Parameters by name; the names present depend on the options (`weight_ih_l0`, `bias_hh_l1_reverse`, ...). */
   [name: `weight_${string}` | `bias_${string}`]: Parameter;
@@ -277,29 +254,26 @@ export class RNNBase extends Module {
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyNum(dropout)} and num_layers=${pyNum(numLayers)}`,
       );
     }
-    this.bias = checkBoolOpt('bias', opts.bias === undefined ? true : opts.bias);
-    this.batchFirst = checkBoolOpt('batch_first', opts.batchFirst === undefined ? false : opts.batchFirst);
-    this.inputSize = checkSizeOpt('input_size', inputSize);
-    this.hiddenSize = checkSizeOpt('hidden_size', hiddenSize);
+    const bias = checkBoolOpt('bias', opts.bias === undefined ? true : opts.bias);
+    const batchFirst = checkBoolOpt('batch_first', opts.batchFirst === undefined ? false : opts.batchFirst);
+    checkSizeOpt('input_size', inputSize);
+    checkSizeOpt('hidden_size', hiddenSize);
     if (typeof numLayers !== 'number' || !Number.isInteger(numLayers)) {
       throw new TypeError(`'${typeName(numLayers)}' object cannot be interpreted as an integer`);
     }
     if (numLayers <= 0) throw new ValueError('num_layers must be greater than zero');
-    this.numLayers = numLayers;
     const projSize = opts.projSize === undefined ? 0 : opts.projSize;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize)) {
       throw new TypeError(`proj_size should be of type int, got: ${typeName(projSize)}`);
     }
     if (projSize < 0) throw new ValueError('proj_size should be a positive integer or zero to disable projections');
     if (projSize >= hiddenSize) throw new ValueError('proj_size has to be smaller than hidden_size');
-    this.projSize = projSize;
-    this.bidirectional = checkBoolOpt('bidirectional', opts.bidirectional === undefined ? false : opts.bidirectional);
+    const bidirectional = checkBoolOpt('bidirectional', opts.bidirectional === undefined ? false : opts.bidirectional);
     const dtype = checkDType(opts.dtype ?? 'float32');
-    this.mode = mode;
     this.dropout = dropout;
 
     const gateSize = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 }[mode] * hiddenSize;
-    const D = this.bidirectional ? 2 : 1;
+    const D = bidirectional ? 2 : 1;
     const realHidden = projSize > 0 ? projSize : hiddenSize;
     const flat: string[] = [];
     const all: string[][] = [];
@@ -311,7 +285,7 @@ export class RNNBase extends Module {
           [`weight_ih_l${layer}${suffix}`, [gateSize, layerInput]],
           [`weight_hh_l${layer}${suffix}`, [gateSize, realHidden]],
         ];
-        if (this.bias) {
+        if (bias) {
           // Second bias vector included for CuDNN compatibility (PyTorch); only one is needed.
           params.push([`bias_ih_l${layer}${suffix}`, [gateSize]], [`bias_hh_l${layer}${suffix}`, [gateSize]]);
         }
@@ -322,14 +296,20 @@ export class RNNBase extends Module {
         all.push(names);
       }
     }
-    this.flatWeightsNames = flat;
+    this._settings = Object.freeze({
+      mode, inputSize, hiddenSize, numLayers, bias, batchFirst, bidirectional, projSize, flatWeightsNames: flat,
+    });
     this._allWeightNames = all;
     this.resetParameters();
   }
 
   /** The parameters in PyTorch's flat order (read live, so reassigned parameters are seen). */
   get flatWeights(): Parameter[] {
-    return this.flatWeightsNames.map((n) => this[n as `weight_${string}`]);
+    const params = this._parameters;
+    const names = this._settings.flatWeightsNames;
+    const out = new Array<Parameter>(names.length);
+    for (let i = 0; i < names.length; i++) out[i] = params.get(names[i]!)!;
+    return out;
   }
 
   /** The parameters per (layer, direction), like PyTorch's `all_weights`. */
@@ -351,16 +331,16 @@ export class RNNBase extends Module {
 
   /** The shape hx must have: [numLayers * numDirections, batch, projSize || hiddenSize]. */
   protected expectedHiddenSize(input: Tensor, batchSizes: readonly number[] | null): number[] {
-    const miniBatch = batchSizes ? batchSizes[0]! : input.shape[this.batchFirst ? 0 : 1]!;
-    const D = this.bidirectional ? 2 : 1;
-    return [this.numLayers * D, miniBatch, this.projSize > 0 ? this.projSize : this.hiddenSize];
+    const s = this._settings;
+    const miniBatch = batchSizes ? batchSizes[0]! : input.shape[s.batchFirst ? 0 : 1]!;
+    return [s.numLayers * (s.bidirectional ? 2 : 1), miniBatch, s.projSize > 0 ? s.projSize : s.hiddenSize];
   }
 
-  /** The shape cx must have: [numLayers * numDirections, batch, hiddenSize]. */
+  /** The shape cx must have: [numLayers * numDirections, batch, hiddenSize] (LSTM's `get_expected_cell_size`). */
   protected expectedCellSize(input: Tensor, batchSizes: readonly number[] | null): number[] {
-    const s = this.expectedHiddenSize(input, batchSizes);
-    s[2] = this.hiddenSize;
-    return s;
+    const s = this._settings;
+    const miniBatch = batchSizes ? batchSizes[0]! : input.shape[s.batchFirst ? 0 : 1]!;
+    return [s.numLayers * (s.bidirectional ? 2 : 1), miniBatch, s.hiddenSize];
   }
 
   /** PyTorch's `check_input`. */
@@ -368,8 +348,9 @@ export class RNNBase extends Module {
     const expected = batchSizes ? 2 : 3;
     if (input.dim() !== expected) throw new RuntimeError(`input must have ${expected} dimensions, got ${input.dim()}`);
     const last = input.shape[input.dim() - 1];
-    if (this.inputSize !== last) {
-      throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${last}`);
+    const inputSize = this._settings.inputSize;
+    if (inputSize !== last) {
+      throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${inputSize}, got ${last}`);
     }
   }
 
@@ -381,24 +362,28 @@ export class RNNBase extends Module {
   }
 
   /**
-   * The shared forward. `states` is [h] or [h, c] (LSTM) in the caller's layout, or null for
-   * zeros. Returns the output (a PackedSequence for packed input) and the final states.
+   * The shared forward, PyTorch's `RNNBase.forward` / `LSTM.forward`: checks the input and the
+   * states (`checkInput`, `checkHiddenSize`), makes zero states when `states` is null, permutes
+   * given states into a packed input's sorted order, runs the stack (`rnnStack`, PyTorch's
+   * `_VF.lstm`) and permutes the final states back. `states` is [h] or [h, c] (LSTM) in the
+   * caller's layout. Returns the output (a PackedSequence for packed input) and the final states.
    */
   protected _forwardImpl(input: Tensor | PackedSequence, states: Tensor[] | null): [Tensor | PackedSequence, Tensor[]] {
-    const fast = this._forwardNoGrad(input, states);
-    if (fast !== null) return fast;
-    const name = this.mode.startsWith('RNN') ? 'RNN' : this.mode;
-    const lstm = this.mode === 'LSTM';
+    const s = this._settings;
+    const mode = s.mode;
+    const name = mode.startsWith('RNN') ? 'RNN' : mode;
+    const lstm = mode === 'LSTM';
     const packedIn = input instanceof PackedSequence ? input : null;
     let x: Tensor;
     let batchSizes: readonly number[] | null = null;
     let isBatched = true;
-    const batchDim = this.batchFirst ? 0 : 1;
+    const batchFirst = s.batchFirst;
+    const batchDim = batchFirst ? 0 : 1;
     if (packedIn) {
       batchSizes = checkPacked(name, packedIn);
       x = packedIn.data;
     } else {
-      x = checkTensor(`${name}.forward(): argument 'input'`, input);
+      x = input instanceof Tensor ? input : checkTensor(`${name}.forward(): argument 'input'`, input);
       if (x.dim() !== 2 && x.dim() !== 3) {
         // Newer PyTorch's check (PyTorch 1.13 unsqueezes and then says "input must have 3 dimensions, got 5").
         throw new ValueError(`${name}: Expected input to be 2-D or 3-D but received ${x.dim()}-D tensor`);
@@ -414,10 +399,10 @@ export class RNNBase extends Module {
     } else {
       hs = states;
       if (!packedIn) {
-        const dims = hs.map((h) => `${h.dim()}-D`);
         const want = isBatched ? 3 : 2;
-        if (hs.some((h) => h.dim() !== want)) {
+        if (hs[0]!.dim() !== want || (lstm && hs[1]!.dim() !== want)) {
           const what = isBatched ? 'batched 3-D' : 'unbatched 2-D';
+          const dims = hs.map((h) => `${h.dim()}-D`);
           throw new RuntimeError(
             lstm
               ? `For ${what} input, hx and cx should also be ${want}-D but got (${dims.join(', ')}) tensors`
@@ -428,209 +413,34 @@ export class RNNBase extends Module {
       }
     }
     this.checkInput(x, batchSizes);
-    const hidden = this.expectedHiddenSize(x, batchSizes);
     // Deviation: with packed input the states are checked before the permutation as well; PyTorch
     // permutes first and may accept a state with a larger batch.
-    this.checkHiddenSize(hs[0]!, hidden, lstm ? 'Expected hidden[0] size' : 'Expected hidden size');
+    this.checkHiddenSize(hs[0]!, this.expectedHiddenSize(x, batchSizes), lstm ? 'Expected hidden[0] size' : 'Expected hidden size');
     if (lstm) this.checkHiddenSize(hs[1]!, this.expectedCellSize(x, batchSizes), 'Expected hidden[1] size');
     const sorted = packedIn?.sortedIndices ?? null;
     if (states !== null && sorted) hs = hs.map((h) => h.indexSelect(1, sorted));
     const weights = this.flatWeights;
-    checkSameDType(weights[0]!, x, ...hs);
-    if (!batchSizes && x.shape[this.batchFirst ? 1 : 0] === 0) {
-      throw new RuntimeError('Expected sequence length to be larger than 0 in RNN');
-    }
-
-    // The stack of fused layer ops, time-major.
-    let layerInput = this.batchFirst && !batchSizes ? x.transpose(0, 1) : x;
-    const D = this.bidirectional ? 2 : 1;
-    const hOut: Tensor[] = [];
-    const cOut: Tensor[] = [];
-    const all = this.allWeights;
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const outs: Tensor[] = [];
-      for (let dir = 0; dir < D; dir++) {
-        const idx = layer * D + dir;
-        const [y, hN, cN] = this.runLayer(all[idx]!, layerInput, hs.map((h) => h.select(0, idx)), dir === 1, batchSizes);
-        outs.push(y);
-        hOut.push(hN);
-        if (cN) cOut.push(cN);
-      }
-      layerInput = D === 1 ? outs[0]! : cat(outs, -1);
-      // PyTorch parity: at::dropout on the whole layer output between layers (CPU path of _VF.lstm).
-      if (this.dropout !== 0 && this.training && layer < this.numLayers - 1) {
-        layerInput = dropoutFn(layerInput, this.dropout, true);
-      }
-    }
-    let output = layerInput;
-    let finals = [stack(hOut, 0)];
-    if (lstm) finals.push(stack(cOut, 0));
+    checkSameDType(weights[0]!, x, hs[0]!, lstm ? hs[1]! : null);
+    const training = this.training;
+    const numLayers = s.numLayers;
+    const dropout = this.dropout;
+    // at::dropout's check, made where the stack would apply dropout.
+    if (dropout !== 0 && training && numLayers > 1) checkDropoutP(dropout);
+    const result = rnnStack(mode, x, hs, weights, {
+      hasBiases: s.bias, numLayers, dropout, train: training, bidirectional: s.bidirectional, batchFirst, batchSizes,
+    });
+    if (isBatched && !packedIn) return result;
+    let [output, finals] = result;
     const unsorted = packedIn?.unsortedIndices ?? null;
     if (unsorted) finals = finals.map((h) => h.indexSelect(1, unsorted));
     if (packedIn) {
       return [new PackedSequence(output, packedIn.batchSizes, packedIn.sortedIndices, packedIn.unsortedIndices), finals];
     }
-    if (this.batchFirst) output = output.transpose(0, 1);
     if (!isBatched) {
       output = output.squeeze(batchDim);
       finals = finals.map((h) => h.squeeze(1));
     }
     return [output, finals];
-  }
-
-  /**
-   * `_forwardImpl` for unpacked input when no graph would be recorded (grad mode off, or nothing
-   * requires grad) and anomaly mode is off: the fused kernels run straight on typed arrays, without
-   * the autograd op, the per-layer state views and the final stack. Every check of the general path
-   * is made first, before anything runs; a call that would fail one, or that this path does not
-   * cover, returns null and the general path runs (and raises). Values, output shapes, strides
-   * and views are those of the general path.
-   */
-  private _forwardNoGrad(input: Tensor | PackedSequence, states: Tensor[] | null): [Tensor, Tensor[]] | null {
-    if (!(input instanceof Tensor) || isAnomalyEnabled()) return null;
-    const m = this._target as this; // reads of the object behind the Proxy
-    if (!runsBaseForward(m.constructor)) return null;
-    const x = input;
-    const nd = x.shape.length;
-    const dt = x.dtype;
-    if ((nd !== 2 && nd !== 3) || (dt !== 'float32' && dt !== 'float64')) return null;
-    const batched = nd === 3;
-    const bf = m.batchFirst;
-    const T = x.shape[batched && bf ? 1 : 0]!;
-    const B = batched ? x.shape[bf ? 0 : 1]! : 1;
-    const I = m.inputSize;
-    if (x.shape[nd - 1] !== I || T === 0 || B === 0) return null;
-    const mode = m.mode;
-    const lstm = mode === 'LSTM';
-    const H = m.hiddenSize;
-    const P = m.projSize;
-    const R = P > 0 ? P : H;
-    const G = (lstm ? 4 : mode === 'GRU' ? 3 : 1) * H;
-    const D = m.bidirectional ? 2 : 1;
-    const L = m.numLayers;
-    const S = L * D;
-    const grad = isGradEnabled();
-    if (grad && x.requiresGrad) return null;
-    let h: Tensor | null = null;
-    let c: Tensor | null = null;
-    if (states !== null) {
-      h = states[0]!;
-      if (!stateFits(h, batched, S, B, R, dt) || (grad && h.requiresGrad)) return null;
-      if (lstm) {
-        c = states[1]!;
-        if (!stateFits(c, batched, S, B, H, dt) || (grad && c.requiresGrad)) return null;
-      }
-    }
-    // Every (layer, direction)'s weights: wIh, wHh, bIh, bHh, wHr (null when absent).
-    const names = m._allWeightNames;
-    const params = m as unknown as Record<string, unknown>;
-    const hasBias = m.bias;
-    const w: (Tensor | null)[] = new Array<Tensor | null>(5 * S);
-    for (let k = 0; k < S; k++) {
-      const n = names[k]!;
-      const inSize = k < D ? I : R * D;
-      const wIh = params[n[0]!];
-      const wHh = params[n[1]!];
-      if (!weightFits(wIh, dt, G, inSize) || !weightFits(wHh, dt, G, R)) return null;
-      if (grad && (wIh.requiresGrad || wHh.requiresGrad)) return null;
-      w[5 * k] = wIh;
-      w[5 * k + 1] = wHh;
-      w[5 * k + 2] = w[5 * k + 3] = w[5 * k + 4] = null;
-      if (hasBias) {
-        const bIh = params[n[2]!];
-        const bHh = params[n[3]!];
-        if (!weightFits(bIh, dt, G, -1) || !weightFits(bHh, dt, G, -1)) return null;
-        if (grad && (bIh.requiresGrad || bHh.requiresGrad)) return null;
-        w[5 * k + 2] = bIh;
-        w[5 * k + 3] = bHh;
-      }
-      if (P > 0) {
-        const wHr = params[n[n.length - 1]!];
-        if (!weightFits(wHr, dt, P, H) || (grad && wHr.requiresGrad)) return null;
-        w[5 * k + 4] = wHr;
-      }
-    }
-
-    // The kernel first: a backend without one raises here, as in the general path.
-    const runLstm = lstm ? lstmForwardRoutine() : null;
-    const runGruLike = lstm ? null : gruLikeForwardRoutine(mode === 'GRU' ? 'GRU' : 'RNN');
-    // The time-major input [T, B, I]; x transposed only matters when both T and B exceed 1.
-    let xin = batched && bf && T > 1 && B > 1
-      ? denseArray(makeView(x, [T, B, I], [x.strides[1]!, x.strides[0]!, x.strides[2]!], x.offset))
-      : denseArray(x);
-    const h0 = denseArray(h ?? emptyTensor([S, B, R], dt));
-    const c0 = lstm ? denseArray(c ?? emptyTensor([S, B, H], dt)) : null;
-    const hAll = emptyTensor([S, B, R], dt);
-    const cAll = lstm ? emptyTensor([S, B, H], dt) : null;
-    const hN = hAll.data as FloatArray;
-    const cN = cAll ? (cAll.data as FloatArray) : null;
-    const nonlinearity = mode === 'RNN_RELU' ? 'relu' : 'tanh';
-    let out: Tensor | null = null;
-    for (let layer = 0; layer < L; layer++) {
-      const inSize = layer === 0 ? I : R * D;
-      const ys: Tensor[] = [];
-      for (let dir = 0; dir < D; dir++) {
-        const k = layer * D + dir;
-        const y = emptyTensor([T, B, R], dt);
-        const bIh = w[5 * k + 2];
-        const bHh = w[5 * k + 3];
-        const wHr = w[5 * k + 4];
-        if (runLstm) {
-          runLstm({
-            T, B, I: inSize, H, P, reverse: dir === 1, batchSizes: null,
-            x: xin, h0: part(h0, k, B * R), c0: part(c0!, k, B * H), wIh: denseArray(w[5 * k]!), wHh: denseArray(w[5 * k + 1]!),
-            bIh: bIh ? denseArray(bIh) : null, bHh: bHh ? denseArray(bHh) : null, wHr: wHr ? denseArray(wHr) : null,
-            y: y.data as FloatArray, hN: part(hN, k, B * R), cN: part(cN!, k, B * H), ws: null,
-          });
-        } else {
-          runGruLike!({
-            T, B, I: inSize, H, reverse: dir === 1, batchSizes: null, nonlinearity,
-            x: xin, h0: part(h0, k, B * H), wIh: denseArray(w[5 * k]!), wHh: denseArray(w[5 * k + 1]!),
-            bIh: bIh ? denseArray(bIh) : null, bHh: bHh ? denseArray(bHh) : null,
-            y: y.data as FloatArray, hN: part(hN, k, B * H), ws: null,
-          });
-        }
-        ys.push(y);
-      }
-      out = D === 1 ? ys[0]! : cat(ys, -1);
-      if (layer < L - 1) {
-        // PyTorch parity: at::dropout on the whole layer output between layers, as the general path.
-        if (m.dropout !== 0 && m.training) out = dropoutFn(out, m.dropout, true);
-        xin = denseArray(out);
-      }
-    }
-    let output = out!;
-    const finals = cAll ? [hAll, cAll] : [hAll];
-    if (batched) {
-      if (bf) output = makeView(output, [B, T, output.shape[2]!], [output.strides[1]!, output.strides[0]!, output.strides[2]!], output.offset);
-      return [output, finals];
-    }
-    // Unbatched: the general path's views of the batch-1 results.
-    if (bf) output = output.transpose(0, 1);
-    return [output.squeeze(bf ? 0 : 1), finals.map((t) => t.squeeze(1))];
-  }
-
-  /** One (layer, direction): the fused op with this layer's weights. */
-  private runLayer(
-    w: Parameter[], x: Tensor, hs: Tensor[], reverse: boolean, batchSizes: readonly number[] | null,
-  ): [Tensor, Tensor, Tensor | null] {
-    const [wIh, wHh] = [w[0]!, w[1]!];
-    const bIh = this.bias ? w[2]! : null;
-    const bHh = this.bias ? w[3]! : null;
-    const opts = { reverse, batchSizes };
-    switch (this.mode) {
-      case 'LSTM': {
-        const wHr = this.projSize > 0 ? w[w.length - 1]! : null;
-        return lstmLayer(x, hs[0]!, hs[1]!, wIh, wHh, bIh, bHh, wHr, opts);
-      }
-      case 'GRU':
-        return [...gruLayer(x, hs[0]!, wIh, wHh, bIh, bHh, opts), null];
-      case 'RNN_TANH':
-      case 'RNN_RELU':
-        return [...rnnLayer(x, hs[0]!, wIh, wHh, bIh, bHh, { ...opts, nonlinearity: this.mode === 'RNN_RELU' ? 'relu' : 'tanh' }), null];
-      default:
-        return this.mode satisfies never;
-    }
   }
 
   override extraRepr(): string {
@@ -645,12 +455,22 @@ export class RNNBase extends Module {
   }
 }
 
+// RNNBase's read-only attributes are getters of its settings.
+for (const key of ['mode', 'inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'projSize', 'flatWeightsNames'] as const) {
+  Object.defineProperty(RNNBase.prototype, key, {
+    get(this: RNNBase) {
+      return this._settings[key];
+    },
+    configurable: true,
+  });
+}
+
 function lstmStateArg(hx: unknown, what: string): [Tensor, Tensor] | null {
   if (hx === undefined || hx === null) return null;
   if (!Array.isArray(hx) || hx.length !== 2 || !(hx[0] instanceof Tensor) || !(hx[1] instanceof Tensor)) {
     throw new TypeError(`${what}: hx must be a pair [h_0, c_0] of Tensors, got ${typeName(hx)}`);
   }
-  return [hx[0], hx[1]];
+  return hx as [Tensor, Tensor]; // read only: the forward never writes into the caller's array
 }
 
 function tensorStateArg(hx: unknown, what: string): Tensor | null {
@@ -683,8 +503,7 @@ export class LSTM extends RNNBase {
   override forward(input: Tensor, hx?: LSTMState | null): [Tensor, LSTMState];
   override forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];
   override forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState] {
-    const [out, [h, c]] = this._forwardImpl(input, lstmStateArg(hx, 'LSTM.forward()'));
-    return [out, [h!, c!]];
+    return this._forwardImpl(input, lstmStateArg(hx, 'LSTM.forward()')) as [Tensor | PackedSequence, LSTMState];
   }
 }
 
