@@ -8,16 +8,7 @@
  * const x = torch.randn(4, 3, { requiresGrad: true });
  * x.mul(x).sum().backward();
  */
-import './ops/elementwise.js';
-import './ops/movement.js';
-import './ops/reduce.js';
-import './ops/inplace.js';
-import './ops/matmul.js';
-import './ops/random.js';
-import './ops/softmax.js';
-import './ops/indexing.js';
-import './autograd/backward.js';
-import './tensor/methods.js';
+import './ops/methods.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';

@@ -4,7 +4,7 @@
  */
 import { RuntimeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { installMethods } from '../ops/install.js';
+import type { MethodTable } from '../tensor/methods.js';
 import { onesLikeRaw } from './grad-utils.js';
 import { type BackwardOptions, runBackward } from './engine.js';
 import { checkBool, checkOptions, describeValue } from '../validate.js';
@@ -125,7 +125,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const autogradMethods: MethodTable = {
   backward(this: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}) {
     if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
       throw new TypeError(`backward(): argument 'gradient' must be a Tensor or null, got ${describeValue(gradient)}`);
@@ -153,4 +154,4 @@ installMethods({
     if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFn) this.gradFn.retained.set(this.outputNr, this);
   },
-});
+};

@@ -7,8 +7,7 @@
  * compose existing ops, as in PyTorch 1.13; the other losses call their ops in ops/loss.ts.
  */
 import { checkOptions, describeValue } from '../validate.js';
-import '../ops/elementwise.js';
-import '../ops/reduce.js';
+import '../ops/methods.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
 import { type DType, isFloating, promoteTypes, scalarTypeName } from '../tensor/dtype.js';

@@ -13,11 +13,7 @@
  */
 import { checkBool, checkNumber, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
 import { pyNum } from '../format.js';
-import '../ops/elementwise.js';
-import '../ops/movement.js';
-import '../ops/reduce.js';
-import '../ops/matmul.js';
-import '../ops/softmax.js';
+import '../ops/methods.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';

@@ -6,7 +6,7 @@
  * @module
  */
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
-import '../ops/inplace.js';
+import '../ops/methods.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';

@@ -9,9 +9,7 @@
  * property reads.
  */
 import { checkBool, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
-import '../ops/elementwise.js';
-import '../ops/inplace.js';
-import '../ops/movement.js';
+import '../ops/methods.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { type DType, DTYPES, isFloating, legacyTypeName } from '../tensor/dtype.js';

@@ -1,7 +1,7 @@
 /**
  * `nn.Parameter`: a leaf tensor that a Module registers as a learnable parameter.
  */
-import '../tensor/methods.js';
+import '../ops/methods.js';
 import { RuntimeError } from '../errors.js';
 import { isFloating } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';

@@ -557,7 +557,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 // ---------------------------------------------------------------- methods
 
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -865,7 +865,8 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
   return other instanceof Tensor ? mul(other, alpha) : (other as number) * alpha;
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const elementwiseMethods: MethodTable = {
   add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
     return add(this, opts === undefined ? o : scaled(o, alphaOf('add()', opts)));
   },
@@ -1021,4 +1022,4 @@ installMethods({
   where(this: Tensor, cond: Tensor, other: TensorLike) {
     return where(cond, this, other);
   },
-});
+};

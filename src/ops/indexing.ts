@@ -22,7 +22,6 @@ import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor
 import { backend, broadcastShapes, broadcastView, checkInt, checkNumber, checkTensor, rawContiguous } from './util.js';
 import { castTo, expand, narrow, permute, reshape, select, slice, unsqueeze, view } from './movement.js';
 import { applyInPlace } from './inplace.js';
-import './elementwise.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -1102,7 +1101,7 @@ export const triu: (input: Tensor, diagonal?: number) => Tensor = defTri('triu',
 
 // ---------------------------------------------------------------- methods
 
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 import { sameShape } from '../tensor/tensor.js';
 
 type PutOpts = { accumulate?: boolean };
@@ -1257,7 +1256,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const indexingMethods: MethodTable = {
   index(this: Tensor, ...items: IndexItem[]) {
     return index(this, ...items);
   },
@@ -1330,4 +1330,4 @@ installMethods({
   triu_(this: Tensor, k?: number) {
     return applyInPlace(this, (s) => triu(s, k));
   },
-});
+};

@@ -9,7 +9,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { RuntimeError } from '../errors.js';
 import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView } from './util.js';
 import { clone } from './movement.js';
 import { clamp, maskedFill } from './elementwise.js';
@@ -204,7 +204,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const inplaceMethods: MethodTable = {
   add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
     return applyInPlace(this, (s) => s.add(o, opts), [o]);
   },
@@ -276,4 +277,4 @@ installMethods({
     checkNumber('lerp_()', 'weight', w);
     return applyInPlace(this, (s) => s.add(end.sub(s).mul(w)), [end]);
   },
-});
+};

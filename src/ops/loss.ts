@@ -9,9 +9,6 @@
  * ops. The class-index losses have a fused backward and, when a graph of the gradient is requested
  * (`createGraph`), a composite one.
  */
-import './elementwise.js';
-import './movement.js';
-import './reduce.js';
 import { defineOp } from '../autograd/function.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';

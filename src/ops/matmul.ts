@@ -10,7 +10,7 @@ import { emptyTensor } from '../tensor/create.js';
 import { type DType, promoteTypes, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backend, broadcastShapes, castRaw } from './util.js';
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 
 /** Batched product of a [..., M, K] and b [..., K, N] with broadcast batch dims. */
 const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
@@ -249,7 +249,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const matmulMethods: MethodTable = {
   matmul(this: Tensor, o: Tensor) {
     return matmul(this, o);
   },
@@ -265,4 +266,4 @@ installMethods({
   dot(this: Tensor, o: Tensor) {
     return dot(this, o);
   },
-});
+};

@@ -649,7 +649,7 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
 
 // ---------------------------------------------------------------- methods
 
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 import { sizesArg } from './util.js';
 
 /** Sizes or dims given as varargs or as one array: `view(2, 3)` or `view([2, 3])`. */
@@ -830,7 +830,8 @@ declare module '../tensor/tensor.js' {
 
 const DTYPE_NAMES = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const movementMethods: MethodTable = {
   view(this: Tensor, ...s: Sizes) {
     return view(this, sizesArg(s));
   },
@@ -918,4 +919,4 @@ installMethods({
   reshapeAs(this: Tensor, o: Tensor) {
     return reshape(this, input('reshape_as', o).shape);
   },
-});
+};

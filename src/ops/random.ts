@@ -10,7 +10,7 @@ import { wrapArray } from '../tensor/create.js';
 import { allocArray, type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { type Tensor, shapeNumel } from '../tensor/tensor.js';
 import { applyInPlace } from './inplace.js';
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 
 function floatOnly(t: Tensor, kernel: string): void {
   if (!isFloating(t.dtype)) {
@@ -69,7 +69,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const randomMethods: MethodTable = {
   uniform_(this: Tensor, from = 0, to = 1, opts: GeneratorOption = {}) {
     const gen = genOf('uniform_()', [['from', from], ['to', to]], opts);
     floatOnly(this, 'check_uniform_bounds');
@@ -90,4 +91,4 @@ installMethods({
     if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
     return applyInPlace(this, () => drawTensor(this.shape, this.dtype, (a) => gen.bernoulli(a, p)));
   },
-});
+};

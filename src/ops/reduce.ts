@@ -20,7 +20,6 @@ function dtypeOpt(fn: string, opts: unknown): DType | undefined {
   return checkOptions<{ dtype?: DType }>(fn, opts, ['dtype']).dtype;
 }
 import { where } from './elementwise.js';
-import './movement.js'; // reshape / expand / to methods used by the backwards
 
 /** Dims of a reduction: one dim, a list, or null/undefined for all. */
 export type Dims = number | readonly number[] | null;
@@ -875,7 +874,7 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
 
 // ---------------------------------------------------------------- methods
 
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -990,7 +989,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const reduceMethods: MethodTable = {
   sum(this: Tensor, dim?: Dims, keepdim = false, opts?: { dtype?: DType }) {
     return sum(this, dim, keepdim, dtypeOpt('sum()', opts));
   },
@@ -1039,4 +1039,4 @@ installMethods({
   cumsum(this: Tensor, dim: number, opts?: { dtype?: DType }) {
     return cumsum(this, dim, dtypeOpt('cumsum()', opts));
   },
-});
+};

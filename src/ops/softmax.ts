@@ -92,7 +92,7 @@ export function logSoftmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tenso
 
 // ---------------------------------------------------------------- methods
 
-import { installMethods } from './install.js';
+import type { MethodTable } from '../tensor/methods.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -111,11 +111,12 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-installMethods({
+/** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
+export const softmaxMethods: MethodTable = {
   softmax(this: Tensor, dim: number, opts?: SoftmaxOptions) {
     return softmax(this, dim, opts);
   },
   logSoftmax(this: Tensor, dim: number, opts?: SoftmaxOptions) {
     return logSoftmax(this, dim, opts);
   },
-});
+};

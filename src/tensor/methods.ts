@@ -1,9 +1,14 @@
 /**
- * Tensor methods that are not ops: printing.
+ * `Tensor` methods as tables. Each ops file declares its methods' types (module augmentation of
+ * `Tensor`) next to the functions and exports a `MethodTable`; ops/methods.ts, which every entry
+ * point imports, installs all of them at once, so no method depends on which file was imported
+ * first. This file holds the type and the methods that are not ops: printing.
  */
-import { installMethods } from '../ops/install.js';
 import { formatTensor } from './print.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
+
+/** Methods to define on `Tensor.prototype`, by name. */
+export type MethodTable = Record<string, (this: Tensor, ...args: any[]) => unknown>;
 
 declare module './tensor.js' {
   interface Tensor {
@@ -23,10 +28,5 @@ function show(this: Tensor): string {
   });
 }
 
-installMethods({ toString: show });
-Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-  value: show,
-  writable: true,
-  configurable: true,
-  enumerable: false,
-});
+/** Printing: `toString()` and Node's `util.inspect` (console.log). @internal */
+export const printMethods: MethodTable = { toString: show, [Symbol.for('nodejs.util.inspect.custom')]: show };
