@@ -7,8 +7,6 @@
  * / nn.RNN. When no graph is recorded it runs the same kernels without workspaces or autograd
  * nodes, writing the final states in place.
  */
-import './elementwise.js';
-import './inplace.js';
 import { defineOp } from '../autograd/function.js';
 import { isAnomalyEnabled, isGradEnabled } from '../autograd/grad-mode.js';
 import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backends/backend.js';

@@ -9,8 +9,7 @@
  * layer ops over one step. Double backward through the fused ops is not supported.
  */
 import { checkOptions, describeValue } from '../../validate.js';
-import '../../ops/indexing.js';
-import '../../ops/movement.js';
+import '../../ops/methods.js';
 import { RuntimeError, ValueError } from '../../errors.js';
 import { type RNNMode, gruLayer, lstmLayer, rnnLayer, rnnStack } from '../../ops/rnn.js';
 import { checkTensor } from '../../ops/util.js';
@@ -421,11 +420,12 @@ export class RNNBase extends Module {
     if (states !== null && sorted) hs = hs.map((h) => h.indexSelect(1, sorted));
     const weights = this.flatWeights;
     checkSameDType(weights[0]!, x, hs[0]!, lstm ? hs[1]! : null);
-    const training = this.training;
+    // Dropout (and so the training flag) only acts between layers: a single layer reads neither.
     const numLayers = s.numLayers;
-    const dropout = this.dropout;
+    const training = numLayers > 1 && this.training;
+    const dropout = numLayers > 1 ? this.dropout : 0;
     // at::dropout's check, made where the stack would apply dropout.
-    if (dropout !== 0 && training && numLayers > 1) checkDropoutP(dropout);
+    if (dropout !== 0 && training) checkDropoutP(dropout);
     const result = rnnStack(mode, x, hs, weights, {
       hasBiases: s.bias, numLayers, dropout, train: training, bidirectional: s.bidirectional, batchFirst, batchSizes,
     });
