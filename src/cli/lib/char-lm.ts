@@ -6,6 +6,7 @@
 import * as torch from '../../index.js';
 import { CliError } from './errors.js';
 import { cloneState } from './forecaster.js';
+import { modelFromCheckpoint } from './checkpoint.js';
 
 const { nn, optim } = torch;
 type Tensor = torch.Tensor;
@@ -213,21 +214,5 @@ export function charLmMetadata(cfg: CharLmConfig, extra: Record<string, unknown>
 
 /** Rebuilds a character model from checkpoint metadata + tensors. */
 export function charLmFromCheckpoint(meta: Record<string, string> | null, tensors: Record<string, Tensor>, file: string): CharLM {
-  if (!meta || meta.format !== 'torchlet-char-lm' || typeof meta.config !== 'string') {
-    throw new CliError(`${file} is not a torchlet character-model checkpoint (its safetensors metadata has no format "torchlet-char-lm"; train one with torchlet train-text)`);
-  }
-  let cfg: CharLmConfig;
-  try {
-    cfg = JSON.parse(meta.config) as CharLmConfig;
-  } catch {
-    throw new CliError(`${file}: the checkpoint's config metadata is not valid JSON`);
-  }
-  const model = new CharLM(cfg);
-  try {
-    model.loadStateDict(tensors);
-  } catch (e) {
-    throw new CliError(`${file}: the weights do not match the saved config: ${(e as Error).message}`);
-  }
-  model.eval();
-  return model;
+  return modelFromCheckpoint<CharLmConfig, CharLM>(meta, tensors, file, { format: 'torchlet-char-lm', what: 'character-model', writer: 'train-text', build: (c) => new CharLM(c) });
 }

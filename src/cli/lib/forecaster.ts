@@ -12,6 +12,7 @@
  */
 import * as torch from '../../index.js';
 import { CliError } from './errors.js';
+import { modelFromCheckpoint } from './checkpoint.js';
 
 const { nn, optim } = torch;
 type Tensor = torch.Tensor;
@@ -290,21 +291,5 @@ export function forecastMetadata(cfg: ForecastConfig, extra: Record<string, unkn
 
 /** Rebuilds a forecaster from checkpoint metadata + tensors. */
 export function forecasterFromCheckpoint(meta: Record<string, string> | null, tensors: Record<string, Tensor>, file: string): ForecastModel {
-  if (!meta || meta.format !== 'torchlet-forecast' || typeof meta.config !== 'string') {
-    throw new CliError(`${file} is not a torchlet forecaster checkpoint (its safetensors metadata has no format "torchlet-forecast"; train one with torchlet train-forecast)`);
-  }
-  let cfg: ForecastConfig;
-  try {
-    cfg = JSON.parse(meta.config) as ForecastConfig;
-  } catch {
-    throw new CliError(`${file}: the checkpoint's config metadata is not valid JSON`);
-  }
-  const model = new ForecastModel(cfg);
-  try {
-    model.loadStateDict(tensors);
-  } catch (e) {
-    throw new CliError(`${file}: the weights do not match the saved config: ${(e as Error).message}`);
-  }
-  model.eval();
-  return model;
+  return modelFromCheckpoint<ForecastConfig, ForecastModel>(meta, tensors, file, { format: 'torchlet-forecast', what: 'forecaster', writer: 'train-forecast', build: (c) => new ForecastModel(c) });
 }
