@@ -12,8 +12,8 @@ namespace {
 // kernels.inc's generic loop would use 2-float (64-bit) vectors here, which wasm lacks. The same
 // roundings lane by lane: a float op rounds once; x + a*b is computed in double (f64x2 halves,
 // the product of two floats is exact there) and rounded once; f32x4.max, like Math.max, returns
-// NaN when a lane is NaN and +0 for (+0, -0). Returns the number of elements done.
-#pragma clang fp contract(off)
+// NaN when a lane is NaN and +0 for (+0, -0). Returns the number of elements done. (wasm has no
+// fused multiply-add, so nothing here can be contracted.)
 inline v128_t lowHalf(v128_t a) { return wasm_f64x2_promote_low_f32x4(a); }
 inline v128_t highHalf(v128_t a) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 2, 3)); }
 // rd(a + p * q) lane by lane; p, q doubles (lanes 0-1 in *Lo, 2-3 in *Hi).

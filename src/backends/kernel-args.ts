@@ -8,8 +8,9 @@
  * call's sizes. Everything positional comes from it: the checks before a compiled call (element
  * types, lengths), the native addon's arguments and the wasm module's argument block (one generic
  * loop each), and the signature (one letter per field) that the compiled module must report for
- * the routine, or it is not used. Adding an argument to a fused routine is one edit here in
- * TypeScript (its field in the descriptor) and one in C++ (its member in the struct).
+ * the routine, or it is not used. So adding an argument to a fused routine (to its arguments
+ * interface) takes one edit in TypeScript, its field in the descriptor (a type error until it is
+ * listed), and one in C++, its member in the struct (the module is refused until they agree).
  *
  * Anything a compiled kernel cannot take runs on the js kernel, which also raises the errors for
  * bad arguments.

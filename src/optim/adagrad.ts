@@ -7,6 +7,7 @@ import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fullLike } from '../tensor/factories.js';
 import { routine } from '../backends/routine.js';
+import { dense } from '../ops/util.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -17,7 +18,6 @@ import {
   gradOf,
   incrementStep,
   pyFloat,
-  readArray,
   stateArray,
   stepTensor,
   updateParam,
@@ -110,7 +110,7 @@ export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
       st.step = asStepTensor(st.step);
       const step = incrementStep(st.step);
       const args = {
-        grad: readArray(grad),
+        grad: dense(grad),
         stateSum: stateArray(st.sum, p, 'sum'),
         clr: lr / (1 + (step - 1) * lrDecay),
         weightDecay,

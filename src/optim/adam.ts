@@ -8,6 +8,7 @@ import { RuntimeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/factories.js';
 import { routine } from '../backends/routine.js';
+import { dense } from '../ops/util.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -20,7 +21,6 @@ import {
   incrementStep,
   pyFloat,
   pyPow,
-  readArray,
   stateArray,
   stepTensor,
   unsupported,
@@ -117,7 +117,7 @@ export function adamUpdate(name: string, group: AdamGroup, state: Map<Tensor, Ad
     const biasCorrection1 = 1 - pyPow(beta1, step);
     const biasCorrection2 = 1 - pyPow(beta2, step);
     const args = {
-      grad: readArray(grad),
+      grad: dense(grad),
       expAvg: stateArray(st.exp_avg, p, 'exp_avg'),
       expAvgSq: stateArray(st.exp_avg_sq, p, 'exp_avg_sq'),
       maxExpAvgSq: amsgrad ? stateArray(st.max_exp_avg_sq, p, 'max_exp_avg_sq') : null,

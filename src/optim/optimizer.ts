@@ -11,6 +11,7 @@ import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { type FloatArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
 import { tensor } from '../tensor/factories.js';
+import { dense, denseInPlace } from '../ops/util.js';
 import { Tensor } from '../tensor/tensor.js';
 import { pyFloat } from '../format.js';
 
@@ -101,35 +102,17 @@ export function checkBetas(v: unknown): asserts v is [number, number] {
 
 // ---------------------------------------------------------------- arrays for the update routines
 
-/** The elements of a contiguous tensor as an offset-0 array (its own storage, no copy). */
-function flat(t: Tensor): FloatArray {
-  return t.data.subarray(t.offset, t.offset + t.numel()) as FloatArray;
-}
-
 /**
- * The elements of `t` in row-major order for an update routine to read: its own storage when
- * contiguous, else a contiguous copy.
- * @internal
- */
-export function readArray(t: Tensor): FloatArray {
-  return flat(t.contiguous());
-}
-
-/**
- * Runs an update routine on the parameter `p` in place and records the change: on its own storage
- * when contiguous (then bumps its version, as an in-place op does), else on a contiguous copy that
- * is written back through `copy_`.
+ * Runs an update routine on the parameter `p` in place and records the change (bumps its version,
+ * as an in-place op does): on its own memory when contiguous, else on a contiguous copy that is
+ * then written back.
  * @internal
  */
 export function updateParam(p: Tensor, update: (param: FloatArray) => void): void {
-  if (p.isContiguous()) {
-    update(flat(p));
-    p.storage.version++;
-    return;
-  }
-  const dense = p.contiguous();
-  update(flat(dense));
-  noGrad(() => p.copy_(dense));
+  const { data, writeBack } = denseInPlace(p);
+  update(data as FloatArray);
+  writeBack();
+  p.storage.version++;
 }
 
 /**
@@ -143,7 +126,7 @@ export function stateArray(t: unknown, p: Tensor, key: string): FloatArray {
       `optimizer state '${key}' must be a contiguous ${p.dtype} tensor of shape [${p.shape.join(', ')}]`,
     );
   }
-  return flat(t);
+  return dense(t);
 }
 
 /** Records an in-place change of state tensors that an update routine wrote. @internal */

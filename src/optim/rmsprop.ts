@@ -7,6 +7,7 @@ import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/factories.js';
 import { routine } from '../backends/routine.js';
+import { dense } from '../ops/util.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -15,7 +16,6 @@ import {
   checkOption,
   gradOf,
   pyFloat,
-  readArray,
   stateArray,
   unsupported,
   updateParam,
@@ -118,7 +118,7 @@ export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
       st.step = Number(st.step) + 1;
 
       const args = {
-        grad: readArray(grad),
+        grad: dense(grad),
         squareAvg: stateArray(st.square_avg, p, 'square_avg'),
         gradAvg: centered ? stateArray(st.grad_avg, p, 'grad_avg') : null,
         momentumBuffer: momentum > 0 ? stateArray(st.momentum_buffer, p, 'momentum_buffer') : null,

@@ -8,6 +8,7 @@ import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/factories.js';
 import { routine } from '../backends/routine.js';
+import { dense } from '../ops/util.js';
 import {
   Optimizer,
   type ParamGroup,
@@ -16,7 +17,6 @@ import {
   checkOption,
   gradOf,
   pyFloat,
-  readArray,
   stateArray,
   unsupported,
   updateParam,
@@ -125,7 +125,7 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
         st.momentum_buffer = null;
       }
       const args = {
-        grad: readArray(grad),
+        grad: dense(grad),
         momentumBuffer: buf ? stateArray(buf, p, 'momentum_buffer') : null,
         newMomentumBuffer: first,
         lr,

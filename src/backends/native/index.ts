@@ -3,8 +3,8 @@
  * register-blocked sgemm / dgemm (AVX-512, AVX2+FMA or portable micro-kernels, picked from cpuid
  * at load time), the fused LSTM / GRU / RNN layers, the float32 Adam update and a persistent thread
  * pool. It works in place on the tensors' typed arrays (zero-copy). The fused routines are called
- * through their descriptors (kernel-args.ts): one generic call per routine. Every other kernel is the js backend's, on the same
- * memory (STYLE.md section 2).
+ * through their descriptors (kernel-args.ts): one generic call per routine. Every other kernel is
+ * the js backend's, on the same memory (STYLE.md section 2).
  *
  * Loading is lazy and never throws: the first `backend()` resolution (or `isAvailable()`) tries, in
  * order, `prebuilds/<platform>-<arch>/torchlet.node` (shipped in the package) and
