@@ -122,35 +122,10 @@ function dimArg(dim: number | null | { dim?: number | null } | undefined): numbe
 }
 
 /**
- * Softmax along `dim`, like `torch.nn.Softmax`.
- * See https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
- * @example new nn.Softmax(1).forward(x)   // or new nn.Softmax({ dim: 1 })
+ * The base of Softmax and LogSoftmax: a module that normalises along one dim.
+ * @internal
  */
-export class Softmax extends Module {
-  /** The dim the probabilities sum to 1 along (null: PyTorch's legacy implicit choice). */
-  readonly dim: number | null;
-
-  constructor(dim: number | null | { dim?: number | null } = null) {
-    super();
-    this.dim = dimArg(dim);
-  }
-
-  /** Softmax of `input` along `dim` (same shape). */
-  override forward(input: Tensor): Tensor {
-    return F.softmax(input, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim === null ? 'None' : this.dim}`;
-  }
-}
-
-/**
- * log(softmax(x)) along `dim`, like `torch.nn.LogSoftmax`.
- * See https://pytorch.org/docs/1.13/generated/torch.nn.LogSoftmax.html
- * @example new nn.LogSoftmax(1).forward(x)
- */
-export class LogSoftmax extends Module {
+export abstract class NormalizeAlongDim extends Module {
   /** The dim to normalise along (null: PyTorch's legacy implicit choice). */
   readonly dim: number | null;
 
@@ -159,13 +134,32 @@ export class LogSoftmax extends Module {
     this.dim = dimArg(dim);
   }
 
+  override extraRepr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/**
+ * Softmax along `dim`, like `torch.nn.Softmax`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
+ * @example new nn.Softmax(1).forward(x)   // or new nn.Softmax({ dim: 1 })
+ */
+export class Softmax extends NormalizeAlongDim {
+  /** Softmax of `input` along `dim` (same shape). */
+  override forward(input: Tensor): Tensor {
+    return F.softmax(input, this.dim);
+  }
+}
+
+/**
+ * log(softmax(x)) along `dim`, like `torch.nn.LogSoftmax`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.LogSoftmax.html
+ * @example new nn.LogSoftmax(1).forward(x)
+ */
+export class LogSoftmax extends NormalizeAlongDim {
   /** Log-softmax of `input` along `dim` (same shape). */
   override forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim === null ? 'None' : this.dim}`;
   }
 }
 
