@@ -4,6 +4,7 @@
  */
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { RuntimeError } from '../errors.js';
 import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
@@ -62,7 +63,7 @@ function defUnary(op: UnaryOp, nodeName: string, grad: UnaryGrad | null) {
   const raw = defineOp({
     name: op,
     nodeName,
-    forward(ctx, x: Tensor, params?: readonly number[]) {
+    forward(ctx: OpCtx<{ params: readonly number[] }>, x: Tensor, params?: readonly number[]) {
       const y = runUnary(op, x, unaryOutType(op, x), params);
       ctx.save(x, y);
       ctx.params = params ?? [];
@@ -71,7 +72,7 @@ function defUnary(op: UnaryOp, nodeName: string, grad: UnaryGrad | null) {
     backward: grad
       ? (ctx, [gy]) => {
           const [x, y] = ctx.saved;
-          return [grad(gy!, x!, y!, ctx.params as number[])];
+          return [grad(gy!, x!, y!, ctx.params)];
         }
       : notDifferentiable(op),
   });

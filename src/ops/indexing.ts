@@ -13,6 +13,7 @@
 import { describeValue, isPlainObject } from '../validate.js';
 import { routine } from '../backends/routine.js';
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
 import { castValue, type DType, isFloating, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
@@ -152,7 +153,7 @@ function defTake(name: string, nodeName: string): TakeFn {
   return defineOp({
     name,
     nodeName,
-    forward(ctx, x: Tensor, positions: Tensor) {
+    forward(ctx: OpCtx<{ inShape: readonly number[]; positions: Tensor }>, x: Tensor, positions: Tensor) {
       ctx.inShape = x.shape;
       ctx.positions = positions;
       const out = emptyTensor(positions.shape, x.dtype);
@@ -160,8 +161,8 @@ function defTake(name: string, nodeName: string): TakeFn {
       return out;
     },
     backward(ctx, [gy]) {
-      const z = emptyTensor(ctx.inShape as number[], gy!.dtype);
-      return [putOp(z, ctx.positions as Tensor, gy!, true), null];
+      const z = emptyTensor(ctx.inShape, gy!.dtype);
+      return [putOp(z, ctx.positions, gy!, true), null];
     },
   });
 }
@@ -171,7 +172,7 @@ function defPut(name: string, nodeName: string): PutFn {
   return defineOp({
     name,
     nodeName,
-    forward(ctx, x: Tensor, positions: Tensor, src: Tensor, accumulate: boolean) {
+    forward(ctx: OpCtx<{ positions: Tensor; accumulate: boolean }>, x: Tensor, positions: Tensor, src: Tensor, accumulate: boolean) {
       ctx.positions = positions;
       ctx.accumulate = accumulate;
       const out = emptyTensor(x.shape, x.dtype);
@@ -180,7 +181,7 @@ function defPut(name: string, nodeName: string): PutFn {
       return out;
     },
     backward(ctx, [gy]) {
-      const pos = ctx.positions as Tensor;
+      const pos = ctx.positions;
       const [needX, , needSrc] = ctx.needsInputGrad;
       let gx: Tensor | null = null;
       // overwritten elements get no gradient (index_put's `grad.index_put(indices, zeros)`)
@@ -1056,7 +1057,7 @@ function defTri(name: string, nodeName: string, upper: boolean): (x: Tensor, dia
   const op: (x: Tensor, diagonal: number) => Tensor = defineOp({
     name,
     nodeName,
-    forward(ctx, x: Tensor, diagonal: number) {
+    forward(ctx: OpCtx<{ diagonal: number }>, x: Tensor, diagonal: number) {
       ctx.diagonal = diagonal;
       const rows = x.shape[x.dim() - 2]!;
       const cols = x.shape[x.dim() - 1]!;
@@ -1071,7 +1072,7 @@ function defTri(name: string, nodeName: string, upper: boolean): (x: Tensor, dia
       return out;
     },
     backward(ctx, [gy]) {
-      return [op(gy!, ctx.diagonal as number)];
+      return [op(gy!, ctx.diagonal)];
     },
   });
   return (x: Tensor, diagonal = 0): Tensor => {

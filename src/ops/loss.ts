@@ -10,6 +10,7 @@
  * (`createGraph`), a composite one.
  */
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';
 import type { ClassTargets, ElementwiseLoss, ElementwiseLossOperands, LossGradient, Reduction } from '../backends/routines/loss.js';
@@ -106,7 +107,7 @@ function defElementwiseLoss(kind: ElementwiseLoss, name: string, nodeName: strin
   return defineOp({
     name,
     nodeName,
-    forward(ctx, input: Tensor, target: Tensor, a: ElementwiseLossArgs) {
+    forward(ctx: OpCtx<{ args: ElementwiseLossArgs; n: number }>, input: Tensor, target: Tensor, a: ElementwiseLossArgs) {
       ctx.save(input, target);
       ctx.args = a;
       ctx.n = shapeNumel(broadcastShapes(input.shape, target.shape));
@@ -120,8 +121,7 @@ function defElementwiseLoss(kind: ElementwiseLoss, name: string, nodeName: strin
     },
     backward(ctx, [gy]) {
       const [x, t] = ctx.saved as [Tensor, Tensor];
-      const a = ctx.args as ElementwiseLossArgs;
-      const n = ctx.n as number;
+      const { args: a, n } = ctx;
       const [ni, nt] = ctx.needsInputGrad;
       if (!isGradEnabled() && fused(x, t)) {
         const gx = ni ? emptyTensor(x.shape, x.dtype) : null;
@@ -263,6 +263,12 @@ interface ClassArgs {
   reduction: Reduction;
 }
 
+/** What a class-index op's backward needs: its arguments and the total weight of the targets (the 'mean' divisor). */
+interface ClassState<A extends ClassArgs = ClassArgs> {
+  args: A;
+  total: number;
+}
+
 /** The `ClassTargets` of the routines (`t`: the target as saved). */
 function classTargets(a: ClassArgs, t: Tensor = a.target): ClassTargets {
   return { N: a.L.N, C: a.L.C, S: a.L.S, target: targetArray(t), weight: a.weight, ignoreIndex: a.ignore };
@@ -292,7 +298,7 @@ const UNIT_GRAD = { reduction: 'sum', gy: Float64Array.of(1), divisor: 1 } as co
 const nllOp = defineOp({
   name: 'nll_loss',
   nodeName: 'NllLossBackward0',
-  forward(ctx, input: Tensor, a: ClassArgs) {
+  forward(ctx: OpCtx<ClassState & { inShape: readonly number[]; dtype: DType }>, input: Tensor, a: ClassArgs) {
     const { out, outputs, check } = classOutputs(input, a);
     routine('nllLossForward')(Object.assign(classTargets(a), { x: dense(input) }, outputs));
     check();
@@ -304,18 +310,17 @@ const nllOp = defineOp({
     return out;
   },
   backward(ctx, [gy]) {
-    const a = ctx.args as ClassArgs;
+    const { args: a, total } = ctx;
     const { L } = a;
     const targets = classTargets(a, ctx.saved[0]!);
-    const gx = emptyTensor([L.N, L.C, L.S], ctx.dtype as DType);
-    const total = ctx.total as number;
+    const gx = emptyTensor([L.N, L.C, L.S], ctx.dtype);
     if (!isGradEnabled()) {
       routine('nllLossBackward')(Object.assign(targets, lossGradient(gy!, a.reduction, total), { gx: gx.data as FloatArray }));
-      return [gx.reshape(ctx.inShape as number[])];
+      return [gx.reshape(ctx.inShape)];
     }
     // createGraph: the gradient is linear in gy, so it stays differentiable with respect to it.
     routine('nllLossBackward')(Object.assign(targets, UNIT_GRAD, { gx: gx.data as FloatArray }));
-    return [gx.mul(sampleGradTensor(gy!, L, a.reduction, total)).reshape(ctx.inShape as number[])];
+    return [gx.mul(sampleGradTensor(gy!, L, a.reduction, total)).reshape(ctx.inShape)];
   },
 });
 
@@ -348,7 +353,7 @@ interface CeArgs extends ClassArgs {
 const ceOp = defineOp({
   name: 'cross_entropy_loss',
   nodeName: 'NllLossBackward0',
-  forward(ctx, input: Tensor, a: CeArgs) {
+  forward(ctx: OpCtx<ClassState<CeArgs>>, input: Tensor, a: CeArgs) {
     const { L } = a;
     const { out, outputs, check } = classOutputs(input, a);
     // the softmax, for a backward that will run
@@ -364,9 +369,8 @@ const ceOp = defineOp({
   },
   backward(ctx, [gy]) {
     const [x, target, probs] = ctx.saved as [Tensor, Tensor, Tensor];
-    const a = ctx.args as CeArgs;
+    const { args: a, total } = ctx;
     const { L } = a;
-    const total = ctx.total as number;
     const targets = classTargets(a, target);
     if (!isGradEnabled()) {
       const gx = emptyTensor([L.N, L.C, L.S], x.dtype);
@@ -417,7 +421,7 @@ function probOperands(x: Tensor, t: Tensor, w: Tensor | null, a: CrossEntropyPro
 export const crossEntropyProbOp = defineOp({
   name: 'cross_entropy_loss_prob_target',
   nodeName: 'CrossEntropyLossBackward0',
-  forward(ctx, input: Tensor, target: Tensor, weight: Tensor | null, a: CrossEntropyProbArgs) {
+  forward(ctx: OpCtx<{ args: CrossEntropyProbArgs; lse: Float64Array }>, input: Tensor, target: Tensor, weight: Tensor | null, a: CrossEntropyProbArgs) {
     const L = a.layout;
     const out = lossOutput(L.out, a.dtype, a.reduction);
     const lse = new Float64Array(L.N * L.S);
@@ -430,7 +434,7 @@ export const crossEntropyProbOp = defineOp({
   },
   backward(ctx, [gy]) {
     const [x, t, weight] = ctx.saved as [Tensor, Tensor, Tensor | undefined];
-    const a = ctx.args as CrossEntropyProbArgs;
+    const a = ctx.args;
     const { layout: L, labelSmoothing: eps } = a;
     const [ni, nt, nw] = ctx.needsInputGrad;
     const denom = L.N * L.S;
@@ -438,7 +442,7 @@ export const crossEntropyProbOp = defineOp({
       const gx = ni ? emptyTensor([L.N, L.C, L.S], a.dtype) : null;
       const gt = nt ? emptyTensor([L.N, L.C, L.S], a.dtype) : null;
       const gw = nw ? emptyTensor([L.C], a.dtype) : null;
-      const outputs = { lse: ctx.lse as Float64Array, gx: outArray(gx), gt: outArray(gt), gw: outArray(gw) };
+      const outputs = { lse: ctx.lse, gx: outArray(gx), gt: outArray(gt), gw: outArray(gw) };
       routine('crossEntropyProbBackward')(Object.assign(probOperands(x, t, weight ?? null, a), lossGradient(gy!, a.reduction, denom), outputs));
       return [gx?.reshape(x.shape) ?? null, gt?.reshape(t.shape) ?? null, gw];
     }

@@ -3,6 +3,7 @@
  * backward maps the gradient back onto the input's geometry.
  */
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { IndexError, RuntimeError, ValueError as ValueErrorLike } from '../errors.js';
 import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
@@ -87,7 +88,7 @@ export function inferShape(shape: readonly number[], numel: number): number[] {
 const viewOp = defineOp({
   name: 'view',
   nodeName: 'ViewBackward0',
-  forward(ctx, x: Tensor, shape: number[]) {
+  forward(ctx: OpCtx<{ inShape: readonly number[] }>, x: Tensor, shape: number[]) {
     const st = viewStrides(x.shape, x.strides, shape);
     if (!st) {
       throw new RuntimeError(
@@ -98,7 +99,7 @@ const viewOp = defineOp({
     return makeView(x, shape, st, x.offset);
   },
   backward(ctx, [gy]) {
-    return [gy!.reshape(ctx.inShape as number[])];
+    return [gy!.reshape(ctx.inShape)];
   },
 });
 
@@ -150,12 +151,12 @@ export function contiguous(x: Tensor): Tensor {
 const castOp = defineOp({
   name: 'to_copy',
   nodeName: 'ToCopyBackward0',
-  forward(ctx, x: Tensor, dtype: DType) {
+  forward(ctx: OpCtx<{ inDtype: DType }>, x: Tensor, dtype: DType) {
     ctx.inDtype = x.dtype;
     return castRaw(x, dtype);
   },
   backward(ctx, [gy]) {
-    return [castTo(gy!, ctx.inDtype as DType)];
+    return [castTo(gy!, ctx.inDtype)];
   },
 });
 
@@ -176,7 +177,7 @@ export function detach(x: Tensor): Tensor {
 const permuteOp = defineOp({
   name: 'permute',
   nodeName: 'PermuteBackward0',
-  forward(ctx, x: Tensor, dims: number[]) {
+  forward(ctx: OpCtx<{ dims: number[] }>, x: Tensor, dims: number[]) {
     ctx.dims = dims;
     return makeView(
       x,
@@ -186,7 +187,7 @@ const permuteOp = defineOp({
     );
   },
   backward(ctx, [gy]) {
-    const dims = ctx.dims as number[];
+    const dims = ctx.dims;
     const inv = new Array<number>(dims.length);
     dims.forEach((d, i) => (inv[d] = i));
     return [permute(gy!, inv)];
@@ -370,6 +371,15 @@ function sliceGeom(shape: readonly number[], strides: readonly number[], offset:
   return { shape: sh, strides: st, offset: offset + start * strides[dim]! };
 }
 
+/** A basic slice along one dim: `length` elements of `dim` from `start` every `step`, the dim dropped if `drop`. */
+type SliceArgs = [dim: number, start: number, length: number, step: number, drop: boolean];
+
+/** What a slice's backward needs: its arguments and the shape of the input it cut. */
+interface SliceState {
+  args: SliceArgs;
+  inShape: readonly number[];
+}
+
 /**
  * Slice op: `length` elements of `dim` from `start` every `step`; its backward scatters the gradient
  * into zeros of the input's shape (SliceBackward0 / SelectBackward0 / NarrowBackward0).
@@ -378,7 +388,7 @@ function makeSliceOp(nodeName: string) {
   return defineOp({
   name: 'slice',
   nodeName,
-  forward(ctx, x: Tensor, dim: number, start: number, length: number, step: number, drop: boolean) {
+  forward(ctx: OpCtx<SliceState>, x: Tensor, dim: number, start: number, length: number, step: number, drop: boolean) {
     ctx.args = [dim, start, length, step, drop];
     ctx.inShape = x.shape;
     const g = sliceGeom(x.shape, x.strides, x.offset, dim, start, length, step);
@@ -389,8 +399,8 @@ function makeSliceOp(nodeName: string) {
     return makeView(x, g.shape, g.strides, g.offset);
   },
   backward(ctx, [gy]) {
-    const [dim, start, length, step, drop] = ctx.args as [number, number, number, number, boolean];
-    return [sliceScatter(gy!, ctx.inShape as number[], dim, start, length, step, drop)];
+    const [dim, start, length, step, drop] = ctx.args;
+    return [sliceScatter(gy!, ctx.inShape, dim, start, length, step, drop)];
   },
 });
 }
@@ -400,7 +410,7 @@ const selectOp = makeSliceOp('SelectBackward0');
 
 const sliceScatterOp = defineOp({
   name: 'slice_scatter',
-  forward(ctx, gy: Tensor, inShape: number[], dim: number, start: number, length: number, step: number, drop: boolean) {
+  forward(ctx: OpCtx<{ args: SliceArgs }>, gy: Tensor, inShape: readonly number[], dim: number, start: number, length: number, step: number, drop: boolean) {
     ctx.args = [dim, start, length, step, drop];
     const z = emptyTensor(inShape, gy.dtype);
     const g = sliceGeom(z.shape, z.strides, 0, dim, start, length, step);
@@ -412,12 +422,12 @@ const sliceScatterOp = defineOp({
     return z;
   },
   backward(ctx, [gg]) {
-    const [dim, start, length, step, drop] = ctx.args as [number, number, number, number, boolean];
+    const [dim, start, length, step, drop] = ctx.args;
     return [(drop ? selectOp : sliceOp)(gg!, dim, start, length, step, drop)];
   },
 });
 
-function sliceScatter(gy: Tensor, inShape: number[], dim: number, start: number, length: number, step: number, drop: boolean): Tensor {
+function sliceScatter(gy: Tensor, inShape: readonly number[], dim: number, start: number, length: number, step: number, drop: boolean): Tensor {
   return sliceScatterOp(gy, inShape, dim, start, length, step, drop);
 }
 
@@ -550,7 +560,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 const catOp = defineOp({
   name: 'cat',
   nodeName: 'CatBackward0',
-  forward(ctx, xs: Tensor[], dim: number, dtype: DType) {
+  forward(ctx: OpCtx<{ sizes: number[]; dim: number }>, xs: Tensor[], dim: number, dtype: DType) {
     const first = xs.find((x) => !(x.dim() === 1 && x.shape[0] === 0)) ?? xs[0]!;
     const shape = first.shape.slice();
     let total = 0;
@@ -575,10 +585,10 @@ const catOp = defineOp({
     return out;
   },
   backward(ctx, [gy]) {
-    const sizes = ctx.sizes as number[];
+    const sizes = ctx.sizes;
     let off = 0;
     return sizes.map((len) => {
-      const g = narrow(gy!, ctx.dim as number, off, len);
+      const g = narrow(gy!, ctx.dim, off, len);
       off += len;
       return len === 0 ? null : g;
     });

@@ -6,6 +6,7 @@
  */
 import { routine } from '../backends/routine.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, ValueError } from '../errors.js';
 import { type DType, DTYPES, isFloating, scalarTypeName } from '../tensor/dtype.js';
@@ -129,20 +130,31 @@ function sgn(x: Tensor): Tensor {
   return x.sign().maskedFill(nanMask(x), 0);
 }
 
+/** What a reduction's backward needs: the reduced dims and whether they were kept. */
+interface ReduceState {
+  dims: number[];
+  keepdim: boolean;
+}
+
+/** A reduction's state plus the input's shape, for ops that do not save the input itself. */
+interface ReduceShapeState extends ReduceState {
+  inShape: readonly number[];
+}
+
 // ---------------------------------------------------------------- sum, mean
 
 function defSum(nodeName: string) {
   return defineOp({
     name: 'sum',
     nodeName,
-    forward(ctx, x: Tensor, dims: number[], keepdim: boolean, dtype: DType) {
+    forward(ctx: OpCtx<ReduceShapeState>, x: Tensor, dims: number[], keepdim: boolean, dtype: DType) {
       ctx.inShape = x.shape;
       ctx.dims = dims;
       ctx.keepdim = keepdim;
       return runReduce('sum', x, dims, keepdim, dtype);
     },
     backward(ctx, [gy]) {
-      return [expandReduced(gy!, ctx.inShape as number[], ctx.dims as number[], ctx.keepdim as boolean)];
+      return [expandReduced(gy!, ctx.inShape, ctx.dims, ctx.keepdim)];
     },
   });
 }
@@ -166,7 +178,7 @@ function defMean(nodeName: string) {
   return defineOp({
     name: 'mean',
     nodeName,
-    forward(ctx, x: Tensor, dims: number[], keepdim: boolean) {
+    forward(ctx: OpCtx<ReduceShapeState & { n: number }>, x: Tensor, dims: number[], keepdim: boolean) {
       const n = reducedCount(x.shape, dims);
       ctx.inShape = x.shape;
       ctx.dims = dims;
@@ -177,7 +189,7 @@ function defMean(nodeName: string) {
       return s;
     },
     backward(ctx, [gy]) {
-      return [expandReduced(gy!.div(ctx.n as number), ctx.inShape as number[], ctx.dims as number[], ctx.keepdim as boolean)];
+      return [expandReduced(gy!.div(ctx.n), ctx.inShape, ctx.dims, ctx.keepdim)];
     },
   });
 }
@@ -235,7 +247,7 @@ function defProd(nodeName: string) {
   return defineOp({
     name: 'prod',
     nodeName,
-    forward(ctx, x: Tensor, dims: number[], keepdim: boolean) {
+    forward(ctx: OpCtx<ReduceState>, x: Tensor, dims: number[], keepdim: boolean) {
       const y = runReduce('prod', x, dims, keepdim, x.dtype);
       ctx.save(x, y);
       ctx.dims = dims;
@@ -245,12 +257,12 @@ function defProd(nodeName: string) {
     backward(ctx, [gy]) {
       const [x, y] = ctx.saved as [Tensor, Tensor];
       if (x.dim() === 0) return [gy];
-      const dims = ctx.dims as number[];
+      const dims = ctx.dims;
       const full = nodeName === 'ProdBackward0';
-      const g = keepDims(gy!, x.shape, dims, ctx.keepdim as boolean);
+      const g = keepDims(gy!, x.shape, dims, ctx.keepdim);
       const zeros = countZeros(x);
       // PyTorch parity: without zeros the gradient is result / input (inf / inf gives NaN there too).
-      if (zeros === 0) return [g.mul(keepDims(y, x.shape, dims, ctx.keepdim as boolean).div(x))];
+      if (zeros === 0) return [g.mul(keepDims(y, x.shape, dims, ctx.keepdim).div(x))];
       if (full) {
         if (zeros > 1 && !isGradEnabled()) return [emptyTensor(x.shape, x.dtype)];
         return [g.mul(othersProduct(x.reshape(-1), 0).reshape(x.shape))];
@@ -324,9 +336,9 @@ function alongPositions(shape: readonly number[], dim: number, indices: Tensor):
  * value_selecting_reduction_backward: zeros of `inShape` with g (keepdim-shaped) written at the
  * positions `indices` picks along `dim`. Its backward gathers at the same positions.
  */
-const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: number[]) => Tensor = defineOp({
+const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: readonly number[]) => Tensor = defineOp({
   name: 'value_selecting_reduction_backward',
-  forward(ctx, g: Tensor, indices: Tensor, dim: number, inShape: number[]) {
+  forward(ctx: OpCtx<{ dim: number }>, g: Tensor, indices: Tensor, dim: number, inShape: readonly number[]) {
     ctx.save(indices);
     ctx.dim = dim;
     const out = emptyTensor(inShape, g.dtype);
@@ -335,14 +347,14 @@ const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: number[])
   },
   backward(ctx, [gg]) {
     const [indices] = ctx.saved as [Tensor];
-    return [gatherAlong(gg!, indices, ctx.dim as number), null];
+    return [gatherAlong(gg!, indices, ctx.dim), null];
   },
 });
 
 /** The values of `src` at the positions `indices` (keepdim-shaped) picks along `dim`. */
 const gatherAlong: (src: Tensor, indices: Tensor, dim: number) => Tensor = defineOp({
   name: 'gather',
-  forward(ctx, src: Tensor, indices: Tensor, dim: number) {
+  forward(ctx: OpCtx<{ dim: number; inShape: readonly number[] }>, src: Tensor, indices: Tensor, dim: number) {
     ctx.save(indices);
     ctx.dim = dim;
     ctx.inShape = src.shape;
@@ -352,7 +364,7 @@ const gatherAlong: (src: Tensor, indices: Tensor, dim: number) => Tensor = defin
   },
   backward(ctx, [gy]) {
     const [indices] = ctx.saved as [Tensor];
-    return [scatterAlong(gy!, indices, ctx.dim as number, ctx.inShape as number[]), null];
+    return [scatterAlong(gy!, indices, ctx.dim, ctx.inShape), null];
   },
 });
 
@@ -360,7 +372,7 @@ function defMaxDim(isMax: boolean) {
   return defineOp({
     name: isMax ? 'max' : 'min',
     nodeName: isMax ? 'MaxBackward0' : 'MinBackward0',
-    forward(ctx, x: Tensor, dims: number[], keepdim: boolean): Tensor[] {
+    forward(ctx: OpCtx<ReduceShapeState>, x: Tensor, dims: number[], keepdim: boolean): Tensor[] {
       const values = runReduce(isMax ? 'max' : 'min', x, dims, keepdim, x.dtype);
       const idx = emptyTensor(reducedShape(x.shape, dims, false), 'int64');
       backend().reduce(isMax ? 'argmax' : 'argmin', x, dims, idx);
@@ -374,11 +386,10 @@ function defMaxDim(isMax: boolean) {
     backward(ctx, [gy]) {
       if (!gy) return [null];
       const [indices] = ctx.saved as [Tensor];
-      const dims = ctx.dims as number[];
-      const inShape = ctx.inShape as number[];
+      const { dims, inShape } = ctx;
       if (dims.length === 0) return [gy]; // 0-d input: the value is the element
       const keep = reducedShape(inShape, dims, true);
-      const k = ctx.keepdim as boolean;
+      const k = ctx.keepdim;
       return [scatterAlong(k ? gy : gy.reshape(keep), k ? indices : reshapeRaw(indices, keep), dims[0]!, inShape)];
     },
   });
@@ -432,7 +443,7 @@ export function min(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = fa
 function defAmax(isMax: boolean) {
   return defineOp({
     name: isMax ? 'amax' : 'amin',
-    forward(ctx, x: Tensor, dims: number[], keepdim: boolean) {
+    forward(ctx: OpCtx<ReduceState>, x: Tensor, dims: number[], keepdim: boolean) {
       const y = runReduce(isMax ? 'max' : 'min', x, dims, keepdim, x.dtype);
       ctx.save(x, y);
       ctx.dims = dims;
@@ -441,8 +452,7 @@ function defAmax(isMax: boolean) {
     },
     backward(ctx, [gy]) {
       const [x, y] = ctx.saved as [Tensor, Tensor];
-      const dims = ctx.dims as number[];
-      const k = ctx.keepdim as boolean;
+      const { dims, keepdim: k } = ctx;
       // PyTorch's scale_grad_by_count: ties share the gradient; a NaN result gives NaN gradients.
       const mask = x.eq(keepDims(y, x.shape, dims, k));
       return [keepDims(gy!, x.shape, dims, k).div(mask.sum(dims, true)).mul(mask)];
@@ -602,7 +612,7 @@ function varBackward(g: Tensor, x: Tensor, dims: number[], correction: number): 
 function defVar(isStd: boolean) {
   return defineOp({
     name: isStd ? 'std' : 'var',
-    forward(ctx, x: Tensor, dims: number[], correction: number, keepdim: boolean) {
+    forward(ctx: OpCtx<ReduceState & { correction: number }>, x: Tensor, dims: number[], correction: number, keepdim: boolean) {
       const y = varForward(x, dims, correction, keepdim, isStd);
       ctx.save(x, y);
       ctx.dims = dims;
@@ -612,15 +622,14 @@ function defVar(isStd: boolean) {
     },
     backward(ctx, [gy]) {
       const [x, y] = ctx.saved as [Tensor, Tensor];
-      const dims = ctx.dims as number[];
-      const k = ctx.keepdim as boolean;
+      const { dims, keepdim: k } = ctx;
       let g = keepDims(gy!, x.shape, dims, k);
       if (isStd) {
         // std_backward: grad / (2 std), 0 where std == 0
         const r = keepDims(y, x.shape, dims, k);
         g = g.div(r.mul(2)).maskedFill(r.eq(0), 0);
       }
-      return [varBackward(g, x, dims, ctx.correction as number)];
+      return [varBackward(g, x, dims, ctx.correction)];
     },
   });
 }
@@ -665,7 +674,7 @@ export { variance as var };
 
 const logsumexpOp = defineOp({
   name: 'logsumexp',
-  forward(ctx, x: Tensor, dims: number[], keepdim: boolean) {
+  forward(ctx: OpCtx<ReduceState>, x: Tensor, dims: number[], keepdim: boolean) {
     let y: Tensor;
     if (x.numel() === 0) {
       y = x.exp().sum(dims, keepdim).log();
@@ -685,8 +694,7 @@ const logsumexpOp = defineOp({
   },
   backward(ctx, [gy]) {
     const [x, y] = ctx.saved as [Tensor, Tensor];
-    const dims = ctx.dims as number[];
-    const k = ctx.keepdim as boolean;
+    const { dims, keepdim: k } = ctx;
     return [keepDims(gy!, x.shape, dims, k).mul(x.sub(keepDims(y, x.shape, dims, k)).exp())];
   },
 });
@@ -733,7 +741,7 @@ function defNorm(nodeName: string) {
   return defineOp({
     name: 'norm',
     nodeName,
-    forward(ctx, x: Tensor, p: number, dims: number[], keepdim: boolean) {
+    forward(ctx: OpCtx<ReduceState & { p: number }>, x: Tensor, p: number, dims: number[], keepdim: boolean) {
       const y = vectorNorm(x, p, dims, keepdim);
       ctx.save(x, y);
       ctx.p = p;
@@ -743,9 +751,7 @@ function defNorm(nodeName: string) {
     },
     backward(ctx, [gy]) {
       const [x, y] = ctx.saved as [Tensor, Tensor];
-      const p = ctx.p as number;
-      const dims = ctx.dims as number[];
-      const k = ctx.keepdim as boolean;
+      const { p, dims, keepdim: k } = ctx;
       if (p === 0) return [null]; // PyTorch: no gradient for the 0 "norm"
       const g = keepDims(gy!, x.shape, dims, k);
       const r = keepDims(y, x.shape, dims, k);
@@ -847,7 +853,7 @@ export function all(x: Tensor, dim?: number | null, keepdim = false): Tensor {
 /** Running sum along dim; `reverse` sums from the end (the backward of the forward scan). */
 const cumsumOp: (x: Tensor, dim: number, reverse: boolean) => Tensor = defineOp({
   name: 'cumsum',
-  forward(ctx, x: Tensor, dim: number, reverse: boolean) {
+  forward(ctx: OpCtx<{ dim: number; reverse: boolean }>, x: Tensor, dim: number, reverse: boolean) {
     const out = emptyTensor(x.shape, x.dtype);
     routine('scan')('cumsum', x, dim, out, { reverse, exclusive: false });
     ctx.dim = dim;
@@ -855,7 +861,7 @@ const cumsumOp: (x: Tensor, dim: number, reverse: boolean) => Tensor = defineOp(
     return out;
   },
   backward(ctx, [gy]) {
-    return [cumsumOp(gy!, ctx.dim as number, !(ctx.reverse as boolean))];
+    return [cumsumOp(gy!, ctx.dim, !ctx.reverse)];
   },
 });
 

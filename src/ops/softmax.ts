@@ -5,6 +5,7 @@
  */
 import { checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { SoftmaxOp } from '../backends/backend.js';
 import { RuntimeError } from '../errors.js';
@@ -24,7 +25,7 @@ function defSoftmax(op: SoftmaxOp) {
   return defineOp({
     name: op === 'softmax' ? '_softmax' : '_log_softmax',
     nodeName: op === 'softmax' ? 'SoftmaxBackward0' : 'LogSoftmaxBackward0',
-    forward(ctx, x: Tensor, dim: number) {
+    forward(ctx: OpCtx<{ dim: number }>, x: Tensor, dim: number) {
       const y = emptyTensor(x.shape, x.dtype);
       routine('softmax')(op, x, dim, y);
       ctx.save(y);
@@ -33,7 +34,7 @@ function defSoftmax(op: SoftmaxOp) {
     },
     backward(ctx, [gy]) {
       const [y] = ctx.saved as [Tensor];
-      const dim = ctx.dim as number;
+      const dim = ctx.dim;
       if (!isGradEnabled()) {
         const gx = emptyTensor(y.shape, y.dtype);
         routine('softmaxBackward')(op, y, gy!, dim, gx);
