@@ -10,6 +10,7 @@
  */
 import { checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';
 import { NotImplementedError, RuntimeError } from '../errors.js';
@@ -110,7 +111,7 @@ interface ConvGeom {
 const convolution = defineOp({
   name: 'convolution',
   nodeName: 'ConvolutionBackward0',
-  forward(ctx, x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom): Tensor {
+  forward(ctx: OpCtx<{ geom: ConvGeom }>, x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom): Tensor {
     const [N, C, L] = x.shape as [number, number, number];
     const [O, , K] = w.shape as [number, number, number];
     const y = emptyTensor([N, O, g.Lo], x.dtype);
@@ -120,26 +121,27 @@ const convolution = defineOp({
     });
     ctx.save(x, w);
     ctx.geom = g;
-    ctx.hasBias = b !== null;
     return y;
   },
   backward(ctx, [gy]) {
     noDoubleBackward('conv1d');
     const [x, w] = ctx.saved as [Tensor, Tensor];
-    const g = ctx.geom as ConvGeom;
+    const g = ctx.geom;
     const need = ctx.needsInputGrad;
     const [N, C, L] = x.shape as [number, number, number];
     const [O, , K] = w.shape as [number, number, number];
     const gx = need[0] ? emptyTensor(x.shape, x.dtype) : null;
     const gw = need[1] ? emptyTensor(w.shape, w.dtype) : null;
-    const gb = ctx.hasBias && need[2] ? emptyTensor([O], x.dtype) : null;
+    const gb = need[2] ? emptyTensor([O], x.dtype) : null;
     routine('conv1dBackward')({
       x: dense(x), w: dense(w), gy: dense(gy!.dtype === x.dtype ? gy! : castRaw(gy!, x.dtype)),
       gx: gx ? (gx.data as FloatArray) : null, gw: gw ? (gw.data as FloatArray) : null, gb: gb ? (gb.data as FloatArray) : null,
       N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
     });
-    return ctx.hasBias ? [gx, gw, gb] : [gx, gw];
+    return [gx, gw, gb];
   },
+  // fixed slots: an absent bias keeps its place (null, needing no gradient)
+  inputs: (x: Tensor, w: Tensor, b: Tensor | null, _g: ConvGeom) => [x, w, b],
 });
 
 /**
@@ -328,6 +330,12 @@ interface PoolGeom {
   Lo: number;
 }
 
+/** What a pooling op's backward needs: the input's shape and the window geometry. */
+interface PoolState {
+  inShape: readonly number[];
+  geom: PoolGeom;
+}
+
 function poolArgs(g: PoolGeom, R: number, L: number) {
   return { mode: g.mode, R, L, Lo: g.Lo, kernelSize: g.kernelSize, stride: g.stride, padding: g.padding, dilation: g.dilation, countIncludePad: g.countIncludePad };
 }
@@ -335,7 +343,7 @@ function poolArgs(g: PoolGeom, R: number, L: number) {
 const maxPoolOp = defineOp({
   name: 'max_pool1d_with_indices',
   nodeName: 'MaxPool2DWithIndicesBackward0',
-  forward(ctx, x: Tensor, g: PoolGeom): Tensor[] {
+  forward(ctx: OpCtx<PoolState>, x: Tensor, g: PoolGeom): Tensor[] {
     const L = x.shape[x.dim() - 1]!;
     const outShape = [...x.shape.slice(0, -1), g.Lo];
     const y = emptyTensor(outShape, x.dtype);
@@ -352,12 +360,12 @@ const maxPoolOp = defineOp({
   backward(ctx, [gy]) {
     noDoubleBackward('max_pool1d');
     const [idx] = ctx.saved as [Tensor];
-    const inShape = ctx.inShape as number[];
+    const inShape = ctx.inShape;
     const L = inShape[inShape.length - 1]!;
     const gx = emptyTensor(inShape, gy!.dtype);
     const R = L === 0 ? 0 : gx.numel() / L;
     routine('pool1dBackward')({
-      ...poolArgs(ctx.geom as PoolGeom, R, L),
+      ...poolArgs(ctx.geom, R, L),
       gy: dense(gy!), gx: gx.data as FloatArray, indices: dense(idx) as Float64Array,
     });
     return [gx];
@@ -367,7 +375,7 @@ const maxPoolOp = defineOp({
 const avgPoolOp = defineOp({
   name: 'avg_pool1d',
   nodeName: 'AvgPool2DBackward0',
-  forward(ctx, x: Tensor, g: PoolGeom): Tensor {
+  forward(ctx: OpCtx<PoolState>, x: Tensor, g: PoolGeom): Tensor {
     const L = x.shape[x.dim() - 1]!;
     const y = emptyTensor([...x.shape.slice(0, -1), g.Lo], x.dtype);
     const R = L === 0 ? 0 : x.numel() / L;
@@ -382,11 +390,11 @@ const avgPoolOp = defineOp({
   },
   backward(ctx, [gy]) {
     noDoubleBackward('avg_pool1d');
-    const inShape = ctx.inShape as number[];
+    const inShape = ctx.inShape;
     const L = inShape[inShape.length - 1]!;
     const gx = emptyTensor(inShape, gy!.dtype);
     const R = L === 0 ? 0 : gx.numel() / L;
-    routine('pool1dBackward')({ ...poolArgs(ctx.geom as PoolGeom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
+    routine('pool1dBackward')({ ...poolArgs(ctx.geom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
     return [gx];
   },
 });

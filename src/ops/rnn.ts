@@ -8,6 +8,7 @@
  * nodes, writing the final states in place.
  */
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isAnomalyEnabled, isGradEnabled } from '../autograd/grad-mode.js';
 import { gruWorkspaceSize, lstmWorkspaceSize, rnnWorkspaceSize } from '../backends/backend.js';
 import { routine } from '../backends/routine.js';
@@ -223,6 +224,21 @@ function zerosIf(need: boolean | undefined, shape: readonly number[] | undefined
   return need && shape ? emptyTensor(shape, dtype) : null;
 }
 
+/** What a layer op's backward needs besides its saved tensors (set only when a backward will follow). */
+interface LayerState {
+  geo: Geometry;
+  /** The shapes of the op's input slots, undefined for an absent optional input. */
+  inShapes: (readonly number[] | undefined)[];
+}
+
+/**
+ * The gradient buffers of a layer op's input slots, in slot order: a zero tensor where the input
+ * needs a gradient, null elsewhere (always null for an absent optional input).
+ */
+function inputGrads(ctx: OpCtx<LayerState>): (Tensor | null)[] {
+  return ctx.inShapes.map((s, i) => zerosIf(ctx.needsInputGrad[i], s, ctx.geo.dtype));
+}
+
 /**
  * One direction of one LSTM layer through the backend's fused kernel, on contiguous arrays; `ws`
  * null keeps no workspace. The body of the autograd op's forward and of `rnnStack`'s no-graph path.
@@ -256,7 +272,7 @@ function gruLikeKernel(
 const lstmOp = defineOp({
   name: 'lstm',
   forward(
-    ctx, x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor,
+    ctx: OpCtx<LayerState>, x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor,
     bIh: Tensor | null, bHh: Tensor | null, wHr: Tensor | null, g: Geometry,
   ): Tensor[] {
     const dt = g.dtype;
@@ -274,7 +290,6 @@ const lstmOp = defineOp({
     );
     if (ws) {
       ctx.geo = g;
-      ctx.present = [bIh !== null, bHh !== null, wHr !== null];
       ctx.save(xc, c0c, wIhc, wHhc, ws, ...(wHrc ? [wHrc] : []));
       ctx.inShapes = [x.shape, h0.shape, c0.shape, wIh.shape, wHh.shape, bIh?.shape, bHh?.shape, wHr?.shape];
     }
@@ -282,24 +297,10 @@ const lstmOp = defineOp({
   },
   backward(ctx, [gy, ghN, gcN]) {
     noDoubleBackward('LSTM');
-    const g = ctx.geo as Geometry;
+    const g = ctx.geo;
     const dt = g.dtype;
     const [xc, c0c, wIhc, wHhc, ws, wHrc] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
-    const [hasBIh, hasBHh, hasWHr] = ctx.present as boolean[];
-    const shapes = ctx.inShapes as (readonly number[] | undefined)[];
-    // ctx.needsInputGrad follows the tensor inputs: x, h0, c0, wIh, wHh, then the given optionals.
-    const need = ctx.needsInputGrad;
-    const rest = need.slice(5);
-    const [needBIh, needBHh, needWHr] = [hasBIh, hasBHh, hasWHr].map((p) => p && rest.shift());
-    const z = (on: boolean | undefined, s: readonly number[] | undefined): Tensor | null => zerosIf(on, s, dt);
-    const dx = z(need[0], shapes[0]);
-    const dh0 = z(need[1], shapes[1]);
-    const dc0 = z(need[2], shapes[2]);
-    const dwIh = z(need[3], shapes[3]);
-    const dwHh = z(need[4], shapes[4]);
-    const dbIh = z(needBIh, shapes[5]);
-    const dbHh = z(needBHh, shapes[6]);
-    const dwHr = z(needWHr, shapes[7]);
+    const [dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr] = inputGrads(ctx);
     routine('lstmBackward')({
       T: g.T, B: g.B, I: g.I, H: g.H, P: g.P, reverse: g.reverse, batchSizes: g.batchSizes,
       x: dense(xc), c0: dense(c0c), wIh: dense(wIhc), wHh: dense(wHhc), wHr: arr(wHrc ?? null), ws: dense(ws),
@@ -307,12 +308,11 @@ const lstmOp = defineOp({
       dx: arr(dx), dh0: arr(dh0), dc0: arr(dc0), dwIh: arr(dwIh), dwHh: arr(dwHh),
       dbIh: arr(dbIh), dbHh: arr(dbHh), dwHr: arr(dwHr),
     });
-    const out: (Tensor | null)[] = [dx, dh0, dc0, dwIh, dwHh];
-    if (hasBIh) out.push(dbIh);
-    if (hasBHh) out.push(dbHh);
-    if (hasWHr) out.push(dwHr);
-    return out;
+    return [dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr];
   },
+  // fixed slots: an absent bias or projection keeps its place (null), so the positions never shift
+  inputs: (x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null, wHr: Tensor | null, _g: Geometry) =>
+    [x, h0, c0, wIh, wHh, bIh, bHh, wHr],
 });
 
 /**
@@ -351,7 +351,7 @@ function defineGruLike(kind: 'GRU' | 'RNN') {
   const bwdName = kind === 'GRU' ? 'gruBackward' : 'rnnBackward';
   return defineOp({
     name: kind === 'GRU' ? 'gru' : 'rnn',
-    forward(ctx, x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null, g: Geometry): Tensor[] {
+    forward(ctx: OpCtx<LayerState>, x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null, g: Geometry): Tensor[] {
       const dt = g.dtype;
       const [xc, h0c, wIhc, wHhc] = [x, h0, wIh, wHh].map(rawContiguous) as [Tensor, Tensor, Tensor, Tensor];
       const y = emptyTensor(outShape(g, g.H), dt);
@@ -361,7 +361,6 @@ function defineGruLike(kind: 'GRU' | 'RNN') {
       gruLikeKernel(g, dense(xc), dense(h0c), dense(wIhc), dense(wHhc), arr(bIh), arr(bHh), dense(y), dense(hN), arr(ws));
       if (ws) {
         ctx.geo = g;
-        ctx.present = [bIh !== null, bHh !== null];
         ctx.save(xc, wIhc, wHhc, ws);
         ctx.inShapes = [x.shape, h0.shape, wIh.shape, wHh.shape, bIh?.shape, bHh?.shape];
       }
@@ -369,32 +368,20 @@ function defineGruLike(kind: 'GRU' | 'RNN') {
     },
     backward(ctx, [gy, ghN]) {
       noDoubleBackward(kind);
-      const g = ctx.geo as Geometry;
+      const g = ctx.geo;
       const dt = g.dtype;
       const [xc, wIhc, wHhc, ws] = ctx.saved as [Tensor, Tensor, Tensor, Tensor];
-      const [hasBIh, hasBHh] = ctx.present as boolean[];
-      const shapes = ctx.inShapes as (readonly number[] | undefined)[];
-      const need = ctx.needsInputGrad;
-      const rest = need.slice(4);
-      const [needBIh, needBHh] = [hasBIh, hasBHh].map((p) => p && rest.shift());
-      const z = (on: boolean | undefined, s: readonly number[] | undefined): Tensor | null => zerosIf(on, s, dt);
-      const dx = z(need[0], shapes[0]);
-      const dh0 = z(need[1], shapes[1]);
-      const dwIh = z(need[2], shapes[2]);
-      const dwHh = z(need[3], shapes[3]);
-      const dbIh = z(needBIh, shapes[4]);
-      const dbHh = z(needBHh, shapes[5]);
+      const [dx, dh0, dwIh, dwHh, dbIh, dbHh] = inputGrads(ctx);
       routine(bwdName)({
         T: g.T, B: g.B, I: g.I, H: g.H, reverse: g.reverse, batchSizes: g.batchSizes, nonlinearity: g.nonlinearity,
         x: dense(xc), wIh: dense(wIhc), wHh: dense(wHhc), ws: dense(ws),
         dy: gradArray(gy, dt), dhN: gradArray(ghN, dt),
         dx: arr(dx), dh0: arr(dh0), dwIh: arr(dwIh), dwHh: arr(dwHh), dbIh: arr(dbIh), dbHh: arr(dbHh),
       });
-      const out: (Tensor | null)[] = [dx, dh0, dwIh, dwHh];
-      if (hasBIh) out.push(dbIh);
-      if (hasBHh) out.push(dbHh);
-      return out;
+      return [dx, dh0, dwIh, dwHh, dbIh, dbHh];
     },
+    // fixed slots: an absent bias keeps its place (null)
+    inputs: (x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null, _g: Geometry) => [x, h0, wIh, wHh, bIh, bHh],
   });
 }
 
