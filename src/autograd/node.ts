@@ -36,8 +36,6 @@ export class Ctx {
   _freed = false;
   /** Which tensor inputs need a gradient (aligned with the op's tensor inputs). */
   needsInputGrad: boolean[] = [];
-  /** Free-form data for backward. */
-  [key: string]: unknown;
 
   /** Saves tensors for backward; in-place changes to them before backward raise an error. */
   save(...ts: Tensor[]): void {

@@ -15,6 +15,7 @@ import { checkBool, checkNumber, checkOptions, describeValue, isPlainObject, opt
 import { pyNum } from '../format.js';
 import '../ops/methods.js';
 import { defineOp } from '../autograd/function.js';
+import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../random/generator.js';
@@ -603,7 +604,7 @@ function padRegion(inShape: readonly number[], outShape: readonly number[], pads
 const constantPadOp = defineOp({
   name: 'constant_pad_nd',
   nodeName: 'ConstantPadNdBackward0',
-  forward(ctx, x: Tensor, pads: number[], outShape: number[], value: number) {
+  forward(ctx: OpCtx<{ inShape: readonly number[]; pads: number[] }>, x: Tensor, pads: number[], outShape: number[], value: number) {
     const out = emptyTensor(outShape, x.dtype);
     if (value !== 0) routine('fill')({ out: out.data, value });
     const r = padRegion(x.shape, outShape, pads, x, out);
@@ -613,9 +614,9 @@ const constantPadOp = defineOp({
     return out;
   },
   backward(ctx, [gy]) {
-    const inShape = ctx.inShape as number[];
+    const inShape = ctx.inShape;
     const gx = emptyTensor(inShape, gy!.dtype);
-    const r = padRegion(inShape, gy!.shape, ctx.pads as number[], gx, gy!);
+    const r = padRegion(inShape, gy!.shape, ctx.pads, gx, gy!);
     if (r) backend().copy(r.dst, r.src);
     return [gx];
   },

@@ -13,6 +13,7 @@
 import { checkOptions, describeValue } from '../../validate.js';
 import type { View } from '../../backends/backend.js';
 import { defineOp } from '../../autograd/function.js';
+import type { OpCtx } from '../../autograd/node.js';
 import { IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { type DType, castValue, isFloating } from '../../tensor/dtype.js';
 import { emptyTensor, wrapArray } from '../../tensor/create.js';
@@ -254,7 +255,7 @@ function paddedBlock(x: View, t0: number, t1: number, bs: number): View {
 const packOp: (x: Tensor, sizes: readonly number[]) => Tensor = defineOp({
   name: '_pack_padded_sequence',
   nodeName: 'PackPaddedSequenceBackward0',
-  forward(ctx, x: Tensor, sizes: readonly number[]) {
+  forward(ctx: OpCtx<{ inShape: readonly number[]; sizes: readonly number[] }>, x: Tensor, sizes: readonly number[]) {
     ctx.inShape = x.shape;
     ctx.sizes = sizes;
     const rest = x.shape.slice(2);
@@ -266,8 +267,8 @@ const packOp: (x: Tensor, sizes: readonly number[]) => Tensor = defineOp({
     return out;
   },
   backward(ctx, [gy]) {
-    const shape = ctx.inShape as number[];
-    return [padOp(gy!, ctx.sizes as number[], shape[0]!, shape[1]!, 0)];
+    const shape = ctx.inShape;
+    return [padOp(gy!, ctx.sizes, shape[0]!, shape[1]!, 0)];
   },
 });
 
@@ -279,7 +280,7 @@ const padOp: (data: Tensor, sizes: readonly number[], steps: number, batch: numb
   name: '_pad_packed_sequence',
   // PyTorch parity: 1.13 composes this from full + copy_, so its grad_fn is CopySlices
   nodeName: 'CopySlices',
-  forward(ctx, data: Tensor, sizes: readonly number[], steps: number, batch: number, value: number) {
+  forward(ctx: OpCtx<{ sizes: readonly number[] }>, data: Tensor, sizes: readonly number[], steps: number, batch: number, value: number) {
     ctx.sizes = sizes;
     const rest = data.shape.slice(1);
     const out = emptyTensor([steps, batch, ...rest], data.dtype);
@@ -290,7 +291,7 @@ const padOp: (data: Tensor, sizes: readonly number[], steps: number, batch: numb
     return out;
   },
   backward(ctx, [gy]) {
-    return [packOp(gy!, ctx.sizes as number[]), null, null, null, null];
+    return [packOp(gy!, ctx.sizes), null, null, null, null];
   },
 });
 
@@ -303,7 +304,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
   name: 'pad_sequence',
   // PyTorch parity: ATen's pad_sequence is full + copy_ into slices, so its grad_fn is CopySlices
   nodeName: 'CopySlices',
-  forward(ctx, seqs: Tensor[], batchFirst: boolean, value: number, left: boolean) {
+  forward(ctx: OpCtx<{ info: { batchFirst: boolean; starts: number[]; lens: number[] } }>, seqs: Tensor[], batchFirst: boolean, value: number, left: boolean) {
     const first = seqs[0]!;
     const rest = first.shape.slice(1);
     let maxLen = 0;
@@ -338,7 +339,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
     return out;
   },
   backward(ctx, [gy]) {
-    const { batchFirst, starts, lens } = ctx.info as { batchFirst: boolean; starts: number[]; lens: number[] };
+    const { batchFirst, starts, lens } = ctx.info;
     return lens.map((len, i) => {
       if (!ctx.needsInputGrad[i]) return null;
       return batchFirst ? narrow(select(gy!, 0, i), 0, starts[i]!, len) : select(narrow(gy!, 0, starts[i]!, len), 1, i);
