@@ -18,7 +18,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
 import { castValue, type DType, isFloating, scalarTypeName, type TypedArray } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
-import { tensor as makeTensor } from '../tensor/factories.js';
+import { arange, tensor as makeTensor } from '../tensor/factories.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
 import { backend, broadcastShapes, broadcastView, checkInt, checkNumber, checkTensor, rawContiguous } from './util.js';
 import { castTo, expand, narrow, permute, reshape, select, slice, unsqueeze, view } from './movement.js';
@@ -1061,14 +1061,19 @@ function defTri(name: string, nodeName: string, upper: boolean): (x: Tensor, dia
       ctx.diagonal = diagonal;
       const rows = x.shape[x.dim() - 2]!;
       const cols = x.shape[x.dim() - 1]!;
-      const mask = new Uint8Array(rows * cols);
-      for (let i = 0; i < rows; i++) {
-        for (let j = 0; j < cols; j++) mask[i * cols + j] = (upper ? j - i >= diagonal : j - i <= diagonal) ? 1 : 0;
-      }
+      // mask[i, j] = (j - i >= diagonal) for triu, (j - i <= diagonal) for tril
+      const k = backend();
+      const rc = [rows, cols];
+      const diff = emptyTensor(rc, 'float64');
+      const j = arange(cols, { dtype: 'float64' });
+      const i = arange(rows, { dtype: 'float64' });
+      k.binary('sub', { data: j.data, shape: rc, strides: [0, 1], offset: 0 }, { data: i.data, shape: rc, strides: [1, 0], offset: 0 }, diff);
+      const mask = emptyTensor(rc, 'bool');
+      k.binary(upper ? 'ge' : 'le', diff, broadcastView(scalarTensor(diagonal, 'float64'), rc), mask);
       const strides = x.shape.map((_, d) => (d === x.dim() - 2 ? cols : d === x.dim() - 1 ? 1 : 0));
       const zero = scalarTensor(0, x.dtype);
       const out = emptyTensor(x.shape, x.dtype);
-      backend().where({ data: mask, shape: x.shape, strides, offset: 0 }, x, broadcastView(zero, x.shape), out);
+      k.where({ data: mask.data, shape: x.shape, strides, offset: 0 }, x, broadcastView(zero, x.shape), out);
       return out;
     },
     backward(ctx, [gy]) {
