@@ -14,6 +14,7 @@ import { gruBackward, gruForward } from './kernels/gru.js';
 import { rnnBackward, rnnForward } from './kernels/rnn.js';
 import { embeddingKernels } from './kernels/embedding.js';
 import { fillKernels } from './kernels/fill.js';
+import { linalgKernels } from './kernels/linalg.js';
 import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
@@ -48,5 +49,6 @@ export const jsBackend: Backend = {
   ...embeddingKernels,
   ...fillKernels,
   ...lossKernels,
+  ...linalgKernels,
   ...optimKernels,
 };

@@ -8,6 +8,9 @@ import { RuntimeError } from '../../errors.js';
 import { scalarTensor } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { pyFloat } from '../../format.js';
+import { routine } from '../../backends/routine.js';
+import type { FloatArray } from '../../tensor/dtype.js';
+import { dense } from '../../ops/util.js';
 
 /** Options of {@link clipGradNorm_} (the keyword arguments after `max_norm`). */
 export interface ClipGradNormOptions {
@@ -30,34 +33,11 @@ function gradsOf(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
   return grads;
 }
 
-/** `torch.norm(x, p)` over the elements of `d`, in double precision (0 for no elements). */
-function vectorNorm(d: ArrayLike<number>, p: number): number {
-  const n = d.length;
-  if (p === Infinity || p === -Infinity) {
-    if (n === 0) return 0;
-    let m = Math.abs(d[0]!);
-    for (let i = 1; i < n; i++) {
-      const a = Math.abs(d[i]!);
-      if (Number.isNaN(a) || Number.isNaN(m)) m = NaN;
-      else if (p > 0 ? a > m : a < m) m = a;
-    }
-    return m;
-  }
-  let s = 0;
-  if (p === 0) {
-    for (let i = 0; i < n; i++) if (d[i] !== 0) s += 1;
-    return s;
-  }
-  if (p === 1) {
-    for (let i = 0; i < n; i++) s += Math.abs(d[i]!);
-    return s;
-  }
-  if (p === 2) {
-    for (let i = 0; i < n; i++) s += d[i]! * d[i]!;
-    return Math.sqrt(s);
-  }
-  for (let i = 0; i < n; i++) s += Math.abs(d[i]!) ** p;
-  return s ** (1 / p);
+/** `torch.linalg.vector_norm(x, p)` of all elements, in float64. */
+function vectorNorm(x: FloatArray, p: number): number {
+  const out = new Float64Array(1);
+  routine('vectorNorm')({ x, p, out });
+  return out[0]!;
 }
 
 /**
@@ -91,7 +71,7 @@ export function clipGradNorm_(
   // Per-gradient norms are tensors of the gradient's dtype in PyTorch: round them like one.
   const dtype = grads[0]!.dtype;
   const round = dtype === 'float32' ? Math.fround : (x: number) => x;
-  const norms = grads.map((g) => round(vectorNorm(g.dataSync(), p)));
+  const norms = Float64Array.from(grads, (g) => round(vectorNorm(dense(g), p)));
   const total = p === Infinity ? round(vectorNorm(norms, Infinity)) : round(vectorNorm(norms, p));
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new RuntimeError(
