@@ -1,6 +1,6 @@
 /**
  * The `torch.backends` namespace: which compute backend runs the kernels, and the native and wasm
- * ones' status. Importing this module registers the native backend (src/backends/native/index.ts).
+ * ones' status. The backends are listed in src/backends/registry.ts and loaded on first use.
  * See https://pytorch.org/docs/1.13/backends.html
  * @example console.log(torch.backends.current(), torch.backends.registeredBackends());
  * @module

@@ -18,7 +18,6 @@
  */
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { registerBackend } from '../registry.js';
 import { type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds } from '../kernel-args.js';
 import { recurrentRoutines } from '../routines/recurrent.js';
 import { adamStepRoutine } from '../routines/optim.js';
@@ -194,11 +193,11 @@ export const nativeBackend: Backend = {
   ...(Object.fromEntries(ROUTINES.map((d) => [d.name, fused(d as RoutineDescriptor<unknown>)])) as Partial<Backend>),
 };
 
-registerBackend(
-  'native',
-  () => {
-    if (!nativeAddon()) throw new Error(why);
-    return nativeBackend;
-  },
-  10,
-);
+/**
+ * The registry's loader (src/backends/registry.ts): the backend, or throws why it cannot run here.
+ * @example const b = initNativeBackend(); // throws on a platform without the addon
+ */
+export function initNativeBackend(): Backend {
+  if (!nativeAddon()) throw new Error(why);
+  return nativeBackend;
+}

@@ -472,7 +472,7 @@ export const wasmBackend: Backend = {
 
 /**
  * The registry's factory (src/backends/registry.ts): the backend, or throws why it cannot run here.
- * @example registerBackend('wasm', initWasmBackend, 5);
+ * @example const b = initWasmBackend(); // throws where WebAssembly SIMD is missing
  */
 export function initWasmBackend(): Backend {
   if (!wasmExports()) throw new Error(why);
