@@ -303,3 +303,4 @@ const FLAG = Kind.Flag;
 const ENUM = Kind.Enum;
 const SIZE = Kind.Size;
 const INTS = Kind.Ints;
+

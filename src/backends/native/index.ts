@@ -19,8 +19,7 @@
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds } from '../kernel-args.js';
-import { recurrentRoutines } from '../routines/recurrent.js';
-import { adamStepRoutine } from '../routines/optim.js';
+import { COMPILED_ROUTINES, compiledBackend } from '../compiled.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 
 /** The addon's exports (native/addon.cc). */
@@ -41,7 +40,6 @@ interface Addon {
 const ABI = 3;
 
 /** The fused routines the addon runs, checked against its table when it loads. */
-const ROUTINES = [...recurrentRoutines, adamStepRoutine] as const;
 
 let addon: Addon | null | undefined; // undefined: not tried yet
 /** The addon's routine ids by name. */
@@ -86,7 +84,7 @@ export function nativeAddon(): Addon | null {
     try {
       const m = req(root + rel) as Addon;
       if (m.abi !== ABI) throw new Error(`ABI ${String(m.abi)}, expected ${ABI} (rebuild with npm run build:native)`);
-      ids = routineIds(m.routines, ROUTINES, 'npm run build:native');
+      ids = routineIds(m.routines, COMPILED_ROUTINES, 'npm run build:native');
       addon = m;
       loadedFrom = rel;
       why = '';
@@ -185,13 +183,7 @@ function fused<A>(d: RoutineDescriptor<A>): (a: A) => void {
 }
 
 /** The native backend object: the js backend with the native kernels over it. */
-export const nativeBackend: Backend = {
-  ...jsBackend,
-  name: 'native',
-  gemm,
-  // the fused routines, each called through its descriptor
-  ...(Object.fromEntries(ROUTINES.map((d) => [d.name, fused(d as RoutineDescriptor<unknown>)])) as Partial<Backend>),
-};
+export const nativeBackend: Backend = compiledBackend('native', gemm, fused);
 
 /**
  * The registry's loader (src/backends/registry.ts): the backend, or throws why it cannot run here.

@@ -6,18 +6,6 @@
 import type { FloatArray } from '../../tensor/dtype.js';
 
 /**
- * Arguments of `vectorNorm`: `torch.linalg.vector_norm(x, p)` over all elements of `x`,
- * accumulated in float64 (p = 0 counts the non-zeros, ±inf is the largest/smallest magnitude, NaN
- * propagates; 0 for no elements), written to `out[0]`.
- */
-export interface VectorNormArgs {
-  x: FloatArray;
-  p: number;
-  /** [1], overwritten. */
-  out: Float64Array;
-}
-
-/**
  * Arguments of `orthogonal`: `out` [rows, cols] = gain * Q, where Q is the reduced QR factor of
  * `x` [rows, cols] (of its transpose when rows < cols, transposed back) with each column's sign
  * chosen so that R has a non-negative diagonal, as `nn.init.orthogonal_` computes it (QR in float64,
@@ -34,8 +22,6 @@ export interface OrthogonalArgs {
 
 /** The linear-algebra members of `Backend`. */
 export interface LinalgRoutines {
-  /** Vector norm of all elements, in float64. */
-  vectorNorm?(a: VectorNormArgs): void;
   /** The orthogonal matrix `nn.init.orthogonal_` makes from a Gaussian draw. */
   orthogonal?(a: OrthogonalArgs): void;
 }

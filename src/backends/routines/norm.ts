@@ -93,8 +93,22 @@ export interface BatchNormBackwardArgs {
   gBias: Float64Array;
 }
 
+/**
+ * Arguments of `vectorNorm`: `torch.linalg.vector_norm(x, p)` over all elements of `x`,
+ * accumulated in float64 (p = 0 counts the non-zeros, ±inf is the largest/smallest magnitude, NaN
+ * propagates; 0 for no elements), written to `out[0]`.
+ */
+export interface VectorNormArgs {
+  x: FloatArray;
+  p: number;
+  /** [1], overwritten. */
+  out: Float64Array;
+}
+
 /** The norm members of `Backend`. */
 export interface NormRoutines {
+  /** Vector norm of all elements, in float64. */
+  vectorNorm?(a: VectorNormArgs): void;
   /** Layer norm forward over the last N elements of each row. */
   layerNormForward?(args: LayerNormForwardArgs): void;
   /** Layer norm backward: gx, and the weight and bias gradients. */

@@ -22,8 +22,7 @@
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { Kind, type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds, span } from '../kernel-args.js';
-import { recurrentRoutines } from '../routines/recurrent.js';
-import { adamStepRoutine } from '../routines/optim.js';
+import { COMPILED_ROUTINES, compiledBackend } from '../compiled.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
 
@@ -51,7 +50,6 @@ const KEEP_SCRATCH = 16 << 20;
 /** Fields of a routine's argument block at most (one double each; gemm's block has 18). */
 const MAX_FIELDS = 64;
 /** The fused routines the module runs, checked against its table when it is instantiated. */
-const ROUTINES = [...recurrentRoutines, adamStepRoutine] as const;
 
 let wasm: Exports | null | undefined; // undefined: not tried yet
 /** The module's routine ids by name. */
@@ -112,7 +110,7 @@ export function wasmExports(): Exports | null {
     if (e.tl_abi() !== ABI) throw new Error(`module ABI ${e.tl_abi()}, expected ${ABI} (rebuild with npm run build:wasm)`);
     e.__wasm_call_ctors();
     isaName = cString(e, e.tl_isa());
-    ids = routineIds(cString(e, e.tl_routines()), ROUTINES, 'npm run build:wasm');
+    ids = routineIds(cString(e, e.tl_routines()), COMPILED_ROUTINES, 'npm run build:wasm');
     argsPtr = e.tl_malloc(8 * MAX_FIELDS) >>> 0;
     wasm = e;
     why = '';
@@ -462,13 +460,7 @@ function fused<A>(d: RoutineDescriptor<A>): (a: A) => void {
  * The wasm backend object: the js backend with the module's kernels over it.
  * @example wasmBackend.gemm(a, b, out, { alpha: 1, beta: 0 });
  */
-export const wasmBackend: Backend = {
-  ...jsBackend,
-  name: 'wasm',
-  gemm,
-  // the fused routines, each called through its descriptor
-  ...(Object.fromEntries(ROUTINES.map((d) => [d.name, fused(d as RoutineDescriptor<unknown>)])) as Partial<Backend>),
-};
+export const wasmBackend: Backend = compiledBackend('wasm', gemm, fused);
 
 /**
  * The registry's factory (src/backends/registry.ts): the backend, or throws why it cannot run here.

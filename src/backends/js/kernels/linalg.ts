@@ -2,37 +2,7 @@
  * Reference linear-algebra kernels (readable loops in float64); the arguments are declared in
  * backends/routines/linalg.ts.
  */
-import type { LinalgRoutines, OrthogonalArgs, VectorNormArgs } from '../../routines/linalg.js';
-
-/** `torch.norm(x, p)` over the elements of `d`, in double precision (0 for no elements). */
-function vectorNorm(d: ArrayLike<number>, p: number): number {
-  const n = d.length;
-  if (p === Infinity || p === -Infinity) {
-    if (n === 0) return 0;
-    let m = Math.abs(d[0]!);
-    for (let i = 1; i < n; i++) {
-      const a = Math.abs(d[i]!);
-      if (Number.isNaN(a) || Number.isNaN(m)) m = NaN;
-      else if (p > 0 ? a > m : a < m) m = a;
-    }
-    return m;
-  }
-  let s = 0;
-  if (p === 0) {
-    for (let i = 0; i < n; i++) if (d[i] !== 0) s += 1;
-    return s;
-  }
-  if (p === 1) {
-    for (let i = 0; i < n; i++) s += Math.abs(d[i]!);
-    return s;
-  }
-  if (p === 2) {
-    for (let i = 0; i < n; i++) s += d[i]! * d[i]!;
-    return Math.sqrt(s);
-  }
-  for (let i = 0; i < n; i++) s += Math.abs(d[i]!) ** p;
-  return s ** (1 / p);
-}
+import type { LinalgRoutines, OrthogonalArgs } from '../../routines/linalg.js';
 
 /**
  * Reduced QR of the m x n (m >= n) row-major matrix `a` by Householder reflections, in float64.
@@ -123,8 +93,5 @@ function orthogonal({ rows, cols, gain, x, out }: OrthogonalArgs): void {
 
 /** The js backend's linear-algebra routines. */
 export const linalgKernels: Required<LinalgRoutines> = {
-  vectorNorm: ({ x, p, out }: VectorNormArgs) => {
-    out[0] = vectorNorm(x, p);
-  },
   orthogonal,
 };

@@ -9,6 +9,7 @@ import type {
   LayerNormBackwardArgs,
   LayerNormForwardArgs,
   NormRoutines,
+  VectorNormArgs,
 } from '../../routines/norm.js';
 
 /** Layer norm forward: per row, mean and biased variance, then (x - mean) * rstd * w + b. */
@@ -153,5 +154,40 @@ function batchNormBackward(a: BatchNormBackwardArgs): void {
   }
 }
 
+/** `torch.norm(x, p)` over the elements of `d`, in double precision (0 for no elements). */
+function norm(d: ArrayLike<number>, p: number): number {
+  const n = d.length;
+  if (p === Infinity || p === -Infinity) {
+    if (n === 0) return 0;
+    let m = Math.abs(d[0]!);
+    for (let i = 1; i < n; i++) {
+      const a = Math.abs(d[i]!);
+      if (Number.isNaN(a) || Number.isNaN(m)) m = NaN;
+      else if (p > 0 ? a > m : a < m) m = a;
+    }
+    return m;
+  }
+  let s = 0;
+  if (p === 0) {
+    for (let i = 0; i < n; i++) if (d[i] !== 0) s += 1;
+    return s;
+  }
+  if (p === 1) {
+    for (let i = 0; i < n; i++) s += Math.abs(d[i]!);
+    return s;
+  }
+  if (p === 2) {
+    for (let i = 0; i < n; i++) s += d[i]! * d[i]!;
+    return Math.sqrt(s);
+  }
+  for (let i = 0; i < n; i++) s += Math.abs(d[i]!) ** p;
+  return s ** (1 / p);
+}
+
+/** `vectorNorm`: the norm of all elements into out[0]. */
+function vectorNorm({ x, p, out }: VectorNormArgs): void {
+  out[0] = norm(x, p);
+}
+
 /** The js backend's norm routines. */
-export const normKernels: Required<NormRoutines> = { layerNormForward, layerNormBackward, batchNormForward, batchNormBackward };
+export const normKernels: Required<NormRoutines> = { layerNormForward, layerNormBackward, batchNormForward, batchNormBackward, vectorNorm };
