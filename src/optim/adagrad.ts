@@ -101,12 +101,8 @@ export class Adagrad extends Optimizer<AdagradGroup, AdagradState> {
     for (const p of group.params) {
       const grad = gradOf(p, 'Adagrad');
       if (grad === null) continue;
-      let st = this.state.get(p);
-      if (st === undefined) {
-        // Deviation: PyTorch raises KeyError for groups added after construction; torchlet initializes them
-        st = { step: stepTensor(), sum: fullLike(p, group.initialAccumulatorValue) };
-        this.state.set(p, st);
-      }
+      // Deviation: PyTorch raises KeyError for groups added after construction; torchlet initializes them
+      const st = this.stateFor(p, () => ({ step: stepTensor(), sum: fullLike(p, group.initialAccumulatorValue) }));
       st.step = asStepTensor(st.step);
       const step = incrementStep(st.step);
       const args = {

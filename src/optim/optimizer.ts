@@ -229,6 +229,20 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
   /** @internal number of `step()` calls since the last scheduler was attached */
   _stepCount = 0;
 
+  /**
+   * The state of `p`, made by `init` on the parameter's first update (PyTorch's
+   * `if len(state) == 0:` block).
+   * @internal
+   */
+  protected stateFor(p: Tensor, init: () => S): S {
+    let st = this.state.get(p);
+    if (st === undefined) {
+      st = init();
+      this.state.set(p, st);
+    }
+    return st;
+  }
+
   constructor(params: Params<G>, defaults: GroupOptions<G>) {
     const foreach = (defaults as { foreach?: unknown }).foreach;
     if (foreach !== undefined && foreach !== null) checkOption('foreach', foreach, 'boolean');

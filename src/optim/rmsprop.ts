@@ -106,13 +106,8 @@ export class RMSprop extends Optimizer<RMSpropGroup, RMSpropState> {
     for (const p of group.params) {
       const grad = gradOf(p, 'RMSprop');
       if (grad === null) continue;
-      let st = this.state.get(p);
-      if (st === undefined) {
-        st = { step: 0, square_avg: zerosLike(p) };
-        if (momentum > 0) st.momentum_buffer = zerosLike(p);
-        if (centered) st.grad_avg = zerosLike(p);
-        this.state.set(p, st);
-      }
+      const st = this.stateFor(p, () => ({ step: 0, square_avg: zerosLike(p) }));
+      // the buffers a first update makes, and those a loaded state dict may lack
       if (momentum > 0 && st.momentum_buffer === undefined) st.momentum_buffer = zerosLike(p);
       if (centered && st.grad_avg === undefined) st.grad_avg = zerosLike(p);
       st.step = Number(st.step) + 1;

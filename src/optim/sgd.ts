@@ -109,11 +109,7 @@ export class SGD extends Optimizer<SGDGroup, SGDState> {
     for (const p of group.params) {
       const grad = gradOf(p, 'SGD');
       if (grad === null) continue;
-      let st = this.state.get(p);
-      if (st === undefined) {
-        st = { momentum_buffer: null };
-        this.state.set(p, st);
-      }
+      const st = this.stateFor(p, () => ({ momentum_buffer: null }));
       let buf: Tensor | null = null;
       let first = false;
       if (momentum !== 0) {
