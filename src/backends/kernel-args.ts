@@ -45,6 +45,23 @@ export function inBounds(v: View): boolean {
   return v.shape.includes(0) || span(v) !== null;
 }
 
+/**
+ * Whether a compiled gemm takes `out = a @ b` (rank-3 views, batch [B,M,K] x [B,K,N]): float
+ * arrays of one element type, matching non-empty sizes, every element in bounds, 32-bit counts.
+ * @internal
+ */
+export function gemmFits(a: View, b: View, out: View): boolean {
+  const A = a.data;
+  const B = b.data;
+  const C = out.data;
+  return isFloat(C) && A.constructor === C.constructor && B.constructor === C.constructor &&
+    a.shape.length === 3 && b.shape.length === 3 && out.shape.length === 3 &&
+    b.shape[0] === a.shape[0] && b.shape[1] === a.shape[2] && out.shape[0] === a.shape[0] &&
+    out.shape[1] === a.shape[1] && out.shape[2] === b.shape[2] &&
+    a.shape[0]! * a.shape[1]! * b.shape[2]! > 0 && inBounds(a) && inBounds(b) && inBounds(out) &&
+    Math.max(a.shape[1]!, a.shape[2]!, b.shape[2]!) < 2 ** 31;
+}
+
 // ------------------------------------------------------------------------------------------------
 // Descriptors
 // ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@
  */
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds } from '../kernel-args.js';
+import { type RoutineDescriptor, RoutineCall, gemmFits, routineIds } from '../kernel-args.js';
 import { COMPILED_ROUTINES, compiledBackend } from '../compiled.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 
@@ -127,26 +127,16 @@ export function info(): { path: string; isa: string; supported: string } | null 
 const gemmParams = new Float64Array(18);
 
 function gemm(a: View, b: View, out: View, o: GemmOptions): void {
-  const A = a.data;
-  const B = b.data;
-  const C = out.data;
-  const ok =
-    isFloat(C) && A.constructor === C.constructor && B.constructor === C.constructor &&
-    a.shape.length === 3 && b.shape.length === 3 && out.shape.length === 3 &&
-    b.shape[0] === a.shape[0] && b.shape[1] === a.shape[2] && out.shape[0] === a.shape[0] &&
-    out.shape[1] === a.shape[1] && out.shape[2] === b.shape[2] &&
-    a.shape[0]! * a.shape[1]! * b.shape[2]! > 0 && inBounds(a) && inBounds(b) && inBounds(out) &&
-    Math.max(a.shape[1]!, a.shape[2]!, b.shape[2]!) < 2 ** 31;
   // Anything else (integers, empty products, bad views) takes the js kernel, which also raises
   // the errors for bad arguments.
-  if (!ok) return jsBackend.gemm(a, b, out, o);
+  if (!gemmFits(a, b, out)) return jsBackend.gemm(a, b, out, o);
   const p = gemmParams;
   p[0] = a.shape[0]!; p[1] = a.shape[1]!; p[2] = a.shape[2]!; p[3] = b.shape[2]!;
   p[4] = a.offset; p[5] = a.strides[0]!; p[6] = a.strides[1]!; p[7] = a.strides[2]!;
   p[8] = b.offset; p[9] = b.strides[0]!; p[10] = b.strides[1]!; p[11] = b.strides[2]!;
   p[12] = out.offset; p[13] = out.strides[0]!; p[14] = out.strides[1]!; p[15] = out.strides[2]!;
   p[16] = o.alpha; p[17] = o.beta;
-  nativeAddon()!.gemm(A as FloatArray, B as FloatArray, C, p);
+  nativeAddon()!.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, p);
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@
  */
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { Kind, type RoutineDescriptor, RoutineCall, inBounds, isFloat, routineIds, span } from '../kernel-args.js';
+import { Kind, type RoutineDescriptor, RoutineCall, gemmFits, routineIds, span } from '../kernel-args.js';
 import { COMPILED_ROUTINES, compiledBackend } from '../compiled.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import { WASM_BASE64 } from './binary.js';
@@ -335,18 +335,10 @@ function gatherInto(heap: FloatArray, dst: number, v: View, o: Operand): void {
 const gemmParams = new Float64Array(18);
 
 function gemm(a: View, b: View, out: View, o: GemmOptions): void {
-  const A = a.data;
-  const B = b.data;
   const C = out.data;
-  const ok =
-    wasmExports() !== null && isFloat(C) && A.constructor === C.constructor && B.constructor === C.constructor &&
-    a.shape.length === 3 && b.shape.length === 3 && out.shape.length === 3 &&
-    b.shape[0] === a.shape[0] && b.shape[1] === a.shape[2] && out.shape[0] === a.shape[0] &&
-    out.shape[1] === a.shape[1] && out.shape[2] === b.shape[2] &&
-    a.shape[0]! * a.shape[1]! * b.shape[2]! > 0 && inBounds(a) && inBounds(b) && inBounds(out) &&
-    Math.max(a.shape[1]!, a.shape[2]!, b.shape[2]!) < 2 ** 31;
   // Anything else (integers, empty products, bad views) takes the js kernel, which also raises
   // the errors for bad arguments.
+  const ok = wasmExports() !== null && gemmFits(a, b, out);
   if (!ok) return jsBackend.gemm(a, b, out, o);
   const [nb, m, k] = a.shape as [number, number, number];
   const n = b.shape[2]!;
