@@ -7,6 +7,7 @@
  * torch.save(model.stateDict(), 'model.pt');
  * const sd = torch.safetensors.loadFile('model.safetensors');
  */
+import '../ops/methods.js';
 export { load, save, readCheckpoint, type LoadOptions, type SaveOptions, type RawCheckpoint } from './torch-file.js';
 export { UnpicklingError, ALLOWED_GLOBALS } from './unpickler.js';
 export { FormatError } from './bytes.js';

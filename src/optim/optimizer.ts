@@ -6,6 +6,7 @@
  * Naming: options and `paramGroups` keys are camelCase (`weightDecay`, `initialLr`); the state dict
  * is data, so its keys are PyTorch's snake_case (`weight_decay`, `initial_lr`, `exp_avg`).
  */
+import '../ops/methods.js';
 import { checkOptions, describeValue } from '../validate.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';

@@ -74,3 +74,20 @@ describe('leaf gradient accumulation', () => {
     expect(vals(b.grad!)).toEqual([3, 4]);
   });
 });
+
+// Optional inputs keep their slots (OpSpec.inputs): PyTorch 1.13 prints, for
+// `F.conv1d(x, w).grad_fn.next_functions` without a bias,
+// ((AccumulateGrad, 0), (AccumulateGrad, 0), (None, 0)).
+describe('input slots', () => {
+  it('an absent bias keeps its slot in the graph, as in PyTorch', () => {
+    const x = torch.randn(1, 2, 5).requiresGrad_();
+    const w = torch.randn(3, 2, 2).requiresGrad_();
+    const y = torch.nn.functional.conv1d(x, w);
+    expect(y.gradFn!.name).toBe('ConvolutionBackward0');
+    expect(y.gradFn!.nextFunctions.map(([f, n]) => [f?.name ?? null, n])).toEqual([
+      ['AccumulateGrad', 0],
+      ['AccumulateGrad', 0],
+      [null, 0],
+    ]);
+  });
+});
