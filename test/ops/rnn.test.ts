@@ -1,4 +1,4 @@
-// Fused recurrent layer ops (src/ops/rnn.ts) checked three ways (STYLE.md section 4):
+// Fused recurrent layer ops (src/ops/rnn.ts) checked three ways:
 // (a) against PyTorch fixtures (tools/fixtures/gen_rnn_kernels.py), (b) against reference cells
 // built from primitive ops under our autograd, (c) by finite differences in float64.
 // Every block runs once per backend (native when the addon loads, and js).

@@ -4,7 +4,7 @@
  * at load time), the fused LSTM / GRU / RNN layers, the float32 Adam update and a persistent thread
  * pool. It works in place on the tensors' typed arrays (zero-copy). The fused routines are called
  * through their descriptors (kernel-args.ts): one generic call per routine. Every other kernel is
- * the js backend's, on the same memory (STYLE.md section 2).
+ * the js backend's, on the same memory (ARCHITECTURE.md, "Devices and storage").
  *
  * Loading is lazy and never throws: the first `backend()` resolution (or `isAvailable()`) tries, in
  * order, `prebuilds/<platform>-<arch>/torchlet.node` (shipped in the package) and
