@@ -66,6 +66,76 @@ declare module '../tensor/tensor.js' {
      * @example const keep = torch.empty(8).bernoulli_(0.9);
      */
     bernoulli_(p?: number, opts?: GeneratorOption): this;
+    /**
+     * Fills with integers in place, like `Tensor.random_`: `random_()` draws from
+     * [0, 2^mantissa] for floats (2^24 float32, 2^53 float64) and [0, max] for integers,
+     * `random_(to)` from [0, to), `random_(from, to)` from [from, to); the same draws as
+     * PyTorch's CPU generator (one 64-bit draw per element when the range reaches 2^32 on
+     * int64/float tensors, else one 32-bit draw).
+     * Deviation: int64 values beyond 2^53 lose precision (int64 is stored as float64).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.random_.html
+     * @example torch.empty(5, { dtype: 'int64' }).random_(0, 10)
+     */
+    random_(opts?: GeneratorOption): this;
+    random_(to: number, opts?: GeneratorOption): this;
+    random_(from: number, to: number, opts?: GeneratorOption): this;
+  }
+}
+
+/**
+ * The exclusive upper bound of `random_()` without bounds: PyTorch's `uniform_int` takes a
+ * draw modulo 2^digits + 1 for floats (so 2^digits is included) and modulo max + 1 for
+ * integers; bool takes the low bit.
+ */
+const FULL_RANGE: Record<DType, bigint> = {
+  float32: (1n << 24n) + 1n,
+  float64: (1n << 53n) + 1n,
+  int64: 1n << 63n,
+  int32: 1n << 31n,
+  bool: 2n,
+};
+
+/** A bound after a round trip int64 -> float dtype -> int64 (`static_cast` both ways). */
+function castThrough(dtype: DType, v: bigint): bigint {
+  const x = Number(v);
+  return BigInt(dtype === 'float32' ? Math.fround(x) : x);
+}
+
+/** floor(log2(|v|)) for v != 0, the `while (v >>= 1) ++n` loop of PyTorch's `update_from`/`update_to`. */
+function floorLog2(v: bigint): bigint {
+  let n = 0n;
+  for (let a = v < 0n ? -v : v; a > 1n; a >>= 1n) n++;
+  return n;
+}
+
+/**
+ * PyTorch's `update_from`/`update_to` for float tensors: a bound whose neighbour towards the
+ * range is not representable in the dtype moves inwards by one ulp, so every draw is exact.
+ */
+function floatBounds(dtype: DType, from: bigint, to: bigint): [bigint, bigint] {
+  const digits = dtype === 'float32' ? 24n : 53n;
+  const fromPlus1 = castThrough(dtype, from + 1n);
+  if (fromPlus1 < from) from = fromPlus1 + (1n << (floorLog2(from + 1n) - digits + 1n));
+  const toMinus1 = castThrough(dtype, to - 1n);
+  if (toMinus1 >= to) to = toMinus1 - (1n << (floorLog2(to - 1n) - digits + 1n));
+  if (from >= to) {
+    throw new RuntimeError(`random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=${from} >= to=${to}`);
+  }
+  return [from, to];
+}
+
+/**
+ * Integers on [from, to) as `random_from_to` draws them, written into a fresh array of `dtype`.
+ * int64 and float64 share the Float64Array path of `Generator.randint` (64-bit draws from a
+ * range of 2^32 up); float32 draws the same way into float64 and rounds; int32 and bool take
+ * one 32-bit draw each.
+ */
+function drawIntegers(gen: Generator, out: FloatArray | Int32Array | Uint8Array, from: bigint, to: bigint): void {
+  if (out instanceof Float64Array || out instanceof Int32Array) {
+    gen.randint(out, from, to);
+  } else {
+    const wide = gen.randint(new Float64Array(out.length), from, to);
+    out.set(wide);
   }
 }
 
@@ -90,5 +160,23 @@ export const randomMethods: MethodTable = {
     floatOnly(this, 'bernoulli_scalar_cpu_');
     if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
     return applyInPlace(this, () => drawTensor(this.shape, this.dtype, (a) => gen.bernoulli(a, p)));
+  },
+  random_(this: Tensor, ...args: unknown[]) {
+    const opts = args.length > 0 && typeof args[args.length - 1] === 'object' ? args.pop() : {};
+    if (args.length > 2) throw new TypeError(`random_() takes at most 2 positional arguments (${args.length} given)`);
+    const nums: [string, unknown][] = args.length === 2 ? [['from', args[0]], ['to', args[1]]] : args.length === 1 ? [['to', args[0]]] : [];
+    const gen = genOf('random_()', nums, opts);
+    for (const [name, v] of nums) {
+      if (!Number.isInteger(v)) throw new TypeError(`random_(): argument '${name}' must be int, not ${describeValue(v)}`);
+    }
+    let from = args.length === 2 ? BigInt(args[0] as number) : 0n;
+    let to = args.length === 0 ? FULL_RANGE[this.dtype] : BigInt(args[args.length - 1] as number);
+    if (from >= to) {
+      throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+    }
+    if (args.length > 0 && isFloating(this.dtype)) [from, to] = floatBounds(this.dtype, from, to);
+    return applyInPlace(this, () =>
+      drawTensor(this.shape, this.dtype, (a) => drawIntegers(gen, a as FloatArray | Int32Array | Uint8Array, from, to)),
+    );
   },
 };
