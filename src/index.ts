@@ -108,6 +108,8 @@ export {
   type VarOptions,
   type Dims,
 } from './ops/reduce.js';
+export { sort, argsort, msort, topk, kthvalue } from './ops/sort.js';
+export type { ValuesIndices } from './ops/return-types.js';
 export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
 export {
   gather,

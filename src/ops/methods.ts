@@ -16,6 +16,7 @@ import { movementMethods } from './movement.js';
 import { randomMethods } from './random.js';
 import { reduceMethods } from './reduce.js';
 import { softmaxMethods } from './softmax.js';
+import { sortMethods } from './sort.js';
 
 const tables: readonly MethodTable[] = [
   elementwiseMethods,
@@ -25,6 +26,7 @@ const tables: readonly MethodTable[] = [
   matmulMethods,
   randomMethods,
   softmaxMethods,
+  sortMethods,
   indexingMethods,
   autogradMethods,
   printMethods,

@@ -21,6 +21,7 @@ function dtypeOpt(fn: string, opts: unknown): DType | undefined {
   return checkOptions<{ dtype?: DType }>(fn, opts, ['dtype']).dtype;
 }
 import { where } from './elementwise.js';
+import { type ValuesIndices, valuesIndices } from './return-types.js';
 
 /** Dims of a reduction: one dim, a list, or null/undefined for all. */
 export type Dims = number | readonly number[] | null;
@@ -336,7 +337,7 @@ function alongPositions(shape: readonly number[], dim: number, indices: Tensor):
  * value_selecting_reduction_backward: zeros of `inShape` with g (keepdim-shaped) written at the
  * positions `indices` picks along `dim`. Its backward gathers at the same positions.
  */
-const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: readonly number[]) => Tensor = defineOp({
+export const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: readonly number[]) => Tensor = defineOp({
   name: 'value_selecting_reduction_backward',
   forward(ctx: OpCtx<{ dim: number }>, g: Tensor, indices: Tensor, dim: number, inShape: readonly number[]) {
     ctx.save(indices);
@@ -397,7 +398,7 @@ function defMaxDim(isMax: boolean) {
 const maxDim = defMaxDim(true);
 const minDim = defMaxDim(false);
 
-function maxMin(isMax: boolean, x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | [Tensor, Tensor] {
+function maxMin(isMax: boolean, x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
   checkTensor('input', x);
   const name = isMax ? 'max' : 'min';
   if (dimOrOther instanceof Tensor) return isMax ? x.maximum(dimOrOther) : x.minimum(dimOrOther);
@@ -409,7 +410,7 @@ function maxMin(isMax: boolean, x: Tensor, dimOrOther?: number | Tensor | null, 
   checkBool('keepdim', keepdim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   const [values, indices] = (isMax ? maxDim : minDim)(x, x.dim() === 0 ? [] : [d], keepdim);
-  return [values!, indices!];
+  return valuesIndices(values!, indices!);
 }
 
 /**
@@ -420,9 +421,9 @@ function maxMin(isMax: boolean, x: Tensor, dimOrOther?: number | Tensor | null, 
  * @example const [values, indices] = torch.max(logits, 1);
  */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | [Tensor, Tensor] {
+export function max(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
   return maxMin(true, x, dimOrOther, keepdim);
 }
 
@@ -432,9 +433,9 @@ export function max(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = fa
  * @example const [values, indices] = torch.min(x, -1, true);
  */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | [Tensor, Tensor] {
+export function min(x: Tensor, dimOrOther?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
   return maxMin(false, x, dimOrOther, keepdim);
 }
 
@@ -908,8 +909,8 @@ declare module '../tensor/tensor.js' {
      * @example x.max(); const [values, indices] = x.max(1); x.max(y) // element-wise
      */
     max(): Tensor;
-    /** `[values, indices]` of the largest elements along `dim`, like `Tensor.max(dim)`. */
-    max(dim: number, keepdim?: boolean): [Tensor, Tensor];
+    /** `[values, indices]` (also `.values` / `.indices`) of the largest elements along `dim`, like `Tensor.max(dim)`. */
+    max(dim: number, keepdim?: boolean): ValuesIndices;
     /** Element-wise maximum, like `Tensor.max(other)`. */
     max(other: Tensor): Tensor;
     /**
@@ -918,8 +919,8 @@ declare module '../tensor/tensor.js' {
      * @example const [values, indices] = x.min(-1, true);
      */
     min(): Tensor;
-    /** `[values, indices]` of the smallest elements along `dim`, like `Tensor.min(dim)`. */
-    min(dim: number, keepdim?: boolean): [Tensor, Tensor];
+    /** `[values, indices]` (also `.values` / `.indices`) of the smallest elements along `dim`, like `Tensor.min(dim)`. */
+    min(dim: number, keepdim?: boolean): ValuesIndices;
     /** Element-wise minimum, like `Tensor.min(other)`. */
     min(other: Tensor): Tensor;
     /**

@@ -63,7 +63,7 @@ function call(op: string, x0: T, a: Args): T | T[] {
     case 'min':
       if (a.other !== undefined) return x[op](fromFixture(fx.inputs[a.other]!));
       if (dim === undefined) return x[op]();
-      return x[op](dim as number, kd);
+      return [...x[op](dim as number, kd)];
     case 'amax':
       return x.amax(dim, kd);
     case 'amin':
@@ -106,10 +106,10 @@ function callFn(op: string, x0: T, a: Args): T | T[] {
       return R.prod(x, dim as number | undefined, kd, a.dtype);
     case 'max':
       if (a.other !== undefined) return R.max(x, fromFixture(fx.inputs[a.other]!));
-      return dim === undefined ? R.max(x) : R.max(x, dim as number, kd);
+      return dim === undefined ? R.max(x) : [...R.max(x, dim as number, kd)];
     case 'min':
       if (a.other !== undefined) return R.min(x, fromFixture(fx.inputs[a.other]!));
-      return dim === undefined ? R.min(x) : R.min(x, dim as number, kd);
+      return dim === undefined ? R.min(x) : [...R.min(x, dim as number, kd)];
     case 'amax':
       return R.amax(x, dim, kd);
     case 'amin':

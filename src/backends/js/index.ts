@@ -18,6 +18,7 @@ import { linalgKernels } from './kernels/linalg.js';
 import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
+import { sortKernels } from './kernels/sort.js';
 
 /** The js backend singleton. */
 export const jsBackend: Backend = {
@@ -51,4 +52,5 @@ export const jsBackend: Backend = {
   ...lossKernels,
   ...linalgKernels,
   ...optimKernels,
+  ...sortKernels,
 };

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+
+type T = torch.Tensor;
+type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
+interface Args {
+  dim?: number;
+  descending?: boolean;
+  stable?: boolean;
+  k?: number;
+  largest?: boolean;
+  sorted?: boolean;
+  keepdim?: boolean;
+}
+interface Case {
+  name: string;
+  op: 'sort' | 'argsort' | 'msort' | 'topk' | 'kthvalue';
+  x: Enc;
+  args: Args;
+  values?: Enc;
+  indices?: Enc;
+  tiesExact?: boolean;
+  w?: Enc;
+  grad?: Enc;
+  error?: { type: string; message: string };
+}
+
+const fx = loadFixture<{ torch: string; cases: Case[] }>('sort');
+
+/** The torchlet call a case describes (mirrors `call` in tools/fixtures/gen_sort.py). */
+function call(op: Case['op'], x: T, a: Args): { values?: T; indices?: T } {
+  const stable = a.stable === undefined ? {} : { stable: a.stable };
+  switch (op) {
+    case 'sort':
+      return torch.sort(x, a.dim ?? -1, a.descending ?? false, stable);
+    case 'argsort':
+      return { indices: torch.argsort(x, a.dim ?? -1, a.descending ?? false, stable) };
+    case 'msort':
+      return { values: torch.msort(x) };
+    case 'topk':
+      return torch.topk(x, a.k!, a.dim ?? -1, a.largest ?? true, a.sorted ?? true);
+    case 'kthvalue':
+      return torch.kthvalue(x, a.k!, a.dim ?? -1, a.keepdim ?? false);
+  }
+}
+
+function expectError(fn: () => unknown, err: { type: string; message: string }): void {
+  let caught: unknown = null;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
+  expect((caught as Error).message).toBe(err.message);
+  expect((caught as Error).name).toBe(err.type);
+}
+
+describe(`sort, argsort, msort, topk, kthvalue match PyTorch ${fx.torch}`, () => {
+  for (const c of fx.cases) {
+    it(c.name, () => {
+      if (c.error) return expectError(() => call(c.op, fromFixture(c.x), c.args), c.error);
+      const x = fromFixture(c.x, c.grad !== undefined);
+      const r = call(c.op, x, c.args);
+      if (c.values) {
+        expect(r.values!.dtype).toBe(c.values.dtype);
+        expectClose(r.values!, c.values, 0, 0);
+      }
+      const ties = c.tiesExact === false;
+      // keepdim-shaped indices, for gather / scatter along the dim
+      const d = c.args.dim ?? -1;
+      const keep = (t: T): T => (c.op === 'kthvalue' && !c.args.keepdim ? t.unsqueeze(d) : t);
+      if (c.indices) {
+        expect(r.indices!.dtype).toBe('int64');
+        // ties in topk / kthvalue: PyTorch's choice among equal values differs, so the indices
+        // must pick the expected values
+        if (!ties) expectClose(r.indices!, c.indices, 0, 0);
+        else expectClose(x.detach().gather(d, keep(r.indices!)), keep(fromFixture(c.values!)), 0, 0);
+      }
+      if (c.grad) {
+        const w = fromFixture(c.w!);
+        r.values!.mul(w).sum().backward();
+        // with ties the gradient goes to the elements our indices chose
+        const expected = ties ? torch.zeros(c.x.shape, { dtype: c.x.dtype }).scatter(d, keep(r.indices!), keep(w)) : c.grad;
+        expectClose(x.grad!, expected, 1e-6, 1e-6);
+      }
+    });
+  }
+});
+
+describe('named tuples (torch.return_types)', () => {
+  const x = torch.tensor([[1, 5, 2], [7, 0, 3]], { dtype: 'float32' });
+
+  it('destructure as [values, indices] and have .values / .indices', () => {
+    for (const r of [x.max(1), x.min(1), torch.max(x, 0), x.sort(), x.topk(2), x.kthvalue(1)]) {
+      const [v, i] = r;
+      expect(r.values).toBe(v);
+      expect(r.indices).toBe(i);
+      expect(r[0]).toBe(v);
+      expect(r.length).toBe(2);
+      expect(Array.isArray(r)).toBe(true);
+      expect(i.dtype).toBe('int64');
+    }
+    expect(x.min(0).values.tolist()).toEqual([1, 0, 2]);
+    expect(x.max(1).indices.tolist()).toEqual([1, 0]);
+    expect(x.sort(1, true).values.tolist()).toEqual([[5, 2, 1], [7, 3, 0]]);
+  });
+
+  it('methods match the functions', () => {
+    expect(x.argsort(1).tolist()).toEqual([[0, 2, 1], [1, 2, 0]]);
+    expect(x.msort().tolist()).toEqual([[1, 0, 2], [7, 5, 3]]);
+    expect(x.sort(0, false, { stable: true }).indices.tolist()).toEqual([[0, 1, 0], [1, 0, 1]]);
+  });
+
+  it('sort has a SortBackward0 node and a strided input sorts like its copy', () => {
+    const y = torch.tensor([[3, 1], [2, 4]], { dtype: 'float64', requiresGrad: true });
+    expect(y.sort().values.gradFn?.name).toBe('SortBackward0');
+    expect(y.t().sort(1).values.tolist()).toEqual([[2, 3], [1, 4]]);
+  });
+});
