@@ -4,6 +4,7 @@
  * of the values flows back to the selected elements (value_selecting_reduction_backward).
  */
 import { routine } from '../backends/routine.js';
+import type { LineArgs } from '../backends/routines/sort.js';
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { RuntimeError } from '../errors.js';
@@ -22,14 +23,15 @@ interface SelectState {
   keepdim: boolean;
 }
 
-/** A window [begin, begin + count) of each line along `dim` sorted; `keepdim` false drops dim (count 1). */
+/**
+ * A selection along `dim`: `count` elements of each line, written by `run` (a sort routine);
+ * `keepdim` false drops dim (count 1).
+ */
 interface Selection {
   dim: number;
-  begin: number;
   count: number;
-  descending: boolean;
-  stable: boolean;
   keepdim: boolean;
+  run(line: LineArgs): void;
 }
 
 function defSelect(name: string, nodeName: string) {
@@ -38,17 +40,14 @@ function defSelect(name: string, nodeName: string) {
     nodeName,
     forward(ctx: OpCtx<SelectState>, x: Tensor, s: Selection): Tensor[] {
       const full = x.dim() === 0 ? [1] : x.shape;
-      const { dim, begin, count } = s;
+      const { dim, count } = s;
       const outer = full.slice(0, dim).reduce((p, q) => p * q, 1);
       const inner = full.slice(dim + 1).reduce((p, q) => p * q, 1);
       // [outer, count, inner] in memory, whether the dim is kept or dropped
       const shape = x.dim() === 0 ? [] : full.map((d, i) => (i === dim ? count : d)).filter((_, i) => i !== dim || s.keepdim);
       const values = emptyTensor(shape, x.dtype);
       const indices = emptyTensor(shape, 'int64');
-      routine('sortAlong')({
-        outer, n: full[dim]!, inner, begin, count, descending: s.descending, stable: s.stable,
-        x: denseArray(x), values: values.data, indices: indices.data as Float64Array,
-      });
+      s.run({ outer, n: full[dim]!, inner, x: denseArray(x), values: values.data, indices: indices.data as Float64Array });
       ctx.save(indices);
       ctx.dim = dim;
       ctx.inShape = x.shape;
@@ -80,7 +79,9 @@ function runSort(x: Tensor, dim: unknown, descending: unknown, opts: unknown): V
   const { stable = false } = checkOptions<{ stable?: boolean }>('sort()', opts ?? {}, ['stable']);
   const [d, n] = dimAndSize('sort()', x, dim);
   const desc = checkBool('sort()', 'descending', descending);
-  const [v, i] = sortOp(x, { dim: d, begin: 0, count: n, descending: desc, stable: checkBool('sort()', 'stable', stable), keepdim: true });
+  checkBool('sort()', 'stable', stable);
+  const run = (line: LineArgs): void => routine('sortAlong')({ ...line, descending: desc, stable });
+  const [v, i] = sortOp(x, { dim: d, count: n, keepdim: true, run });
   return valuesIndices(v!, i!);
 }
 
@@ -116,9 +117,8 @@ export function msort(x: Tensor): Tensor {
 
 /**
  * The `k` largest (`largest` false: smallest) elements along `dim`, like `torch.topk`:
- * `[values, indices]` in sorted order (NaN counts as the largest).
- * Deviation: among equal values the lower index comes first (PyTorch's CPU order of ties depends
- * on its partial sort), and `sorted` false also returns them sorted.
+ * `[values, indices]` (NaN counts as the largest), equal values in PyTorch's CPU order; with
+ * `sorted` false the order is PyTorch's unsorted one.
  * See https://pytorch.org/docs/1.13/generated/torch.topk.html
  * @example const [scores, ids] = torch.topk(logits, 5);
  */
@@ -129,15 +129,15 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   checkBool('topk()', 'largest', largest);
   checkBool('topk()', 'sorted', sorted);
   if (k < 0 || k > n) throw new RuntimeError('selected index k out of range');
-  const [v, i] = topkOp(x, { dim: d, begin: 0, count: k, descending: largest, stable: true, keepdim: true });
+  const run = (line: LineArgs): void => routine('topkAlong')({ ...line, k, largest, sorted });
+  const [v, i] = topkOp(x, { dim: d, count: k, keepdim: true, run });
   return valuesIndices(v!, i!);
 }
 
 /**
  * The `k`-th smallest element along `dim` (k from 1), like `torch.kthvalue`: `[values, indices]`,
- * `dim` dropped unless `keepdim`. NaN counts as the largest.
- * Deviation: among equal values the one whose stable sorted position is k is returned (PyTorch's
- * CPU quickselect may pick another of the equal elements).
+ * `dim` dropped unless `keepdim`. NaN counts as the largest; among equal values the index is the
+ * one PyTorch's CPU quickselect picks.
  * See https://pytorch.org/docs/1.13/generated/torch.kthvalue.html
  * @example const { values } = torch.kthvalue(x, 2, 0);
  */
@@ -147,7 +147,8 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
   const [d, n] = dimAndSize('kthvalue()', x, dim);
   checkBool('kthvalue()', 'keepdim', keepdim);
   if (k < 1 || k > n) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
-  const [v, i] = kthvalueOp(x, { dim: d, begin: k - 1, count: 1, descending: false, stable: true, keepdim });
+  const run = (line: LineArgs): void => routine('kthvalueAlong')({ ...line, k });
+  const [v, i] = kthvalueOp(x, { dim: d, count: 1, keepdim, run });
   return valuesIndices(v!, i!);
 }
 

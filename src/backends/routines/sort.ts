@@ -1,23 +1,26 @@
 /**
- * The sort routines of the backend interface (sort, topk, kthvalue). The js reference is
- * backends/js/kernels/sort.ts; compiled backends may implement them (routine() in
- * backends/routine.ts falls back to the reference).
+ * The sort routines of the backend interface (sort, topk, kthvalue along one dim). The js
+ * reference is backends/js/kernels/sort.ts; compiled backends may implement them (routine() in
+ * backends/routine.ts falls back to the reference). Every routine orders NaN above every number
+ * and reproduces PyTorch 1.13's CPU order of equal values.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 
-/**
- * Arguments of `sortAlong`: each line of a contiguous [outer, n, inner] array (the n elements of
- * one (o, i) pair) sorted with NaN as the largest value, and the sorted positions
- * [begin, begin + count) written out.
- */
-export interface SortAlongArgs {
+/** The lines of a contiguous [outer, n, inner] array (the n elements of one (o, i) pair) and the outputs. */
+export interface LineArgs {
   outer: number;
   n: number;
   inner: number;
-  /** First sorted position written. */
-  begin: number;
-  /** How many sorted positions are written (0 <= begin, begin + count <= n). */
-  count: number;
+  /** [outer, n, inner], contiguous. */
+  x: TypedArray;
+  /** [outer, m, inner] (m per routine), overwritten: the selected values (same array type as x). */
+  values: TypedArray;
+  /** [outer, m, inner], overwritten: each value's position along n (int64). */
+  indices: Float64Array;
+}
+
+/** Arguments of `sortAlong` (m = n): each line sorted. */
+export interface SortAlongArgs extends LineArgs {
   /** Largest first (NaN first) instead of smallest first. */
   descending: boolean;
   /**
@@ -25,16 +28,29 @@ export interface SortAlongArgs {
    * std::sort (introsort), which differs from the stable one only for more than 16 elements.
    */
   stable: boolean;
-  /** [outer, n, inner], contiguous. */
-  x: TypedArray;
-  /** [outer, count, inner], overwritten: the sorted values (same array type as x). */
-  values: TypedArray;
-  /** [outer, count, inner], overwritten: each value's position along n (int64). */
-  indices: Float64Array;
+}
+
+/** Arguments of `topkAlong` (m = k): the k largest (or smallest) of each line, as PyTorch's topk_impl_loop. */
+export interface TopkAlongArgs extends LineArgs {
+  /** 0 <= k <= n. */
+  k: number;
+  largest: boolean;
+  /** Sorted output (else the order std::nth_element leaves, as PyTorch). */
+  sorted: boolean;
+}
+
+/** Arguments of `kthvalueAlong` (m = 1): the k-th smallest of each line, as PyTorch's quickselect picks it. */
+export interface KthvalueAlongArgs extends LineArgs {
+  /** 1 <= k <= n. */
+  k: number;
 }
 
 /** The sort members of `Backend`. */
 export interface SortRoutines {
-  /** Sort along the middle dim, writing a window of the sorted lines. */
+  /** Sort along the middle dim. */
   sortAlong?(args: SortAlongArgs): void;
+  /** The k largest or smallest along the middle dim. */
+  topkAlong?(args: TopkAlongArgs): void;
+  /** The k-th smallest along the middle dim. */
+  kthvalueAlong?(args: KthvalueAlongArgs): void;
 }
