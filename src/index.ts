@@ -138,6 +138,7 @@ export { lstmLayer, gruLayer, rnnLayer, type RnnLayerOptions, type RnnTanhReluLa
 export { load, save, UnpicklingError, FormatError, type LoadOptions, type SaveOptions } from './io/index.js';
 export { safetensors } from './io/index.js';
 export * as backends from './backends/public.js';
+export * as utils from './data/utils.js';
 export { setNumThreads, getNumThreads } from './backends/threads.js';
 export type { TensorLike } from './ops/util.js';
 export type { SizeArgs } from './tensor/factories.js';
