@@ -22,6 +22,7 @@ import { backend, broadcastShapes, broadcastView, checkTensor, truncRaw } from '
 import { routine } from '../../backends/routine.js';
 import { clone, narrow, select, transpose, unbind } from '../../ops/movement.js';
 import { indexSelect } from '../../ops/indexing.js';
+import { sort } from '../../ops/sort.js';
 
 // ---------------------------------------------------------------- small helpers
 
@@ -91,123 +92,16 @@ function size0(x: Tensor): number {
 
 /**
  * The permutation `torch.sort(keys, descending=True)` returns on the CPU in PyTorch 1.13, as
- * plain numbers. That is libstdc++'s `std::sort` (introsort, median of three, heapsort past the
- * depth limit, insertion sort below 16 elements), which is not stable: for more than 16 keys, equal
- * keys come out in an order that only this exact algorithm reproduces. `packPaddedSequence` with
- * `enforceSorted: false` uses it, so ties between lengths order the batch exactly as in PyTorch.
+ * plain numbers: libstdc++'s `std::sort`, which is not stable (for more than 16 keys, equal keys
+ * come out in an order that only this exact algorithm reproduces; ops/sort.ts runs it).
+ * `packPaddedSequence` with `enforceSorted: false` uses it, so ties between lengths order the
+ * batch exactly as in PyTorch.
  * @internal exported for nn.LSTM and the tests.
  * @example sortDescending([1, 3, 3, 2]) // [1, 2, 3, 0]
  */
 export function sortDescending(keys: ArrayLike<number>): number[] {
-  const n = keys.length;
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(i);
-  if (n < 2) return a;
-  // comp(x, y): "x goes before y" (KeyValueCompDesc: key(x) > key(y))
-  const comp = (x: number, y: number): boolean => keys[x]! > keys[y]!;
-  const THRESHOLD = 16;
-
-  const adjustHeap = (first: number, hole: number, len: number, value: number): void => {
-    const top = hole;
-    let child = hole;
-    while (child < Math.floor((len - 1) / 2)) {
-      child = 2 * (child + 1);
-      if (comp(a[first + child]!, a[first + child - 1]!)) child--;
-      a[first + hole] = a[first + child]!;
-      hole = child;
-    }
-    if ((len & 1) === 0 && child === Math.floor((len - 2) / 2)) {
-      child = 2 * (child + 1);
-      a[first + hole] = a[first + child - 1]!;
-      hole = child - 1;
-    }
-    let parent = Math.floor((hole - 1) / 2);
-    while (hole > top && comp(a[first + parent]!, value)) {
-      a[first + hole] = a[first + parent]!;
-      hole = parent;
-      parent = Math.floor((hole - 1) / 2);
-    }
-    a[first + hole] = value;
-  };
-  const heapSort = (first: number, last: number): void => {
-    const len = last - first;
-    if (len >= 2) {
-      for (let parent = Math.floor((len - 2) / 2); ; parent--) {
-        adjustHeap(first, parent, len, a[first + parent]!);
-        if (parent === 0) break;
-      }
-    }
-    while (last - first > 1) {
-      last--;
-      const v = a[last]!;
-      a[last] = a[first]!;
-      adjustHeap(first, 0, last - first, v);
-    }
-  };
-  const swap = (i: number, j: number): void => {
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-  };
-  const moveMedianToFirst = (result: number, x: number, y: number, z: number): void => {
-    if (comp(a[x]!, a[y]!)) {
-      if (comp(a[y]!, a[z]!)) swap(result, y);
-      else if (comp(a[x]!, a[z]!)) swap(result, z);
-      else swap(result, x);
-    } else if (comp(a[x]!, a[z]!)) swap(result, x);
-    else if (comp(a[y]!, a[z]!)) swap(result, z);
-    else swap(result, y);
-  };
-  const unguardedPartition = (first: number, last: number, pivot: number): number => {
-    for (;;) {
-      while (comp(a[first]!, a[pivot]!)) first++;
-      last--;
-      while (comp(a[pivot]!, a[last]!)) last--;
-      if (!(first < last)) return first;
-      swap(first, last);
-      first++;
-    }
-  };
-  const introsortLoop = (first: number, last: number, depth: number): void => {
-    while (last - first > THRESHOLD) {
-      if (depth === 0) {
-        heapSort(first, last);
-        return;
-      }
-      depth--;
-      const mid = first + Math.floor((last - first) / 2);
-      moveMedianToFirst(first, first + 1, mid, last - 1);
-      const cut = unguardedPartition(first + 1, last, first);
-      introsortLoop(cut, last, depth);
-      last = cut;
-    }
-  };
-  const unguardedLinearInsert = (i: number): void => {
-    const v = a[i]!;
-    let j = i - 1;
-    while (comp(v, a[j]!)) {
-      a[i] = a[j]!;
-      i = j;
-      j--;
-    }
-    a[i] = v;
-  };
-  const insertionSort = (first: number, last: number): void => {
-    for (let i = first + 1; i < last; i++) {
-      if (comp(a[i]!, a[first]!)) {
-        const v = a[i]!;
-        for (let j = i; j > first; j--) a[j] = a[j - 1]!;
-        a[first] = v;
-      } else unguardedLinearInsert(i);
-    }
-  };
-
-  introsortLoop(0, n, 2 * Math.floor(Math.log2(n)));
-  if (n > THRESHOLD) {
-    insertionSort(0, THRESHOLD);
-    for (let i = THRESHOLD; i < n; i++) unguardedLinearInsert(i);
-  } else insertionSort(0, n);
-  return a;
+  const { indices } = sort(wrapArray(Float64Array.from(keys), [keys.length], 'float64'), 0, true);
+  return indices.tolist() as number[];
 }
 
 // ---------------------------------------------------------------- the two autograd ops
