@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
+import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
@@ -106,5 +107,20 @@ describe('named tuples (torch.return_types)', () => {
     const y = torch.tensor([[3, 1], [2, 4]], { dtype: 'float64', requiresGrad: true });
     expect(y.sort().values.gradFn?.name).toBe('SortBackward0');
     expect(y.t().sort(1).values.tolist()).toEqual([[2, 3], [1, 4]]);
+  });
+
+  it('gradients pass gradcheck, and double backward goes through the same indices', () => {
+    // distinct values, so a small perturbation keeps the order
+    const y = torch.tensor([[0.3, -1.2, 2.5, 0.9], [1.7, 0.1, -0.6, 3.1], [-2.2, 0.8, 1.4, -0.4]], { dtype: 'float64', requiresGrad: true });
+    expect(gradcheck((t) => t.sort(1, true).values, [y])).toBe(true);
+    expect(gradcheck((t) => t.topk(2, 0).values, [y])).toBe(true);
+    expect(gradcheck((t) => t.kthvalue(2, 1).values, [y])).toBe(true);
+    expect(gradcheck((t) => torch.msort(t), [y])).toBe(true);
+    const w = torch.tensor([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], { dtype: 'float64' });
+    const [g] = torch.autograd.grad(y.sort(1).values.mul(y.sort(1).values).mul(w).sum(), [y], { createGraph: true });
+    const [gg] = torch.autograd.grad(g!.sum(), [y]);
+    // d/dy sum(2 * sorted(y) * w scattered back) = 2 * w scattered back through the sort
+    const expected = torch.zeros([3, 4], { dtype: 'float64' }).scatter(1, y.sort(1).indices, w.mul(2));
+    expectClose(gg!, expected, 1e-12, 0);
   });
 });
