@@ -12,6 +12,8 @@ export {
   SequentialSampler,
   RandomSampler,
   SubsetRandomSampler,
+  WeightedRandomSampler,
+  type WeightedRandomSamplerOptions,
   BatchSampler,
   type RandomSamplerOptions,
 } from './sampler.js';

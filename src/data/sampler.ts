@@ -4,8 +4,9 @@
  * taken, in PyTorch's order: a `RandomSampler` without a generator draws a fresh seed from the
  * global generator every epoch, then permutes with a generator seeded by it.
  */
-import { ValueError } from '../errors.js';
+import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
+import { glibcLog } from '../random/libm.js';
 import type { Sized } from './dataset.js';
 
 /**
@@ -134,6 +135,90 @@ export class SubsetRandomSampler extends Sampler<number> {
 
   get length(): number {
     return this.indices.length;
+  }
+}
+
+/**
+ * `torch.multinomial(weights, numSamples, replacement, generator)` for one float64 row, as
+ * PyTorch 1.13's CPU kernel draws it. With replacement: a 53-bit uniform per sample, located
+ * by binary search in the normalised cumulative weights. Without replacement: q ~ Exp(1) per
+ * category (`-log(1 - u)`, glibc's log), then the categories of the largest weight / q first (topk).
+ */
+function multinomial(weights: readonly number[], numSamples: number, replacement: boolean, gen: Generator): number[] {
+  const n = weights.length;
+  if (!weights.every((w) => Number.isFinite(w) && w >= 0)) throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');
+  if (!replacement) {
+    if (numSamples > n) throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+    if (numSamples > weights.filter((w) => w > 0).length) {
+      throw new RuntimeError('invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)');
+    }
+    const u = gen.uniform(new Float64Array(n), 0, 1);
+    const q = weights.map((w, i) => w / -glibcLog(1 - u[i]!));
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => q[b]! - q[a]! || a - b);
+    return order.slice(0, numSamples);
+  }
+  let sum = 0;
+  const cum = weights.map((w) => (sum += w) / total);
+  cum[n - 1] = 1;
+  const u = gen.uniform(new Float64Array(numSamples), 0, 1);
+  return Array.from(u, (x) => {
+    let left = 0;
+    let right = n;
+    while (right - left > 0) {
+      const mid = left + Math.floor((right - left) / 2);
+      if (cum[mid]! < x) left = mid + 1;
+      else right = mid;
+    }
+    return left;
+  });
+}
+
+/** Options of `WeightedRandomSampler`. */
+export interface WeightedRandomSamplerOptions {
+  /** The generator (default: the global one). */
+  generator?: Generator;
+}
+
+/**
+ * Indices 0..len(weights)-1 drawn with probabilities proportional to `weights`
+ * (one `torch.multinomial` per epoch).
+ * See https://pytorch.org/docs/1.13/data.html#torch.utils.data.WeightedRandomSampler
+ * @example const s = new WeightedRandomSampler([0.1, 0.9, 0.4], 5, true);
+ */
+export class WeightedRandomSampler extends Sampler<number> {
+  /** The weights, as float64 values. */
+  readonly weights: readonly number[];
+
+  constructor(
+    weights: Iterable<number>,
+    /** Indices per epoch. */
+    readonly numSamples: number,
+    /** Draw with replacement (default true). */
+    readonly replacement = true,
+    opts: WeightedRandomSamplerOptions = {},
+  ) {
+    super();
+    if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
+      throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${String(numSamples)}`);
+    }
+    if (typeof replacement !== 'boolean') {
+      throw new ValueError(`replacement should be a boolean value, but got replacement=${String(replacement)}`);
+    }
+    this.weights = Array.from(weights);
+    this.generator = opts.generator;
+  }
+
+  /** The generator given, or undefined for the global one. */
+  readonly generator: Generator | undefined;
+
+  *[Symbol.iterator](): Iterator<number> {
+    yield* multinomial(this.weights, this.numSamples, this.replacement, this.generator ?? defaultGenerator);
+  }
+
+  get length(): number {
+    return this.numSamples;
   }
 }
 

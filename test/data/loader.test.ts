@@ -17,6 +17,7 @@ const {
   randomSplit,
   RandomSampler,
   SubsetRandomSampler,
+  WeightedRandomSampler,
   SequentialSampler,
   BatchSampler,
   defaultCollate,
@@ -104,7 +105,9 @@ describe('samplers', () => {
               { length: c.n },
               { replacement: c.replacement, numSamples: c.numSamples ?? undefined, generator: generatorOf(c.generatorSeed) },
             )
-          : new SubsetRandomSampler(c.indices, generatorOf(c.generatorSeed));
+          : c.kind === 'weighted'
+            ? new WeightedRandomSampler(c.weights, c.numSamples, c.replacement, { generator: generatorOf(c.generatorSeed) })
+            : new SubsetRandomSampler(c.indices, generatorOf(c.generatorSeed));
       expect(s.length).toBe(c.length);
       for (const epoch of c.epochs) expect([...s]).toEqual(epoch);
       expect(rand3()).toEqual(c.after);
