@@ -7,7 +7,8 @@ import { routine } from '../backends/routine.js';
 import type { LineArgs } from '../backends/routines/sort.js';
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
-import { RuntimeError } from '../errors.js';
+import { IndexError, RuntimeError } from '../errors.js';
+import { scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
 import type { MethodTable } from '../tensor/methods.js';
@@ -74,6 +75,11 @@ function dimAndSize(fn: string, x: Tensor, dim: unknown): [number, number] {
   return [d, x.dim() === 0 ? 1 : x.shape[d]!];
 }
 
+/** PyTorch's dispatch error for a kernel without bool (topk, kthvalue). */
+function noBool(x: Tensor, kernel: string): void {
+  if (x.dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
+}
+
 function runSort(x: Tensor, dim: unknown, descending: unknown, opts: unknown): ValuesIndices {
   checkTensor('input', x);
   const { stable = false } = checkOptions<{ stable?: boolean }>('sort()', opts ?? {}, ['stable']);
@@ -129,6 +135,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   checkBool('topk()', 'largest', largest);
   checkBool('topk()', 'sorted', sorted);
   if (k < 0 || k > n) throw new RuntimeError('selected index k out of range');
+  noBool(x, 'topk_cpu');
   const run = (line: LineArgs): void => routine('topkAlong')({ ...line, k, largest, sorted });
   const [v, i] = topkOp(x, { dim: d, count: k, keepdim: true, run });
   return valuesIndices(v!, i!);
@@ -146,7 +153,9 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
   checkInt('kthvalue()', 'k', k);
   const [d, n] = dimAndSize('kthvalue()', x, dim);
   checkBool('kthvalue()', 'keepdim', keepdim);
+  if (n === 0) throw new IndexError(`kthvalue(): Expected reduction dim ${d} to have non-zero size.`);
   if (k < 1 || k > n) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
+  noBool(x, 'kthvalue_cpu');
   const run = (line: LineArgs): void => routine('kthvalueAlong')({ ...line, k });
   const [v, i] = kthvalueOp(x, { dim: d, count: 1, keepdim, run });
   return valuesIndices(v!, i!);
