@@ -5,6 +5,7 @@
  */
 import { RuntimeError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
+import { warnOnce } from '../warnings.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { wrapArray } from '../tensor/create.js';
 import { allocArray, type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
@@ -124,6 +125,36 @@ function floatBounds(dtype: DType, from: bigint, to: bigint): [bigint, bigint] {
   return [from, to];
 }
 
+/** Bounds and C++ names of the integer dtypes, for PyTorch's `check_from_to_in_range`. */
+const INT_BOUNDS: Partial<Record<DType, [bigint, bigint, string]>> = {
+  int64: [-(1n << 63n), (1n << 63n) - 1n, 'long'],
+  int32: [-(1n << 31n), (1n << 31n) - 1n, 'int'],
+  bool: [0n, 1n, 'bool'],
+};
+
+/**
+ * PyTorch's `check_from_to_in_range`: an error when an integer dtype can't hold `from` or
+ * `to - 1`; a warning when a float dtype can't hold every integer of the range exactly.
+ */
+function checkFromToInRange(dtype: DType, from: bigint, toInc: bigint): void {
+  const bounds = INT_BOUNDS[dtype];
+  if (bounds) {
+    const [min, max, name] = bounds;
+    if (from < min || from > max) throw new RuntimeError(`from is out of bounds for ${name}`);
+    if (toInc < min || toInc > max) throw new RuntimeError(`to - 1 is out of bounds for ${name}`);
+    return;
+  }
+  const digits = dtype === 'float32' ? 24n : 53n;
+  const name = dtype === 'float32' ? 'float' : 'double';
+  for (const [label, v] of [['from', from], ['to - 1', toInc]] as const) {
+    if (v < -(1n << digits) || v > 1n << digits) {
+      warnOnce(
+        `${label} is out of bounds [-(2^${digits}), 2^${digits}]. Due to precision limitations ${name} can support discrete uniform distribution only within this range. This warning will become an error in version 1.7 release, please fix the code in advance`,
+      );
+    }
+  }
+}
+
 /**
  * Integers on [from, to) as `random_from_to` draws them, written into a fresh array of `dtype`.
  * int64 and float64 share the Float64Array path of `Generator.randint` (64-bit draws from a
@@ -174,7 +205,10 @@ export const randomMethods: MethodTable = {
     if (from >= to) {
       throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
     }
-    if (args.length > 0 && isFloating(this.dtype)) [from, to] = floatBounds(this.dtype, from, to);
+    if (args.length > 0) {
+      if (isFloating(this.dtype)) [from, to] = floatBounds(this.dtype, from, to);
+      checkFromToInRange(this.dtype, from, to - 1n);
+    }
     return applyInPlace(this, () =>
       drawTensor(this.shape, this.dtype, (a) => drawIntegers(gen, a as FloatArray | Int32Array | Uint8Array, from, to)),
     );

@@ -16,7 +16,13 @@ interface RandomCase {
   after: number[];
 }
 
-const fx = loadFixture<{ cases: { random: RandomCase[] } }>('data');
+interface ErrorCase {
+  dtype: torch.DType;
+  args: number[];
+  error: { type: string; message: string };
+}
+
+const fx = loadFixture<{ cases: { random: RandomCase[]; randomErrors: ErrorCase[] } }>('data');
 
 describe('Tensor.random_', () => {
   for (const c of fx.cases.random) {
@@ -40,8 +46,10 @@ describe('Tensor.random_', () => {
     expect(a.tolist()).toEqual(b.tolist());
   });
 
-  it("rejects from >= to with PyTorch's message", () => {
-    expect(() => torch.empty([2]).random_(5, 5)).toThrow("random_ expects 'from' to be less than 'to', but got from=5 >= to=5");
-    expect(() => torch.empty([2]).random_(0)).toThrow("random_ expects 'from' to be less than 'to', but got from=0 >= to=0");
-  });
+  for (const c of fx.cases.randomErrors) {
+    it(`${c.dtype} random_(${c.args.join(', ')}) throws PyTorch's ${c.error.type}`, () => {
+      const t = torch.empty([2], { dtype: c.dtype });
+      expect(() => (t.random_ as (...a: unknown[]) => torch.Tensor)(...c.args)).toThrow(c.error.message);
+    });
+  }
 });
