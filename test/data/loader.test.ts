@@ -162,6 +162,22 @@ describe('defaultCollate', () => {
   });
 });
 
+describe('a seeded training loop', () => {
+  it("keeps PyTorch's dropout masks after randomSplit and a shuffled DataLoader", () => {
+    const c = fx.training;
+    torch.manualSeed(c.seed);
+    const ds = new TensorDataset(torch.arange(24, { dtype: 'float32' }).reshape(12, 2), torch.arange(12));
+    const [train] = randomSplit(ds, [0.75, 0.25]);
+    const loader = new DataLoader(train!, { batchSize: 4, shuffle: true });
+    const drop = new torch.nn.Dropout(0.5);
+    for (const epoch of c.epochs) {
+      const got = [...loader].map(([xb, yb]) => ({ x: plain(drop.forward(xb)), y: yb.tolist() }));
+      expect(got).toEqual(epoch.map((b: any) => ({ x: plain(fromFixture(b.x)), y: b.y })));
+    }
+    expect(rand3()).toEqual(c.after);
+  });
+});
+
 describe('datasets', () => {
   it('TensorDataset, ConcatDataset and Subset index as PyTorch', () => {
     const a = new TensorDataset(torch.arange(4), torch.arange(4).mul(2));
