@@ -57,3 +57,16 @@ export function expectClose(
     }
   }
 }
+
+/** Asserts `fn` throws PyTorch's error: the same Python exception name and message. */
+export function expectError(fn: () => unknown, err: { type: string; message: string }): void {
+  let caught: unknown = null;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
+  expect((caught as Error).message).toBe(err.message);
+  expect((caught as Error).name).toBe(err.type);
+}

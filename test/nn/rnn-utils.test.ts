@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { PackedSequence, sortDescending } from '../../src/nn/utils/rnn.js';
-import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+import { expectClose, expectError, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
 type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
-type Err = { type: string; message: string };
 
 const fx = loadFixture<any>('rnn_utils');
 const R = torch.nn.utils.rnn;
@@ -31,18 +30,6 @@ function expectOptTensor(actual: T | null, expected: Enc | null): void {
 
 function lengthsOf(spec: any): number[] | T {
   return 'tensor' in spec ? fromFixture(spec.tensor) : spec.list;
-}
-
-function expectError(fn: () => unknown, err: Err): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
-  expect((caught as Error).message).toBe(err.message);
-  expect((caught as Error).name).toBe(err.type);
 }
 
 /** Gradient of sum(out * w) w.r.t. the leaf, given how to get out from it. */

@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import * as ix from '../../src/ops/indexing.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
-import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+import { expectClose, expectError, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
 type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
-type Err = { type: string; message: string };
 
 const fx = loadFixture<{ torch: string; cases: any[]; getitem: any[]; setitem: any[] }>('indexing');
 const FLOAT = new Set(['float32', 'float64']);
@@ -17,18 +16,6 @@ const FLOAT = new Set(['float32', 'float64']);
 /** A fixture tensor, as a leaf that requires grad when asked and floating. */
 function leaf(e: Enc, grad = false): T {
   return fromFixture(e, grad && FLOAT.has(e.dtype));
-}
-
-function expectError(fn: () => unknown, err: Err): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
-  expect((caught as Error).message).toBe(err.message);
-  expect((caught as Error).name).toBe(err.type);
 }
 
 /** Exact comparison of values and dtype (indexing moves elements; sums are compared loosely). */

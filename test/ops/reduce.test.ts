@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import * as R from '../../src/ops/reduce.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
-import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+import { expectClose, expectError, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
 type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
@@ -139,18 +139,6 @@ function callFn(op: string, x0: T, a: Args): T | T[] {
 
 const first = (r: T | T[]): T => (Array.isArray(r) ? r[0]! : r);
 const tol = (dtype: string): [number, number] => (dtype === 'float64' ? [1e-9, 1e-9] : dtype === 'float32' ? [1e-5, 1e-4] : [0, 0]);
-
-function expectError(fn: () => unknown, err: { type: string; message: string }): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
-  expect((caught as Error).message).toBe(err.message);
-  expect((caught as Error).name).toBe(err.type);
-}
 
 /** Runs one fixture case: forward values and dtypes, grad_fn name, gradient, double backward, errors. */
 export function runCase(c: Case, callOp: (op: string, x: T, a: Args) => T | T[]): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
-import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+import { expectClose, expectError, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 type T = torch.Tensor;
 type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
@@ -43,18 +43,6 @@ function call(op: Case['op'], x: T, a: Args): { values?: T; indices?: T } {
     case 'kthvalue':
       return torch.kthvalue(x, a.k!, a.dim ?? -1, a.keepdim ?? false);
   }
-}
-
-function expectError(fn: () => unknown, err: { type: string; message: string }): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${err.type}: ${err.message}`).toBeInstanceOf(Error);
-  expect((caught as Error).message).toBe(err.message);
-  expect((caught as Error).name).toBe(err.type);
 }
 
 describe(`sort, argsort, msort, topk, kthvalue match PyTorch ${fx.torch}`, () => {
