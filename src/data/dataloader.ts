@@ -5,8 +5,8 @@
  * time the loader is iterated, shuffled or not, then the sampler's own draws as batches are
  * taken. So a seeded program keeps PyTorch's later dropout masks and shuffles.
  */
-import { ValueError } from '../errors.js';
-import { defaultGenerator, type Generator } from '../random/generator.js';
+import { NotImplementedError, ValueError } from '../errors.js';
+import { defaultGenerator, Generator } from '../random/generator.js';
 import { checkOptions } from '../validate.js';
 import { defaultCollate } from './collate.js';
 import { type Dataset, getItem, IterableDataset } from './dataset.js';
@@ -28,9 +28,41 @@ export interface DataLoaderOptions<B = unknown> {
   collateFn?: (samples: any[]) => B;
   /** The generator of the base seed and of the shuffle (default: the global generator). */
   generator?: Generator;
+  /**
+   * Worker processes (default 0). Batches load in this process, batch i under a generator state of
+   * its own for worker i % numWorkers, seeded `baseSeed + workerId` as PyTorch's workers seed theirs.
+   */
+  numWorkers?: number;
+  /** Called once per worker with its id, under that worker's generator (PyTorch's `worker_init_fn`). */
+  workerInitFn?: (workerId: number) => void;
+  /** Keep the workers' generators and the base seed across epochs (needs numWorkers > 0). */
+  persistentWorkers?: boolean;
+  /** Accepted for PyTorch compatibility; there is no pinned memory on the host backends. */
+  pinMemory?: boolean;
+  /** Accepted for PyTorch compatibility (batches load synchronously); must be non-negative. */
+  timeout?: number;
+  /** Accepted for PyTorch compatibility (default 2; only with numWorkers > 0). */
+  prefetchFactor?: number;
 }
 
-const OPTION_NAMES = ['batchSize', 'shuffle', 'sampler', 'batchSampler', 'dropLast', 'collateFn', 'generator'];
+const OPTION_NAMES = [
+  'batchSize',
+  'shuffle',
+  'sampler',
+  'batchSampler',
+  'dropLast',
+  'collateFn',
+  'generator',
+  'numWorkers',
+  'workerInitFn',
+  'persistentWorkers',
+  'pinMemory',
+  'timeout',
+  'prefetchFactor',
+];
+
+/** Snapshots of each worker's generator state, swapped in around that worker's fetches. */
+type WorkerStates = Uint8Array[];
 
 /**
  * Iterates batches of a dataset: `for (const batch of loader)`; `loader.length` is the number
@@ -55,6 +87,12 @@ export class DataLoader<B = any> implements Iterable<B> {
   readonly collateFn: (samples: any[]) => B;
   /** The generator given, if any. */
   readonly generator: Generator | undefined;
+  /** Emulated worker processes (0: load in the main process). */
+  readonly numWorkers: number;
+  /** Whether workers (their generators and the base seed) persist across epochs. */
+  readonly persistentWorkers: boolean;
+  private readonly workerInitFn: ((workerId: number) => void) | undefined;
+  private persistent: WorkerStates | null = null;
 
   constructor(dataset: Dataset | IterableDataset | readonly unknown[], opts: DataLoaderOptions<B> = {}) {
     const o = checkOptions<DataLoaderOptions<B>>('DataLoader()', opts, OPTION_NAMES);
@@ -63,6 +101,17 @@ export class DataLoader<B = any> implements Iterable<B> {
     let dropLast = o.dropLast ?? false;
     this.dataset = dataset;
     this.generator = o.generator ?? undefined;
+    this.numWorkers = o.numWorkers ?? 0;
+    this.persistentWorkers = o.persistentWorkers ?? false;
+    this.workerInitFn = o.workerInitFn;
+    if (!Number.isInteger(this.numWorkers) || this.numWorkers < 0) {
+      throw new ValueError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    }
+    if ((o.timeout ?? 0) < 0) throw new ValueError('timeout option should be non-negative');
+    if (this.numWorkers === 0 && (o.prefetchFactor ?? 2) !== 2) {
+      throw new ValueError('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.');
+    }
+    if (this.persistentWorkers && this.numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
     const iterable = dataset instanceof IterableDataset;
     if (iterable) {
       if (shuffle) throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
@@ -95,21 +144,45 @@ export class DataLoader<B = any> implements Iterable<B> {
   }
 
   /**
-   * Starts an epoch: draws the base seed now, as PyTorch's `_BaseDataLoaderIter.__init__` does,
-   * then yields batches lazily (the sampler's draws come with the first batch).
+   * Starts an epoch: draws the base seed now, as PyTorch's `_BaseDataLoaderIter.__init__` does
+   * (once for persistent workers), then yields batches lazily (the sampler's draws come with the
+   * first batch).
    */
   [Symbol.iterator](): Iterator<B> {
-    drawSeed(this.generator ?? defaultGenerator); // _base_seed: consumed, unused with no worker processes
-    return this.dataset instanceof IterableDataset ? this.iterateStream(this.dataset) : this.iterateMap();
+    if (this.numWorkers > 0 && this.dataset instanceof IterableDataset) {
+      throw new NotImplementedError('DataLoader: numWorkers > 0 with an IterableDataset is not supported');
+    }
+    if (this.persistent) return this.iterateMap(this.persistent);
+    const baseSeed = drawSeed(this.generator ?? defaultGenerator);
+    if (this.dataset instanceof IterableDataset) return this.iterateStream(this.dataset);
+    const workers = this.numWorkers > 0 ? this.startWorkers(baseSeed) : null;
+    if (this.persistentWorkers) this.persistent = workers;
+    return this.iterateMap(workers);
   }
 
-  /** Batches of a map-style dataset through the (batch) sampler. */
-  private *iterateMap(): IterableIterator<B> {
+  /** Each worker's generator, seeded `baseSeed + id` (then `workerInitFn(id)` runs under it). */
+  private startWorkers(baseSeed: bigint): WorkerStates {
+    return Array.from({ length: this.numWorkers }, (_, id) => {
+      const state = new Generator(baseSeed + BigInt(id)).getState();
+      return this.workerInitFn ? asWorker(state, () => this.workerInitFn!(id)) : state;
+    });
+  }
+
+  /** Batches of a map-style dataset through the (batch) sampler; batch i loads in worker i % numWorkers. */
+  private *iterateMap(workers: WorkerStates | null): IterableIterator<B> {
     const ds = this.dataset as Dataset | readonly unknown[];
+    const load = (i: number, fetch: () => B): B => {
+      if (!workers) return fetch();
+      let out!: B;
+      const w = i % workers.length;
+      workers[w] = asWorker(workers[w]!, () => (out = fetch()));
+      return out;
+    };
+    let i = 0;
     if (this.batchSampler) {
-      for (const indices of this.batchSampler) yield this.collateFn(indices.map((i) => getItem(ds, i)));
+      for (const indices of this.batchSampler) yield load(i++, () => this.collateFn(indices.map((j) => getItem(ds, j))));
     } else {
-      for (const i of this.sampler!) yield (this.collateFn as (s: unknown) => B)(getItem(ds, i));
+      for (const j of this.sampler!) yield load(i++, () => (this.collateFn as (s: unknown) => B)(getItem(ds, j)));
     }
   }
 
@@ -142,3 +215,17 @@ export class DataLoader<B = any> implements Iterable<B> {
   }
 }
 
+/**
+ * Runs `fn` with the global generator in a worker's state, as if in that worker process; returns
+ * the worker's new state and restores the main process's.
+ */
+function asWorker(state: Uint8Array, fn: () => void): Uint8Array {
+  const main = defaultGenerator.getState();
+  defaultGenerator.setState(state);
+  try {
+    fn();
+    return defaultGenerator.getState();
+  } finally {
+    defaultGenerator.setState(main);
+  }
+}

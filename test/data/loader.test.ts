@@ -162,6 +162,40 @@ describe('defaultCollate', () => {
   });
 });
 
+describe('DataLoader numWorkers', () => {
+  /** Sample i is i + 100 * a randint drawn under the generator of the worker that loads it. */
+  class Draws extends Dataset<number> {
+    get length(): number {
+      return 7;
+    }
+    getItem(i: number): number {
+      return i + 100 * torch.randint(0, 1000, [1]).item();
+    }
+  }
+
+  for (const c of fx.workers) {
+    it(`numWorkers=${c.numWorkers} persistentWorkers=${c.persistentWorkers} workerInitFn=${c.workerInit}`, () => {
+      torch.manualSeed(c.seed);
+      const loader = new DataLoader(new Draws(), {
+        batchSize: 2,
+        shuffle: true,
+        numWorkers: c.numWorkers,
+        persistentWorkers: c.persistentWorkers,
+        workerInitFn: c.workerInit ? (id: number) => void torch.rand(id + 1) : undefined,
+      });
+      c.epochs.forEach((epoch: number[][], e: number) => {
+        expect([...loader].map((b) => b.tolist())).toEqual(epoch);
+        expect(rand3()).toEqual(c.after[e]);
+      });
+    });
+  }
+
+  it("rejects PyTorch's invalid worker options with its messages", () => {
+    expect(() => new DataLoader([1], { numWorkers: -1 })).toThrow('num_workers option should be non-negative');
+    expect(() => new DataLoader([1], { persistentWorkers: true })).toThrow('persistent_workers option needs num_workers > 0');
+  });
+});
+
 describe('a seeded training loop', () => {
   it("keeps PyTorch's dropout masks after randomSplit and a shuffled DataLoader", () => {
     const c = fx.training;
