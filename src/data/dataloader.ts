@@ -1,6 +1,7 @@
 /**
- * `DataLoader` (PyTorch 1.13's torch/utils/data/dataloader.py, single process): batches a dataset
- * through a sampler and a collate function. Iterating it makes PyTorch's random draws in
+ * `DataLoader` (PyTorch 1.13's torch/utils/data/dataloader.py): batches a dataset through a
+ * sampler and a collate function, in this process (worker processes are emulated by giving each
+ * worker's batches that worker's generator state). Iterating it makes PyTorch's random draws in
  * PyTorch's order: first a 64-bit base seed from `generator` (or the global generator) each
  * time the loader is iterated, shuffled or not, then the sampler's own draws as batches are
  * taken. So a seeded program keeps PyTorch's later dropout masks and shuffles.
