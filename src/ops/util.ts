@@ -53,6 +53,14 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
   return out;
 }
 
+/**
+ * The backend's view of a tensor's elements: its storage's elements with the tensor's shape, strides
+ * and offset. Every call into a backend primitive passes tensors through this.
+ */
+export function viewOf(t: Tensor): View {
+  return { data: t.storage.data, shape: t.shape, strides: t.strides, offset: t.offset };
+}
+
 /** A stride-0 broadcast view of `t` at `shape` (no autograd; for kernels only). */
 export function broadcastView(t: View, shape: readonly number[]): View {
   const nd = shape.length;
