@@ -1,20 +1,20 @@
 /**
- * End to end: serves the repository on localhost, opens examples/web/ in Debian's headless
- * Chromium (driven by playwright-core, which downloads no browser), trains the LSTM in the page
- * and checks that training runs, the loss falls and the charts are drawn. Saves a screenshot to
- * test-artifacts/web-demo.png. Chromium missing is a failure, not a skip: .ci/run installs it.
+ * End to end: serves the repository on 127.0.0.1, opens examples/web/ in headless Chromium (the
+ * @sparticuz/chromium dev dependency, or TORCHLET_CHROMIUM; see tools/chromium.ts), trains the
+ * LSTM in the page and checks that training runs, the loss falls and the charts are drawn. Saves a
+ * screenshot to test-artifacts/web-demo.png. No browser is a failure, not a skip.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowser } from '../../tools/build-browser.js';
+import { type ChromiumLaunch, launchChromium } from '../../tools/chromium.js';
 import { serveStatic } from '../../tools/serve-web.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.TORCHLET_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'web-demo.png');
 const EPOCHS = 40;
@@ -22,22 +22,15 @@ const EPOCHS = 40;
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let context: BrowserContext;
 let page: Page;
+let launch: ChromiumLaunch;
 let profile: string;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (bash .ci/run does this), or set TORCHLET_CHROMIUM`);
-  }
   await buildBrowser();
   server = await serveStatic(ROOT.replace(/\/$/, ''));
   profile = mkdtempSync(join(tmpdir(), 'torchlet-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1100, height: 820 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ context, launch } = await launchChromium(profile, { width: 1100, height: 820 }));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => (m.type() === 'error' ? problems.push(`console error: ${m.text()}`) : undefined));
@@ -65,6 +58,19 @@ function pixels(id: string): Promise<{ ink: number; red: number; total: number }
 }
 
 describe('examples/web in headless Chromium', () => {
+  it('runs the browser from @sparticuz/chromium unless TORCHLET_CHROMIUM names one', async () => {
+    const ua = await page.evaluate(() => navigator.userAgent);
+    if (process.env.TORCHLET_CHROMIUM) {
+      expect(launch.executablePath).toBe(process.env.TORCHLET_CHROMIUM);
+    } else if (process.platform === 'linux' && process.arch === 'x64') {
+      // the package's major version is its Chromium's major version
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'), 'utf8')) as { version: string };
+      expect(launch.source).toBe(`@sparticuz/chromium ${version}`);
+      expect(launch.executablePath.startsWith(join(ROOT, 'node_modules', '.cache', 'torchlet-chromium'))).toBe(true);
+      expect(ua).toContain(`HeadlessChrome/${version.split('.')[0]}.`);
+    }
+  });
+
   it('trains the LSTM live: the loss falls, the charts are drawn, a screenshot is saved', async () => {
     await page.goto(`${server.url}examples/web/?epochs=${EPOCHS}&hidden=16`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
