@@ -109,6 +109,7 @@ export {
   type Dims,
 } from './ops/reduce.js';
 export { sort, argsort, msort, topk, kthvalue } from './ops/sort.js';
+export { multinomial, type MultinomialOptions } from './ops/sampling.js';
 export type { ValuesIndices } from './ops/return-types.js';
 export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
 export {

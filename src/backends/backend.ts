@@ -10,6 +10,7 @@ import type { LossRoutines } from './routines/loss.js';
 import type { NormRoutines } from './routines/norm.js';
 import type { OptimRoutines } from './routines/optim.js';
 import type { RecurrentRoutines } from './routines/recurrent.js';
+import type { SamplingRoutines } from './routines/sampling.js';
 import type { SortRoutines } from './routines/sort.js';
 
 /** A strided window onto a typed array: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`. */
@@ -194,7 +195,7 @@ export type Device = 'cpu' | 'webgpu';
  * called. A member that is missing on a host backend falls back to the js reference on the same
  * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
  */
-export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines, RecurrentRoutines, LinalgRoutines, SortRoutines {
+export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines, RecurrentRoutines, LinalgRoutines, SortRoutines, SamplingRoutines {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
   /** The device whose storage this backend computes on. */
   readonly device: Device;

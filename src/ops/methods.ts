@@ -15,6 +15,7 @@ import { matmulMethods } from './matmul.js';
 import { movementMethods } from './movement.js';
 import { randomMethods } from './random.js';
 import { reduceMethods } from './reduce.js';
+import { samplingMethods } from './sampling.js';
 import { softmaxMethods } from './softmax.js';
 import { sortMethods } from './sort.js';
 
@@ -25,6 +26,7 @@ const tables: readonly MethodTable[] = [
   inplaceMethods,
   matmulMethods,
   randomMethods,
+  samplingMethods,
   softmaxMethods,
   sortMethods,
   indexingMethods,

@@ -349,6 +349,22 @@ export class Generator {
   }
 
   /**
+   * Fill `out` with Exp(lambd) samples.
+   *
+   * Matches `torch.empty(n, dtype=...).exponential_(lambd)` on a PyTorch build without MKL: one
+   * 53-bit uniform u per element (a 64-bit draw), the sample `-1 / lambd * log(1 - u)` computed
+   * in double with glibc's log, then rounded to the output dtype.
+   */
+  exponential<T extends FloatArray>(out: T, lambd = 1): T {
+    if (!(lambd >= 0)) throw new RangeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
+    const e = this.engine;
+    const scale = -1 / lambd;
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = scale * glibcLog(1 - e.random53() * TWO_POW_M53);
+    return out;
+  }
+
+  /**
    * Write into `out` the per-element multiplier that `torch.nn.functional.dropout(x, p,
    * training=True)` applies to a contiguous CPU tensor x of the same dtype and size, so that
    * `x[i] * out[i]` (rounded to the dtype) equals PyTorch's output bit for bit.

@@ -19,6 +19,7 @@ import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
 import { sortKernels } from './kernels/sort.js';
+import { samplingKernels } from './kernels/sampling.js';
 
 /** The js backend singleton. */
 export const jsBackend: Backend = {
@@ -53,4 +54,5 @@ export const jsBackend: Backend = {
   ...linalgKernels,
   ...optimKernels,
   ...sortKernels,
+  ...samplingKernels,
 };
