@@ -19,6 +19,7 @@ import { lossKernels } from './kernels/loss.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
 import { sortKernels } from './kernels/sort.js';
+import { blasKernels } from './kernels/blas.js';
 import { samplingKernels } from './kernels/sampling.js';
 
 /** The js backend singleton. */
@@ -54,5 +55,6 @@ export const jsBackend: Backend = {
   ...linalgKernels,
   ...optimKernels,
   ...sortKernels,
+  ...blasKernels,
   ...samplingKernels,
 };
