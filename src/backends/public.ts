@@ -19,7 +19,8 @@ export const native = { isAvailable, reason, info };
 /**
  * The WebAssembly SIMD backend's status (the default where the native addon is absent, e.g. in
  * browsers). `preload()` compiles the module asynchronously, for pages that refuse a synchronous
- * compile on the main thread.
+ * compile on the main thread; `setWasmPath(url)` makes it load the module from a URL instead of
+ * the copy inlined in the JavaScript.
  * See https://pytorch.org/docs/stable/backends.html
  * @example await torch.backends.wasm.preload(); console.log(torch.backends.wasm.isAvailable());
  */
@@ -28,6 +29,7 @@ export const wasm = {
   reason: wasmStatus.reason,
   info: wasmStatus.info,
   preload: wasmStatus.preload,
+  setWasmPath: wasmStatus.setWasmPath,
 };
 
 /**
@@ -41,3 +43,19 @@ export function current(): string {
 
 export { backendFailures, registeredBackends, setBackend };
 export { getNumThreads, setNumThreads } from './threads.js';
+
+/**
+ * Apple's MPS backend: never available here, like `torch.backends.mps` in a build without it.
+ * See https://pytorch.org/docs/1.13/backends.html#torch-backends-mps
+ * @example torch.backends.mps.isAvailable() // false
+ */
+export const mps = { isAvailable: (): boolean => false, isBuilt: (): boolean => false };
+
+/**
+ * cuDNN's flags, as PyTorch's CPU-only build has them: settable (`deterministic`, `benchmark`,
+ * `enabled`) and without effect, since there is no cuDNN; `isAvailable()` is false. Programs that
+ * set them for reproducibility port unchanged.
+ * See https://pytorch.org/docs/1.13/backends.html#torch-backends-cudnn
+ * @example torch.backends.cudnn.deterministic = true; torch.backends.cudnn.benchmark = false;
+ */
+export const cudnn = { enabled: true, benchmark: false, deterministic: false, isAvailable: (): boolean => false };

@@ -17,14 +17,16 @@
  * Instantiation is synchronous and lazy (the first `backend()` resolution that reaches 'wasm', or
  * `isAvailable()`); it throws, and the registry falls back to js, when WebAssembly or its SIMD
  * extension is missing. A browser main thread may refuse a synchronous compile: `preload()` there
- * compiles asynchronously first.
+ * compiles asynchronously first. `setWasmPath(url)` makes `preload()` fetch the module from a URL
+ * (the package's `torchlet/torchlet.wasm`, served by the page) instead of decoding the inlined
+ * copy, as onnxruntime-web's `env.wasm.wasmPaths` and tfjs's `setWasmPaths` do.
  */
 import type { Backend, GemmOptions, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { Kind, type RoutineDescriptor, RoutineCall, gemmFits, routineIds, span } from '../kernel-args.js';
 import { COMPILED_ROUTINES, compiledBackend } from '../compiled.js';
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
-import { WASM_BASE64 } from './binary.js';
+import { WASM_BASE64, WASM_SHA256 } from './binary.js';
 
 /** The module's exports (native/wasm/entry.cc). Pointers are byte addresses (i32, read as unsigned). */
 interface Exports {
@@ -57,6 +59,10 @@ let ids = new Map<string, number>();
 let why = 'not loaded yet';
 let isaName = '';
 let compiled: WebAssembly.Module | null = null;
+/** Where the module's bytes come from: a URL or file path set by setWasmPath, or null (the inlined copy). */
+let wasmPath: string | null = null;
+/** Where the compiled module came from ('inline' or the path), for info(). */
+let compiledFrom = '';
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const code = new Uint8Array(128);
@@ -83,8 +89,79 @@ function compile(): WebAssembly.Module {
   if (typeof WebAssembly === 'undefined' || typeof WebAssembly.Module !== 'function') {
     throw new Error('WebAssembly is not available');
   }
+  if (compiled) return compiled;
+  if (wasmPath !== null) throw new Error(`the module is set to load from ${wasmPath} (setWasmPath): await torch.backends.wasm.preload() first`);
   // A CompileError here means no SIMD128 (or bulk memory): the module uses both.
-  return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
+  compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64));
+  compiledFrom = 'inline';
+  return compiled;
+}
+
+type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
+
+/**
+ * The bytes at `path`: on Node.js a `file:` URL or a file path is read from disk; anything else
+ * (http(s) URLs, and in a browser relative URLs, resolved against the page) is fetched.
+ */
+async function readWasm(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  let url: URL | null = null;
+  try {
+    url = new URL(path);
+  } catch {
+    // not an absolute URL: a path (Node.js) or a URL relative to the page (browsers)
+  }
+  if (typeof proc?.getBuiltinModule === 'function' && (url === null || url.protocol === 'file:')) {
+    const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
+    const { fileURLToPath } = proc.getBuiltinModule('node:url') as typeof import('node:url');
+    const file = url ? fileURLToPath(url) : path;
+    try {
+      return new Uint8Array(fs.readFileSync(file));
+    } catch (e) {
+      throw new Error(`torch.backends.wasm.preload: cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  let res: Response;
+  try {
+    res = await fetch(path);
+  } catch (e) {
+    throw new Error(`torch.backends.wasm.preload: cannot fetch ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!res.ok) throw new Error(`torch.backends.wasm.preload: cannot fetch ${path}: HTTP ${res.status} ${res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Refuses bytes that are not this version's module (where Web Crypto is available: Node.js, secure pages). */
+async function checkWasm(bytes: Uint8Array<ArrayBuffer>, path: string): Promise<void> {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!subtle) return; // the ABI and routine-table checks at instantiation still apply
+  const hex = Array.from(new Uint8Array(await subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+  if (hex !== WASM_SHA256) {
+    throw new Error(
+      `torch.backends.wasm.preload: ${path} is not the module of this torchlet version (sha256 ${hex}, expected ${WASM_SHA256}): ` +
+        "serve the torchlet.wasm of the installed package (the 'torchlet/torchlet.wasm' export)",
+    );
+  }
+}
+
+/**
+ * Loads the WebAssembly module from `url` instead of the copy inlined in the JavaScript (as
+ * base64), as onnxruntime-web's `env.wasm.wasmPaths` does: the bytes are then fetched (or, on
+ * Node.js, read from a `file:` URL or path) by `await torch.backends.wasm.preload()`, which must
+ * run before the first tensor operation; until then the backend is unavailable and resolution
+ * falls back to js. The file ships in the package as `torchlet/torchlet.wasm`; it must be the one
+ * of the same version (preload checks its sha256). `null` goes back to the inlined copy.
+ * See https://pytorch.org/docs/1.13/backends.html
+ * @throws Error when the module is already instantiated.
+ * @example
+ * torch.backends.wasm.setWasmPath('/assets/torchlet.wasm');
+ * await torch.backends.wasm.preload();
+ */
+export function setWasmPath(url: string | URL | null): void {
+  if (wasm) throw new Error('torch.backends.wasm.setWasmPath: the module is already instantiated; set the path before the first tensor operation');
+  wasmPath = url === null ? null : String(url);
+  compiled = null;
+  wasm = undefined;
 }
 
 /** The NUL-terminated string at address p of the module's memory. */
@@ -125,17 +202,27 @@ export function wasmExports(): Exports | null {
  * compile); the backend then instantiates synchronously from the compiled module. If a synchronous
  * attempt already failed, the next resolution retries (`setBackend('wasm')`, or `setBackend(null)`
  * to resolve by priority again). Resolves even when WebAssembly is unavailable (the backend then
- * reports why and js is used).
+ * reports why and js is used). After `setWasmPath(url)` it loads the module from there, and
+ * rejects when the file cannot be read or is not this version's module.
  * See https://pytorch.org/docs/stable/backends.html
  * @example await torch.backends.wasm.preload(); torch.backends.setBackend('wasm');
  */
 export async function preload(): Promise<void> {
   if (compiled || typeof WebAssembly === 'undefined') return;
+  const path = wasmPath;
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (path === null) bytes = decodeBase64(WASM_BASE64);
+  else {
+    bytes = await readWasm(path);
+    await checkWasm(bytes, path);
+  }
+  if (wasmPath !== path || compiled) return; // the path changed, or another preload finished first
   try {
-    compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64));
+    compiled = await WebAssembly.compile(bytes);
+    compiledFrom = path ?? 'inline';
     if (wasm === null) wasm = undefined; // retry instantiation from the compiled module
   } catch {
-    // reported by wasmExports() when the backend is resolved
+    // (no SIMD) reported by wasmExports() when the backend is resolved
   }
 }
 
@@ -154,10 +241,14 @@ export function reason(): string {
   return why;
 }
 
-/** The module's kernels and current linear memory size, or null when unavailable. @example torch.backends.wasm.info() */
-export function info(): { isa: string; memoryBytes: number } | null {
+/**
+ * The module's kernels, current linear memory size and where it was loaded from ('inline' or the
+ * setWasmPath path), or null when unavailable.
+ * @example torch.backends.wasm.info() // { isa: 'wasm-simd128', memoryBytes: 1114112, source: 'inline' }
+ */
+export function info(): { isa: string; memoryBytes: number; source: string } | null {
   const e = wasmExports();
-  return e ? { isa: isaName, memoryBytes: e.memory.buffer.byteLength } : null;
+  return e ? { isa: isaName, memoryBytes: e.memory.buffer.byteLength, source: compiledFrom } : null;
 }
 
 // ------------------------------------------------------------------------------------------------
