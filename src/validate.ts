@@ -50,6 +50,19 @@ export function describeValue(v: unknown): string {
   }
 }
 
+/**
+ * Python's name for the type of a JS value, for PyTorch's argument errors: `NoneType`, `int`,
+ * `float`, `str`, `bool`, `list`, else the constructor's name (`Tensor`, `Object`, ...).
+ */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+}
+
 /** True for a plain options object (not null, an array, a tensor or a typed array). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) return false;

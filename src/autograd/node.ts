@@ -41,7 +41,7 @@ export class Ctx {
   save(...ts: Tensor[]): void {
     if (!this._saved) this._saved = [];
     for (const t of ts) {
-      this._saved.push({ t, version: t.storage.version, producer: t.gradFn ? t.gradFn.name : null, producerNr: t.outputNr });
+      this._saved.push({ t, version: t._vc.version, producer: t.gradFn ? t.gradFn.name : null, producerNr: t.outputNr });
     }
   }
 
@@ -53,11 +53,11 @@ export class Ctx {
       );
     }
     for (const s of this._saved) {
-      if (s.t.storage.version !== s.version) {
+      if (s.t._vc.version !== s.version) {
         const desc = `[${legacyTypeName(s.t.dtype)} [${s.t.shape.join(', ')}]]`;
         const which = s.producer !== null ? `, which is output ${s.producerNr} of ${s.producer},` : '';
         throw new RuntimeError(
-          `one of the variables needed for gradient computation has been modified by an inplace operation: ${desc}${which} is at version ${s.t.storage.version}; expected version ${s.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+          `one of the variables needed for gradient computation has been modified by an inplace operation: ${desc}${which} is at version ${s.t._vc.version}; expected version ${s.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
         );
       }
     }

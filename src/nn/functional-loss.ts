@@ -6,7 +6,7 @@
  * messages in PyTorch's order, warnings, the reduction, dtype promotion. L1 and KL divergence
  * compose existing ops, as in PyTorch 1.13; the other losses call their ops in ops/loss.ts.
  */
-import { checkOptions, describeValue } from '../validate.js';
+import { checkOptions, describeValue, pyTypeName } from '../validate.js';
 import '../ops/methods.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
@@ -86,20 +86,9 @@ export interface KLDivLossOptions {
   logTarget?: boolean;
 }
 
-/** Python's type name of a JS value, for argument errors. */
-function pyType(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'list';
-  if (v instanceof Tensor) return 'Tensor';
-  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
-}
-
 /** PyTorch's argument-parser error for a non-Tensor argument. */
 function tensorArg(fn: string, name: string, pos: number, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be Tensor, not ${pyType(v)}`);
+  if (!(v instanceof Tensor)) throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be Tensor, not ${pyTypeName(v)}`);
   return v;
 }
 
@@ -110,7 +99,7 @@ function optTensorArg(fn: string, name: string, pos: number, v: unknown): Tensor
 
 function numberArg(fn: string, name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number') throw new TypeError(`${fn}(): argument '${name}' must be float, not ${pyType(v)}`);
+  if (typeof v !== 'number') throw new TypeError(`${fn}(): argument '${name}' must be float, not ${pyTypeName(v)}`);
   return v;
 }
 
@@ -418,7 +407,7 @@ function nllDtypes(input: Tensor, target: Tensor, weight: Tensor | null, frame: 
 function intArg(fn: string, name: string, pos: number, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be int, not ${pyType(v)}`);
+    throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be int, not ${pyTypeName(v)}`);
   }
   return v;
 }
@@ -460,7 +449,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const ignore = intArg(fn, 'ignore_index', 5, opts.ignoreIndex, -100);
   const ls = opts.labelSmoothing;
   if (ls !== undefined && typeof ls !== 'number') {
-    throw new TypeError(`${fn}(): argument 'label_smoothing' (position 6) must be float, not ${pyType(ls)}`);
+    throw new TypeError(`${fn}(): argument 'label_smoothing' (position 6) must be float, not ${pyTypeName(ls)}`);
   }
   const eps = ls ?? 0;
   const smoothingError = (): RuntimeError => new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${cppDouble(eps)}`);

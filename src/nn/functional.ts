@@ -30,7 +30,7 @@ import { drawTensor } from '../ops/random.js';
 import { embeddingOp, renormRows } from '../ops/embedding.js';
 import { batchNormOp, layerNormOp } from '../ops/norm.js';
 import { routine } from '../backends/routine.js';
-import { backend, checkInt, checkTensor, denseArray, normDim } from '../ops/util.js';
+import { backend, checkInt, checkTensor, denseArray, normDim, viewOf } from '../ops/util.js';
 
 /**
  * Python's AssertionError (PyTorch uses `assert` for some argument checks).
@@ -96,9 +96,9 @@ function rows2d(t: Tensor): View {
   const d = t.dim();
   const n = t.shape[d - 1]!;
   const rows = t.numel() / n;
-  if (collapsible(t)) return { data: t.data, shape: [rows, n], strides: [t.strides[d - 2]!, t.strides[d - 1]!], offset: t.offset };
+  if (collapsible(t)) return { data: t.storage.data, shape: [rows, n], strides: [t.strides[d - 2]!, t.strides[d - 1]!], offset: t.offset };
   const c = t.contiguous();
-  return { data: c.data, shape: [rows, n], strides: [n, 1], offset: c.offset };
+  return { data: c.storage.data, shape: [rows, n], strides: [n, 1], offset: c.offset };
 }
 
 /**
@@ -124,11 +124,6 @@ function mat(v: View, transpose = false): View {
     : { data: v.data, shape: [1, m, n], strides: [0, s0, s1], offset: v.offset };
 }
 
-/** `t` as a plain view with its own shape and strides. */
-function viewOf(t: Tensor): View {
-  return { data: t.data, shape: t.shape, strides: t.strides, offset: t.offset };
-}
-
 /**
  * `input @ weight.T + bias` as one op, like PyTorch's `addmm` path of `linear` (the leading dims
  * of input folded into rows): one gemm forward (bias copied into the output first, beta = 1),
@@ -147,10 +142,10 @@ const linearOp = defineOp({
     const N = input.numel() / I;
     const O = weight.shape[0]!;
     const out = emptyTensor([...input.shape.slice(0, -1), O], input.dtype);
-    const od = out.data;
+    const od = out.storage.data;
     if (bias !== null) routine('tileRows')({ row: denseArray(bias), out: od }); // the bias in every row
     const beta = bias !== null ? 1 : 0;
-    const w: View = { data: weight.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    const w: View = { data: weight.storage.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
     if (d === 3 && !collapsible(input)) {
       // batched over dim 0, strides as they are
       const [B, T] = input.shape as [number, number, number];
@@ -182,22 +177,22 @@ const linearOp = defineOp({
     const gv = rows2d(perm ? g.permute(perm) : g);
     const [N, O] = gv.shape as [number, number];
     const I = weight.shape[1]!;
-    const w: View = { data: weight.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    const w: View = { data: weight.storage.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (need[0]) {
       gx = emptyTensor(x.shape, g.dtype);
-      k.gemm(mat(gv), mat(w), { data: gx.data, shape: [1, N, I], strides: [N * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+      k.gemm(mat(gv), mat(w), { data: gx.storage.data, shape: [1, N, I], strides: [N * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
       if (perm) gx = gx.permute(perm.map((_, i) => perm.indexOf(i)));
     }
     if (need[1]) {
       gw = emptyTensor([O, I], g.dtype);
-      k.gemm(mat(gv, true), mat(rows2d(x)), { data: gw.data, shape: [1, O, I], strides: [O * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+      k.gemm(mat(gv, true), mat(rows2d(x)), { data: gw.storage.data, shape: [1, O, I], strides: [O * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
     }
     if (need[2]) {
       gb = emptyTensor([O], g.dtype);
-      k.reduce('sum', gv, [0], { data: gb.data, shape: [O], strides: [1], offset: 0 });
+      k.reduce('sum', gv, [0], { data: gb.storage.data, shape: [O], strides: [1], offset: 0 });
     }
     return need.length > 2 ? [gx, gw, gb] : [gx, gw];
   },
@@ -294,7 +289,7 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
   const rows = Float64Array.from(new Set(idx)).sort();
   renormRows(weight, rows, maxNorm, normType);
   // PyTorch parity: an in-place op bumps the version even when no row changes
-  weight.storage.version++;
+  weight._vc.version++;
   return weight;
 }
 
@@ -606,8 +601,8 @@ const constantPadOp = defineOp({
   nodeName: 'ConstantPadNdBackward0',
   forward(ctx: OpCtx<{ inShape: readonly number[]; pads: number[] }>, x: Tensor, pads: number[], outShape: number[], value: number) {
     const out = emptyTensor(outShape, x.dtype);
-    if (value !== 0) routine('fill')({ out: out.data, value });
-    const r = padRegion(x.shape, outShape, pads, x, out);
+    if (value !== 0) routine('fill')({ out: out.storage.data, value });
+    const r = padRegion(x.shape, outShape, pads, viewOf(x), viewOf(out));
     if (r) backend().copy(r.src, r.dst);
     ctx.inShape = x.shape;
     ctx.pads = pads;
@@ -616,7 +611,7 @@ const constantPadOp = defineOp({
   backward(ctx, [gy]) {
     const inShape = ctx.inShape;
     const gx = emptyTensor(inShape, gy!.dtype);
-    const r = padRegion(inShape, gy!.shape, ctx.pads, gx, gy!);
+    const r = padRegion(inShape, gy!.shape, ctx.pads, viewOf(gx), viewOf(gy!));
     if (r) backend().copy(r.dst, r.src);
     return [gx];
   },

@@ -13,7 +13,7 @@ import { defaultGenerator } from '../random/generator.js';
 import { type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { eye } from '../tensor/factories.js';
 import { Tensor } from '../tensor/tensor.js';
-import { backend } from '../ops/util.js';
+import { backend, viewOf } from '../ops/util.js';
 import { routine } from '../backends/routine.js';
 import { drawTensor } from '../ops/random.js';
 
@@ -55,8 +55,8 @@ function floatOnly(op: string, t: Tensor): void {
  * like any in-place op.
  */
 function fillInPlace(t: Tensor, fill: (out: FloatArray) => void): Tensor {
-  backend().copy(drawTensor(t.shape, t.dtype, fill), t);
-  t.storage.version++;
+  backend().copy(viewOf(drawTensor(t.shape, t.dtype, fill)), viewOf(t));
+  t._vc.version++;
   return t;
 }
 

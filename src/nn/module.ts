@@ -8,7 +8,7 @@
  * their order) and are also stored as ordinary own properties, so `this.weight` reads are plain
  * property reads.
  */
-import { checkBool, checkOptions, describeValue, isPlainObject, optional } from '../validate.js';
+import { checkBool, checkOptions, describeValue, isPlainObject, optional, pyTypeName } from '../validate.js';
 import '../ops/methods.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
@@ -43,12 +43,7 @@ function checkPrefix(fn: string, v: unknown): void {
 export function typeName(v: unknown): string {
   if (v instanceof Tensor) return legacyTypeName(v.dtype);
   if (v instanceof Module) return v._getName();
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (v === null || v === undefined) return 'NoneType';
-  if (Array.isArray(v)) return 'list';
-  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+  return pyTypeName(v);
 }
 
 function checkName(kind: 'parameter' | 'buffer' | 'module', name: unknown): asserts name is string {

@@ -116,7 +116,7 @@ const convolution = defineOp({
     const [O, , K] = w.shape as [number, number, number];
     const y = emptyTensor([N, O, g.Lo], x.dtype);
     routine('conv1dForward')({
-      x: dense(x), w: dense(w), b: b ? dense(b) : null, y: y.data as FloatArray,
+      x: dense(x), w: dense(w), b: b ? dense(b) : null, y: y.storage.data as FloatArray,
       N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
     });
     ctx.save(x, w);
@@ -135,7 +135,7 @@ const convolution = defineOp({
     const gb = need[2] ? emptyTensor([O], x.dtype) : null;
     routine('conv1dBackward')({
       x: dense(x), w: dense(w), gy: dense(gy!.dtype === x.dtype ? gy! : castRaw(gy!, x.dtype)),
-      gx: gx ? (gx.data as FloatArray) : null, gw: gw ? (gw.data as FloatArray) : null, gb: gb ? (gb.data as FloatArray) : null,
+      gx: gx ? (gx.storage.data as FloatArray) : null, gw: gw ? (gw.storage.data as FloatArray) : null, gb: gb ? (gb.storage.data as FloatArray) : null,
       N, C, L, O, K, Lo: g.Lo, stride: g.stride, padding: g.padL, dilation: g.dilation, groups: g.groups,
     });
     return [gx, gw, gb];
@@ -350,7 +350,7 @@ const maxPoolOp = defineOp({
     const idx = emptyTensor(outShape, 'int64');
     const R = L === 0 ? 0 : x.numel() / L;
     routine('pool1dForward')({
-      ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: idx.data as Float64Array,
+      ...poolArgs(g, R, L), x: dense(x), y: y.storage.data as FloatArray, indices: idx.storage.data as Float64Array,
     });
     ctx.save(idx);
     ctx.inShape = x.shape;
@@ -366,7 +366,7 @@ const maxPoolOp = defineOp({
     const R = L === 0 ? 0 : gx.numel() / L;
     routine('pool1dBackward')({
       ...poolArgs(ctx.geom, R, L),
-      gy: dense(gy!), gx: gx.data as FloatArray, indices: dense(idx) as Float64Array,
+      gy: dense(gy!), gx: gx.storage.data as FloatArray, indices: dense(idx) as Float64Array,
     });
     return [gx];
   },
@@ -379,7 +379,7 @@ const avgPoolOp = defineOp({
     const L = x.shape[x.dim() - 1]!;
     const y = emptyTensor([...x.shape.slice(0, -1), g.Lo], x.dtype);
     const R = L === 0 ? 0 : x.numel() / L;
-    routine('pool1dForward')({ ...poolArgs(g, R, L), x: dense(x), y: y.data as FloatArray, indices: null });
+    routine('pool1dForward')({ ...poolArgs(g, R, L), x: dense(x), y: y.storage.data as FloatArray, indices: null });
     if (x.dtype === 'int64') {
       // PyTorch parity: integer average pooling divides in int64 (truncation toward zero).
       truncRaw(y);
@@ -394,7 +394,7 @@ const avgPoolOp = defineOp({
     const L = inShape[inShape.length - 1]!;
     const gx = emptyTensor(inShape, gy!.dtype);
     const R = L === 0 ? 0 : gx.numel() / L;
-    routine('pool1dBackward')({ ...poolArgs(ctx.geom, R, L), gy: dense(gy!), gx: gx.data as FloatArray, indices: null });
+    routine('pool1dBackward')({ ...poolArgs(ctx.geom, R, L), gy: dense(gy!), gx: gx.storage.data as FloatArray, indices: null });
     return [gx];
   },
 });

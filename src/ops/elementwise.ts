@@ -19,6 +19,7 @@ import {
   castRaw,
   resultType,
   truncRaw,
+  viewOf,
 } from './util.js';
 
 // ---------------------------------------------------------------- raw kernels (no autograd)
@@ -28,7 +29,7 @@ function runUnary(op: UnaryOp, x: Tensor, dtype: DType, params?: readonly number
   // predicates read the input as it is and write 0/1 into the bool output
   const src = x.dtype === dtype || dtype === 'bool' ? x : castRaw(x, dtype);
   const out = emptyTensor(x.shape, dtype);
-  backend().unary(op, src, out, params);
+  backend().unary(op, viewOf(src), viewOf(out), params);
   return out;
 }
 
@@ -38,7 +39,7 @@ function runBinary(op: BinaryOp, a: Tensor, b: Tensor, computeType: DType, outTy
   const ac = a.dtype === computeType ? a : castRaw(a, computeType);
   const bc = b.dtype === computeType ? b : castRaw(b, computeType);
   const out = emptyTensor(shape, outType);
-  backend().binary(op, broadcastView(ac, shape), broadcastView(bc, shape), out);
+  backend().binary(op, broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
   if (outType === 'int64' && (op === 'div' || op === 'pow')) truncRaw(out);
   return out;
 }
@@ -481,7 +482,7 @@ const whereOp = defineOp({
     const ac = a.dtype === dtype ? a : castRaw(a, dtype);
     const bc = b.dtype === dtype ? b : castRaw(b, dtype);
     const out = emptyTensor(shape, dtype);
-    backend().where(broadcastView(cond, shape), broadcastView(ac, shape), broadcastView(bc, shape), out);
+    backend().where(broadcastView(viewOf(cond), shape), broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
     ctx.save(cond);
     return out;
   },

@@ -10,7 +10,7 @@ import { routine } from '../backends/routine.js';
 import { emptyTensor } from '../tensor/create.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { castRaw, denseArray, denseInPlace } from './util.js';
+import { castRaw, denseArray, denseInPlace, viewOf } from './util.js';
 
 /**
  * `embedding(weight, indices, paddingIdx, scaleGradByFreq)`: the rows of `weight` [num, dim] at
@@ -29,9 +29,9 @@ export const embeddingOp = defineOp({
   ) {
     const [num, dim] = weight.shape as [number, number];
     // a private copy: later in-place changes to `indices` do not reach the backward
-    const idx = castRaw(indices, indices.dtype).data as IndexArray;
+    const idx = castRaw(indices, indices.dtype).storage.data as IndexArray;
     const out = emptyTensor([...indices.shape, dim], weight.dtype);
-    routine('embeddingForward')({ dim, weight: denseArray(weight), indices: idx, out: out.data });
+    routine('embeddingForward')({ dim, weight: denseArray(weight), indices: idx, out: out.storage.data });
     Object.assign(ctx, { indices: idx, num, dim, paddingIdx, scaleGradByFreq });
     return out;
   },
@@ -40,7 +40,7 @@ export const embeddingOp = defineOp({
     const gw = emptyTensor([num, dim], gy!.dtype);
     routine('embeddingBackward')({
       num, dim, paddingIdx: ctx.paddingIdx, scaleGradByFreq: ctx.scaleGradByFreq, indices: ctx.indices,
-      gy: gy!, gWeight: gw.data as FloatArray,
+      gy: viewOf(gy!), gWeight: gw.storage.data as FloatArray,
     });
     return [gw, null];
   },

@@ -20,7 +20,7 @@ import { castValue, type DType, isFloating, scalarTypeName, type TypedArray } fr
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { arange, tensor as makeTensor } from '../tensor/factories.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
-import { backend, broadcastShapes, broadcastView, checkInt, checkNumber, checkTensor, rawContiguous } from './util.js';
+import { backend, broadcastShapes, broadcastView, checkInt, checkNumber, checkTensor, rawContiguous, viewOf } from './util.js';
 import { castTo, expand, narrow, permute, reshape, select, slice, unsqueeze, view } from './movement.js';
 import { applyInPlace } from './inplace.js';
 
@@ -55,7 +55,7 @@ function sizeAt(shape: readonly number[], i: number): number {
 /** The values of `t` broadcast to `shape`, row-major (a host copy). */
 function dataAt(t: Tensor, shape: readonly number[]): TypedArray {
   if (sameShape(t.shape, shape)) return t.dataSync();
-  const b = broadcastView(t, shape);
+  const b = broadcastView(viewOf(t), shape);
   return new Tensor(t.storage, b.shape, b.strides, b.offset, t.dtype).dataSync();
 }
 
@@ -157,7 +157,7 @@ function defTake(name: string, nodeName: string): TakeFn {
       ctx.inShape = x.shape;
       ctx.positions = positions;
       const out = emptyTensor(positions.shape, x.dtype);
-      if (positions.numel() > 0 && x.numel() > 0) routine('take')(rawContiguous(x), positions, out);
+      if (positions.numel() > 0 && x.numel() > 0) routine('take')(viewOf(rawContiguous(x)), viewOf(positions), viewOf(out));
       return out;
     },
     backward(ctx, [gy]) {
@@ -176,8 +176,8 @@ function defPut(name: string, nodeName: string): PutFn {
       ctx.positions = positions;
       ctx.accumulate = accumulate;
       const out = emptyTensor(x.shape, x.dtype);
-      backend().copy(x, out);
-      if (positions.numel() > 0) routine('put')(out, positions, rawContiguous(src), accumulate);
+      backend().copy(viewOf(x), viewOf(out));
+      if (positions.numel() > 0) routine('put')(viewOf(out), viewOf(positions), viewOf(rawContiguous(src)), accumulate);
       return out;
     },
     backward(ctx, [gy]) {
@@ -1022,8 +1022,8 @@ export function setIndex_(x: Tensor, items: readonly IndexItem[], value: Tensor 
     // fast path for basic items outside autograd: write straight into the view (O(view size))
     const { result, indices } = prepare(x, its);
     if (indices.length === 0) {
-      backend().copy(copyToValue(v, result.shape, x.dtype), result);
-      x.storage.version++;
+      backend().copy(viewOf(copyToValue(v, result.shape, x.dtype)), viewOf(result));
+      x._vc.version++;
       return x;
     }
   }
@@ -1067,13 +1067,13 @@ function defTri(name: string, nodeName: string, upper: boolean): (x: Tensor, dia
       const diff = emptyTensor(rc, 'float64');
       const j = arange(cols, { dtype: 'float64' });
       const i = arange(rows, { dtype: 'float64' });
-      k.binary('sub', { data: j.data, shape: rc, strides: [0, 1], offset: 0 }, { data: i.data, shape: rc, strides: [1, 0], offset: 0 }, diff);
+      k.binary('sub', { data: j.storage.data, shape: rc, strides: [0, 1], offset: 0 }, { data: i.storage.data, shape: rc, strides: [1, 0], offset: 0 }, viewOf(diff));
       const mask = emptyTensor(rc, 'bool');
-      k.binary(upper ? 'ge' : 'le', diff, broadcastView(scalarTensor(diagonal, 'float64'), rc), mask);
+      k.binary(upper ? 'ge' : 'le', viewOf(diff), broadcastView(viewOf(scalarTensor(diagonal, 'float64')), rc), viewOf(mask));
       const strides = x.shape.map((_, d) => (d === x.dim() - 2 ? cols : d === x.dim() - 1 ? 1 : 0));
       const zero = scalarTensor(0, x.dtype);
       const out = emptyTensor(x.shape, x.dtype);
-      k.where({ data: mask.data, shape: x.shape, strides, offset: 0 }, x, broadcastView(zero, x.shape), out);
+      k.where({ data: mask.storage.data, shape: x.shape, strides, offset: 0 }, viewOf(x), broadcastView(viewOf(zero), x.shape), viewOf(out));
       return out;
     },
     backward(ctx, [gy]) {

@@ -10,7 +10,7 @@ import { RuntimeError } from '../errors.js';
 import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { MethodTable } from '../tensor/methods.js';
-import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView } from './util.js';
+import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView, viewOf } from './util.js';
 import { clone } from './movement.js';
 import { clamp, maskedFill } from './elementwise.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
@@ -46,10 +46,10 @@ export function applyInPlace(self: Tensor, compute: (src: Tensor) => Tensor, oth
       `output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`,
     );
   }
-  const src = broadcastView(r, self.shape);
+  const src = broadcastView(viewOf(r), self.shape);
   if (self.dtype === 'int64' && isFloating(r.dtype)) throw new RuntimeError('internal: float into int64');
-  backend().copy(src, self);
-  self.storage.version++;
+  backend().copy(src, viewOf(self));
+  self._vc.version++;
   if (recording) {
     self.gradFn = r.gradFn;
     self.outputNr = r.outputNr;

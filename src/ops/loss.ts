@@ -19,7 +19,7 @@ import { emptyTensor, wrapArray } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { Tensor, sameShape, shapeNumel } from '../tensor/tensor.js';
 import { where } from './elementwise.js';
-import { broadcastShapes, broadcastView, castRaw, dense, denseArray } from './util.js';
+import { broadcastShapes, broadcastView, castRaw, dense, denseArray, viewOf } from './util.js';
 
 export type { Reduction };
 
@@ -37,12 +37,12 @@ function targetArray(t: Tensor): Float64Array {
 
 /** A float64 copy of a class-weight tensor (the kernels compute in double precision). */
 function weightArray(w: Tensor | null): Float64Array | null {
-  return w ? (castRaw(w, 'float64').data as Float64Array) : null;
+  return w ? (castRaw(w, 'float64').storage.data as Float64Array) : null;
 }
 
 /** A tensor's memory for a routine's output (null for an absent gradient). */
 function outArray(t: Tensor | null): FloatArray | null {
-  return t ? (t.data as FloatArray) : null;
+  return t ? (t.storage.data as FloatArray) : null;
 }
 
 /** The `LossGradient` of the backward routines. */
@@ -85,7 +85,7 @@ interface EwComposite {
 function expandedArray(t: Tensor | null, shape: readonly number[], dtype: DType): FloatArray | null {
   if (!t) return null;
   if (sameShape(t.shape, shape)) return denseAs(t, dtype);
-  return castRaw({ ...broadcastView(t, shape), dtype: t.dtype }, dtype).data as FloatArray;
+  return castRaw({ ...broadcastView(viewOf(t), shape), dtype: t.dtype }, dtype).storage.data as FloatArray;
 }
 
 /**
@@ -115,7 +115,7 @@ function defElementwiseLoss(kind: ElementwiseLoss, name: string, nodeName: strin
       const out = lossOutput(input.shape, input.dtype, a.reduction);
       const invalidInput = kind === 'bce' ? new Uint8Array(1) : null;
       // (Object.assign rather than object spread, which V8 runs far slower: this is per training step)
-      routine('elementwiseLossForward')(Object.assign(operands(input, target, a), { reduction: a.reduction, out: out.data as FloatArray, invalidInput }));
+      routine('elementwiseLossForward')(Object.assign(operands(input, target, a), { reduction: a.reduction, out: out.storage.data as FloatArray, invalidInput }));
       if (invalidInput?.[0]) throw new RuntimeError('all elements of input should be between 0 and 1');
       return out;
     },
@@ -282,7 +282,7 @@ function classOutputs(input: Tensor, a: ClassArgs) {
   const check = (): void => {
     if (!Number.isNaN(badTarget[0])) throw new IndexError(`Target ${badTarget[0]} is out of bounds.`);
   };
-  return { out, outputs: { reduction: a.reduction, out: out.data as FloatArray, totalWeight, badTarget }, check };
+  return { out, outputs: { reduction: a.reduction, out: out.storage.data as FloatArray, totalWeight, badTarget }, check };
 }
 
 /** The upstream gradient as a tensor broadcasting against [N, C, S] (for the composite backward). */
@@ -315,11 +315,11 @@ const nllOp = defineOp({
     const targets = classTargets(a, ctx.saved[0]!);
     const gx = emptyTensor([L.N, L.C, L.S], ctx.dtype);
     if (!isGradEnabled()) {
-      routine('nllLossBackward')(Object.assign(targets, lossGradient(gy!, a.reduction, total), { gx: gx.data as FloatArray }));
+      routine('nllLossBackward')(Object.assign(targets, lossGradient(gy!, a.reduction, total), { gx: gx.storage.data as FloatArray }));
       return [gx.reshape(ctx.inShape)];
     }
     // createGraph: the gradient is linear in gy, so it stays differentiable with respect to it.
-    routine('nllLossBackward')(Object.assign(targets, UNIT_GRAD, { gx: gx.data as FloatArray }));
+    routine('nllLossBackward')(Object.assign(targets, UNIT_GRAD, { gx: gx.storage.data as FloatArray }));
     return [gx.mul(sampleGradTensor(gy!, L, a.reduction, total)).reshape(ctx.inShape)];
   },
 });
@@ -374,14 +374,14 @@ const ceOp = defineOp({
     const targets = classTargets(a, target);
     if (!isGradEnabled()) {
       const gx = emptyTensor([L.N, L.C, L.S], x.dtype);
-      const args = { labelSmoothing: a.eps, probs: probs.data as Float64Array, gx: gx.data as FloatArray };
+      const args = { labelSmoothing: a.eps, probs: probs.storage.data as Float64Array, gx: gx.storage.data as FloatArray };
       routine('crossEntropyBackward')(Object.assign(targets, lossGradient(gy!, a.reduction, total), args));
       return [gx.reshape(x.shape)];
     }
     // createGraph: the same formula with p = softmax(x) built from differentiable ops.
     const scale = emptyTensor([L.N, 1, L.S], x.dtype);
     const shift = emptyTensor([L.N, L.C, L.S], x.dtype);
-    routine('crossEntropyGradCoefficients')(Object.assign(targets, { labelSmoothing: a.eps, scale: scale.data as FloatArray, shift: shift.data as FloatArray }));
+    routine('crossEntropyGradCoefficients')(Object.assign(targets, { labelSmoothing: a.eps, scale: scale.storage.data as FloatArray, shift: shift.storage.data as FloatArray }));
     const p = logSoftmaxComposite(x.reshape([L.N, L.C, L.S])).exp();
     const gx = p.mul(scale).sub(shift).mul(sampleGradTensor(gy!, L, a.reduction, total));
     return [gx.reshape(x.shape)];
@@ -425,7 +425,7 @@ export const crossEntropyProbOp = defineOp({
     const L = a.layout;
     const out = lossOutput(L.out, a.dtype, a.reduction);
     const lse = new Float64Array(L.N * L.S);
-    routine('crossEntropyProbForward')(Object.assign(probOperands(input, target, weight, a), { reduction: a.reduction, out: out.data as FloatArray, lse }));
+    routine('crossEntropyProbForward')(Object.assign(probOperands(input, target, weight, a), { reduction: a.reduction, out: out.storage.data as FloatArray, lse }));
     if (weight) ctx.save(input, target, weight);
     else ctx.save(input, target);
     ctx.args = a;

@@ -56,9 +56,9 @@ const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
         mult *= outerShape[d]!;
       }
       k.gemm(
-        { data: ac.data, shape: [inner, M, K], strides: [sa[sa.length - 1] ?? 0, asr[0]!, asr[1]!], offset: offA },
-        { data: bc.data, shape: [inner, K, N], strides: [sb[sb.length - 1] ?? 0, bsr[0]!, bsr[1]!], offset: offB },
-        { data: out.data, shape: [inner, M, N], strides: [M * N, N, 1], offset: offO },
+        { data: ac.storage.data, shape: [inner, M, K], strides: [sa[sa.length - 1] ?? 0, asr[0]!, asr[1]!], offset: offA },
+        { data: bc.storage.data, shape: [inner, K, N], strides: [sb[sb.length - 1] ?? 0, bsr[0]!, bsr[1]!], offset: offB },
+        { data: out.storage.data, shape: [inner, M, N], strides: [M * N, N, 1], offset: offO },
         { alpha: 1, beta: 0 },
       );
       for (let d = outerShape.length - 1; d >= 0; d--) {

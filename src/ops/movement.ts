@@ -8,7 +8,7 @@ import { IndexError, RuntimeError, ValueError as ValueErrorLike } from '../error
 import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
-import { backend, castRaw, checkInt } from './util.js';
+import { backend, castRaw, checkInt, viewOf } from './util.js';
 import { describeValue } from '../validate.js';
 
 /** The input of a shape op must be a Tensor (function forms are callable from untyped code). */
@@ -130,7 +130,7 @@ const cloneOp = defineOp({
   nodeName: 'CloneBackward0',
   forward(_ctx, x: Tensor) {
     const out = emptyTensor(x.shape, x.dtype);
-    backend().copy(x, out);
+    backend().copy(viewOf(x), viewOf(out));
     return out;
   },
   backward(_ctx, [gy]) {
@@ -169,6 +169,7 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
 export function detach(x: Tensor): Tensor {
   const v = new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
   v.base = x.base ?? x;
+  v._vc = x._vc;
   return v;
 }
 
@@ -418,7 +419,7 @@ const sliceScatterOp = defineOp({
       g.shape.splice(dim, 1);
       g.strides.splice(dim, 1);
     }
-    backend().copy(gy, { data: z.data, shape: g.shape, strides: g.strides, offset: g.offset });
+    backend().copy(viewOf(gy), { data: z.storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
     return z;
   },
   backward(ctx, [gg]) {
@@ -577,7 +578,7 @@ const catOp = defineOp({
       const len = sizes[i]!;
       if (len === 0) return;
       const g = sliceGeom(out.shape, out.strides, 0, dim, off, len, 1);
-      backend().copy(x, { data: out.data, shape: g.shape, strides: g.strides, offset: g.offset });
+      backend().copy(viewOf(x), { data: out.storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
       off += len;
     });
     ctx.sizes = sizes;

@@ -53,7 +53,7 @@ export const layerNormOp = defineOp({
     const rstd = new Float64Array(m);
     routine('layerNormForward')({
       M: m, N: n, eps, x: dense(xc), weight: wc ? dense(wc) : null, bias: bias ? dense(bias) : null,
-      y: y.data as FloatArray, mean, rstd,
+      y: y.storage.data as FloatArray, mean, rstd,
     });
     ctx.save(xc, ...(wc ? [wc] : []));
     Object.assign(ctx, normState(mean, rstd, weight, bias), { N: n });
@@ -67,7 +67,7 @@ export const layerNormOp = defineOp({
     const gb = new Float64Array(n);
     routine('layerNormBackward')({
       M: ctx.mean.length, N: n, x: dense(xc), weight: wc ? dense(wc) : null, mean: ctx.mean, rstd: ctx.rstd,
-      gy: dense(gy!), gx: gx.data as FloatArray, gWeight: gw, gBias: gb,
+      gy: dense(gy!), gx: gx.storage.data as FloatArray, gWeight: gw, gBias: gb,
     });
     return [gx, ...affineGrads(ctx, gw, gb)];
   },
@@ -107,13 +107,13 @@ export const batchNormOp = defineOp({
     routine('batchNormForward')({
       N: x.shape[0]!, C: c, L: shapeNumel(x.shape.slice(2)), eps, training, momentum,
       x: dense(xc), weight: wc ? dense(wc) : null, bias: bias ? dense(bias) : null,
-      runningMean: (rm?.data ?? null) as FloatArray | null, runningVar: (rv?.data ?? null) as FloatArray | null, y: y.data as FloatArray, mean, invstd: rstd,
+      runningMean: (rm?.data ?? null) as FloatArray | null, runningVar: (rv?.data ?? null) as FloatArray | null, y: y.storage.data as FloatArray, mean, invstd: rstd,
     });
     if (training) {
       for (const [r, t] of [[rm, stats.mean], [rv, stats.var]] as const) {
         if (!r || !t) continue;
         r.writeBack();
-        t.storage.version++;
+        t._vc.version++;
       }
     }
     ctx.save(xc, ...(wc ? [wc] : []));
@@ -129,7 +129,7 @@ export const batchNormOp = defineOp({
     routine('batchNormBackward')({
       N: xc.shape[0]!, C: c, L: shapeNumel(xc.shape.slice(2)), training: ctx.training,
       x: dense(xc), weight: wc ? dense(wc) : null, mean: ctx.mean, invstd: ctx.rstd,
-      gy: dense(gy!), gx: gx.data as FloatArray, gWeight: gw, gBias: gb,
+      gy: dense(gy!), gx: gx.storage.data as FloatArray, gWeight: gw, gBias: gb,
     });
     return [gx, ...affineGrads(ctx, gw, gb)];
   },

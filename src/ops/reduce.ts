@@ -12,7 +12,7 @@ import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, Valu
 import { type DType, DTYPES, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
-import { backend, broadcastView, castRaw, checkTensor, rawContiguous } from './util.js';
+import { backend, broadcastView, castRaw, checkTensor, rawContiguous, viewOf } from './util.js';
 import { dimPositions } from './indexing.js';
 import { checkOptions, describeValue } from '../validate.js';
 
@@ -69,7 +69,7 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 export function runReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all', x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Tensor {
   const src = x.dtype === dtype || op === 'any' || op === 'all' ? x : castRaw(x, dtype);
   const out = emptyTensor(reducedShape(x.shape, dims, false), dtype);
-  backend().reduce(op, src, dims, out);
+  backend().reduce(op, viewOf(src), dims, viewOf(out));
   if (!keepdim) return out;
   return reshapeRaw(out, reducedShape(x.shape, dims, true));
 }
@@ -101,12 +101,12 @@ function reducedCount(shape: readonly number[], dims: readonly number[]): number
  * it is exact for any count and each quotient is rounded once into t's dtype.
  */
 function divRaw(t: Tensor, n: number): void {
-  backend().binary('div', t, broadcastView(scalarTensor(n, 'float64'), t.shape), t);
+  backend().binary('div', viewOf(t), broadcastView(viewOf(scalarTensor(n, 'float64')), t.shape), viewOf(t));
 }
 
 /** `t = t ** p` in place (a contiguous float tensor; no autograd), `Math.pow` per element. */
 function powRaw(t: Tensor, p: number): void {
-  backend().binary('pow', t, broadcastView(scalarTensor(p, 'float64'), t.shape), t);
+  backend().binary('pow', viewOf(t), broadcastView(viewOf(scalarTensor(p, 'float64')), t.shape), viewOf(t));
 }
 
 
@@ -229,10 +229,10 @@ const othersProduct = defineOp({
     const scan = routine('scan');
     const before = emptyTensor(x.shape, x.dtype);
     const after = emptyTensor(x.shape, x.dtype);
-    scan('cumprod', x, dim, before, { reverse: false, exclusive: true });
-    scan('cumprod', x, dim, after, { reverse: true, exclusive: true });
+    scan('cumprod', viewOf(x), dim, viewOf(before), { reverse: false, exclusive: true });
+    scan('cumprod', viewOf(x), dim, viewOf(after), { reverse: true, exclusive: true });
     const out = emptyTensor(x.shape, x.dtype);
-    backend().binary('mul', before, after, out);
+    backend().binary('mul', viewOf(before), viewOf(after), viewOf(out));
     return out;
   },
   backward: notDifferentiable('prod_safe_zeros_backward'),
@@ -240,7 +240,7 @@ const othersProduct = defineOp({
 
 function countZeros(x: Tensor): number {
   const zero = emptyTensor(x.shape, 'bool');
-  backend().binary('eq', x, broadcastView(scalarTensor(0, x.dtype), x.shape), zero);
+  backend().binary('eq', viewOf(x), broadcastView(viewOf(scalarTensor(0, x.dtype)), x.shape), viewOf(zero));
   return runReduce('sum', zero, reduceDims(zero), false, 'int64').item();
 }
 
@@ -343,7 +343,7 @@ export const scatterAlong: (g: Tensor, indices: Tensor, dim: number, inShape: re
     ctx.save(indices);
     ctx.dim = dim;
     const out = emptyTensor(inShape, g.dtype);
-    routine('put')(out, alongPositions(inShape, dim, indices), rawContiguous(g), false);
+    routine('put')(viewOf(out), viewOf(alongPositions(inShape, dim, indices)), viewOf(rawContiguous(g)), false);
     return out;
   },
   backward(ctx, [gg]) {
@@ -360,7 +360,7 @@ const gatherAlong: (src: Tensor, indices: Tensor, dim: number) => Tensor = defin
     ctx.dim = dim;
     ctx.inShape = src.shape;
     const out = emptyTensor(indices.shape, src.dtype);
-    routine('take')(rawContiguous(src), alongPositions(src.shape, dim, indices), out);
+    routine('take')(viewOf(rawContiguous(src)), viewOf(alongPositions(src.shape, dim, indices)), viewOf(out));
     return out;
   },
   backward(ctx, [gy]) {
@@ -376,7 +376,7 @@ function defMaxDim(isMax: boolean) {
     forward(ctx: OpCtx<ReduceShapeState>, x: Tensor, dims: number[], keepdim: boolean): Tensor[] {
       const values = runReduce(isMax ? 'max' : 'min', x, dims, keepdim, x.dtype);
       const idx = emptyTensor(reducedShape(x.shape, dims, false), 'int64');
-      backend().reduce(isMax ? 'argmax' : 'argmin', x, dims, idx);
+      backend().reduce(isMax ? 'argmax' : 'argmin', viewOf(x), dims, viewOf(idx));
       const indices = keepdim ? reshapeRaw(idx, reducedShape(x.shape, dims, true)) : idx;
       ctx.save(indices);
       ctx.dims = dims;
@@ -508,7 +508,7 @@ function argMaxMin(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     if (x.numel() === 0) throw new IndexError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
     const src = x.isContiguous() ? x : castRaw(x, x.dtype);
     const out = emptyTensor([], 'int64');
-    backend().reduce(isMax ? 'argmax' : 'argmin', src, reduceDims(x), out);
+    backend().reduce(isMax ? 'argmax' : 'argmin', viewOf(src), reduceDims(x), viewOf(out));
     return keepdim ? reshapeRaw(out, x.shape.map(() => 1)) : out;
   }
   const d = oneDim(x, dim, name);
@@ -516,7 +516,7 @@ function argMaxMin(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
   if (x.dim() > 0 && x.shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   const dims = x.dim() === 0 ? [] : [d];
   const out = emptyTensor(reducedShape(x.shape, dims, false), 'int64');
-  backend().reduce(isMax ? 'argmax' : 'argmin', x, dims, out);
+  backend().reduce(isMax ? 'argmax' : 'argmin', viewOf(x), dims, viewOf(out));
   return keepdim ? reshapeRaw(out, reducedShape(x.shape, dims, true)) : out;
 }
 
@@ -592,11 +592,11 @@ function varForward(x: Tensor, dims: number[], correction: number, keepdim: bool
   const mu = runReduce('sum', x64, dims, true, 'float64');
   divRaw(mu, n);
   const dev = emptyTensor(x.shape, 'float64');
-  b.binary('sub', x64, broadcastView(mu, x.shape), dev);
-  b.unary('square', dev, dev);
+  b.binary('sub', viewOf(x64), broadcastView(viewOf(mu), x.shape), viewOf(dev));
+  b.unary('square', viewOf(dev), viewOf(dev));
   const m2 = runReduce('sum', dev, dims, keepdim, 'float64');
   divRaw(m2, Math.max(0, n - correction));
-  if (takeSqrt) b.unary('sqrt', m2, m2);
+  if (takeSqrt) b.unary('sqrt', viewOf(m2), viewOf(m2));
   return x.dtype === 'float64' ? m2 : castRaw(m2, x.dtype);
 }
 
@@ -684,8 +684,8 @@ const logsumexpOp = defineOp({
       // the same) so that rows of -inf give -inf and a +inf gives +inf instead of NaN.
       const m = runReduce('max', x, dims, true, x.dtype);
       const inf = emptyTensor(m.shape, 'bool');
-      backend().unary('isinf', m, inf);
-      backend().where(inf, broadcastView(scalarTensor(0, m.dtype), m.shape), m, m);
+      backend().unary('isinf', viewOf(m), viewOf(inf));
+      backend().where(viewOf(inf), broadcastView(viewOf(scalarTensor(0, m.dtype)), m.shape), viewOf(m), viewOf(m));
       y = x.sub(m).exp().sum(dims, keepdim).log().add(keepdim ? m : reshapeRaw(m, reducedShape(x.shape, dims, false)));
     }
     ctx.save(x, y);
@@ -725,15 +725,15 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 function vectorNorm(x: Tensor, p: number, dims: number[], keepdim: boolean): Tensor {
   const b = backend();
   const a = emptyTensor(x.shape, x.dtype);
-  b.unary('abs', x, a);
+  b.unary('abs', viewOf(x), viewOf(a));
   // Powers are taken in the input dtype, like PyTorch (float32 squares of 1e20 overflow there too).
-  if (p === 2) b.unary('square', a, a);
-  else if (p === 0) b.binary('ne', a, broadcastView(scalarTensor(0, x.dtype), a.shape), a);
+  if (p === 2) b.unary('square', viewOf(a), viewOf(a));
+  else if (p === 0) b.binary('ne', viewOf(a), broadcastView(viewOf(scalarTensor(0, x.dtype)), a.shape), viewOf(a));
   else if (p !== 1 && Number.isFinite(p)) powRaw(a, p);
   const op = p === Infinity ? 'max' : p === -Infinity ? 'min' : 'sum';
   const y = runReduce(op, a, dims, keepdim, x.dtype);
-  if (reducedCount(x.shape, dims) === 0) routine('fill')({ out: y.data, value: 0 }); // PyTorch parity: every norm of nothing is 0
-  else if (p === 2) b.unary('sqrt', y, y);
+  if (reducedCount(x.shape, dims) === 0) routine('fill')({ out: y.storage.data, value: 0 }); // PyTorch parity: every norm of nothing is 0
+  else if (p === 2) b.unary('sqrt', viewOf(y), viewOf(y));
   else if (p !== 1 && p !== 0 && Number.isFinite(p)) powRaw(y, 1 / p);
   return y;
 }
@@ -856,7 +856,7 @@ const cumsumOp: (x: Tensor, dim: number, reverse: boolean) => Tensor = defineOp(
   name: 'cumsum',
   forward(ctx: OpCtx<{ dim: number; reverse: boolean }>, x: Tensor, dim: number, reverse: boolean) {
     const out = emptyTensor(x.shape, x.dtype);
-    routine('scan')('cumsum', x, dim, out, { reverse, exclusive: false });
+    routine('scan')('cumsum', viewOf(x), dim, viewOf(out), { reverse, exclusive: false });
     ctx.dim = dim;
     ctx.reverse = reverse;
     return out;

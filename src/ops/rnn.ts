@@ -497,7 +497,7 @@ function swap01(t: Tensor, record: boolean): Tensor {
  * copy, unless T or B is 1, where both orders are the same.
  */
 function timeMajor(x: Tensor, g: Geometry, batchFirst: boolean): FloatArray {
-  return batchFirst && g.T > 1 && g.B > 1 ? (castRaw(swap01(x, false), g.dtype).data as FloatArray) : dense(x);
+  return batchFirst && g.T > 1 && g.B > 1 ? (castRaw(swap01(x, false), g.dtype).storage.data as FloatArray) : dense(x);
 }
 
 /** Elements [k*n, (k+1)*n) of `a`, without a subarray object when that is all of `a`. */
@@ -628,10 +628,10 @@ export function rnnStack(
       if (c) {
         lstmKernel(
           g, x, part(h0!, k, BR), part(c0!, k, BH), wi, wh, bi, bh, arr(wHr),
-          y.data as FloatArray, part(hAll!.data as FloatArray, k, BR), part(cAll!.data as FloatArray, k, BH), null,
+          y.storage.data as FloatArray, part(hAll!.storage.data as FloatArray, k, BR), part(cAll!.storage.data as FloatArray, k, BH), null,
         );
       } else {
-        gruLikeKernel(g, x, part(h0!, k, BR), wi, wh, bi, bh, y.data as FloatArray, part(hAll!.data as FloatArray, k, BR), null);
+        gruLikeKernel(g, x, part(h0!, k, BR), wi, wh, bi, bh, y.storage.data as FloatArray, part(hAll!.storage.data as FloatArray, k, BR), null);
       }
     }
     layerIn = yFwd ? cat([yFwd, y!], -1) : y!;

@@ -14,7 +14,7 @@ import { emptyTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
 import { routine } from '../backends/routine.js';
 import { scalarTypeName } from '../tensor/dtype.js';
-import { checkTensor } from './util.js';
+import { checkTensor, viewOf } from './util.js';
 
 /** Options of softmax / logSoftmax: the input is cast to `dtype` first, like PyTorch's `dtype=`. */
 export interface SoftmaxOptions {
@@ -27,7 +27,7 @@ function defSoftmax(op: SoftmaxOp) {
     nodeName: op === 'softmax' ? 'SoftmaxBackward0' : 'LogSoftmaxBackward0',
     forward(ctx: OpCtx<{ dim: number }>, x: Tensor, dim: number) {
       const y = emptyTensor(x.shape, x.dtype);
-      routine('softmax')(op, x, dim, y);
+      routine('softmax')(op, viewOf(x), dim, viewOf(y));
       ctx.save(y);
       ctx.dim = dim;
       return y;
@@ -37,7 +37,7 @@ function defSoftmax(op: SoftmaxOp) {
       const dim = ctx.dim;
       if (!isGradEnabled()) {
         const gx = emptyTensor(y.shape, y.dtype);
-        routine('softmaxBackward')(op, y, gy!, dim, gx);
+        routine('softmaxBackward')(op, viewOf(y), viewOf(gy!), dim, viewOf(gx));
         return [gx];
       }
       // createGraph: the same formulas from differentiable ops.

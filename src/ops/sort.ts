@@ -48,7 +48,7 @@ function defSelect(name: string, nodeName: string) {
       const shape = x.dim() === 0 ? [] : full.map((d, i) => (i === dim ? count : d)).filter((_, i) => i !== dim || s.keepdim);
       const values = emptyTensor(shape, x.dtype);
       const indices = emptyTensor(shape, 'int64');
-      s.run({ outer, n: full[dim]!, inner, x: denseArray(x), values: values.data, indices: indices.data as Float64Array });
+      s.run({ outer, n: full[dim]!, inner, x: denseArray(x), values: values.storage.data, indices: indices.storage.data as Float64Array });
       ctx.save(indices);
       ctx.dim = dim;
       ctx.inShape = x.shape;

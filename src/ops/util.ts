@@ -116,9 +116,9 @@ export function asTensor(x: TensorLike, dtype: DType): Tensor {
 }
 
 /** A contiguous copy of `t` converted to `dtype` (no autograd). */
-export function castRaw(t: View & { dtype: DType }, dtype: DType): Tensor {
+export function castRaw(t: Tensor | (View & { dtype: DType }), dtype: DType): Tensor {
   const out = emptyTensor(t.shape, dtype);
-  backend().copy(t, out);
+  backend().copy(t instanceof Tensor ? viewOf(t) : t, viewOf(out));
   if (dtype === 'int64' && isFloating(t.dtype)) truncRaw(out);
   return out;
 }
@@ -134,7 +134,7 @@ export function rawContiguous(t: Tensor): Tensor {
  */
 export function truncRaw(t: Tensor): void {
   // element-wise, so the output may be the input
-  backend().unary('trunc', t, t);
+  backend().unary('trunc', viewOf(t), viewOf(t));
 }
 
 /**
@@ -143,7 +143,7 @@ export function truncRaw(t: Tensor): void {
  */
 export function denseArray(t: Tensor): TypedArray {
   const c = rawContiguous(t);
-  const d = c.data;
+  const d = c.storage.data;
   const n = c.numel();
   // a tensor spanning its whole storage (fresh outputs, parameters) needs no subarray object
   return c.offset === 0 && d.length === n ? d : d.subarray(c.offset, c.offset + n);
@@ -162,7 +162,7 @@ export function dense(t: Tensor): FloatArray {
 export function denseInPlace(t: Tensor): { data: TypedArray; writeBack: () => void } {
   if (t.isContiguous()) return { data: denseArray(t), writeBack: () => {} };
   const c = castRaw(t, t.dtype);
-  return { data: c.data, writeBack: () => backend().copy(c, t) };
+  return { data: c.storage.data, writeBack: () => backend().copy(viewOf(c), viewOf(t)) };
 }
 
 /** Checks a value is a finite-or-infinite JS number (not NaN-typed junk) for scalar parameters. */

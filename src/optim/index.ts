@@ -19,4 +19,5 @@ export { Adam, type AdamOptions, type AdamGroup, type AdamState } from './adam.j
 export { AdamW, type AdamWOptions } from './adamw.js';
 export { RMSprop, type RMSpropOptions, type RMSpropGroup, type RMSpropState } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradGroup, type AdagradState } from './adagrad.js';
+export { LBFGS, type LBFGSOptions, type LBFGSGroup, type LBFGSState, type Num as LBFGSNum } from './lbfgs.js';
 export * as lrScheduler from './lr-scheduler.js';

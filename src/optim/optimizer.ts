@@ -7,7 +7,7 @@
  * is data, so its keys are PyTorch's snake_case (`weight_decay`, `initial_lr`, `exp_avg`).
  */
 import '../ops/methods.js';
-import { checkOptions, describeValue } from '../validate.js';
+import { checkOptions, describeValue, pyTypeName } from '../validate.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { type FloatArray, isFloating, legacyTypeName } from '../tensor/dtype.js';
@@ -80,13 +80,8 @@ function pyValue(v: unknown): string {
 
 /** Name of a JS value's type for error messages. */
 function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
   if (v instanceof Tensor) return legacyTypeName(v.dtype);
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'list';
-  return typeof v;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? typeof v : pyTypeName(v);
 }
 
 /** Throws a TypeError unless `v` has type `kind` (hyper-parameters from untyped callers). @internal */
@@ -113,7 +108,7 @@ export function updateParam(p: Tensor, update: (param: FloatArray) => void): voi
   const { data, writeBack } = denseInPlace(p);
   update(data as FloatArray);
   writeBack();
-  p.storage.version++;
+  p._vc.version++;
 }
 
 /**
@@ -132,7 +127,7 @@ export function stateArray(t: unknown, p: Tensor, key: string): FloatArray {
 
 /** Records an in-place change of state tensors that an update routine wrote. @internal */
 export function bumpVersion(...ts: (Tensor | null | undefined)[]): void {
-  for (const t of ts) if (t) t.storage.version++;
+  for (const t of ts) if (t) t._vc.version++;
 }
 
 /**

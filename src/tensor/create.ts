@@ -37,6 +37,7 @@ export function wrapArray(data: TypedArray, shape: readonly number[], dtype: DTy
 export function makeView(src: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const v = new Tensor(src.storage, shape, strides, offset, src.dtype);
   v.base = src.base ?? src;
+  v._vc = src._vc;
   return v;
 }
 

@@ -3,11 +3,11 @@
  * Op methods (`add`, `view`, `sum`, ...) are attached in `tensor/methods.ts`, so this file has no
  * dependency on ops/ and the import graph points one way.
  */
-import type { Device, View } from '../backends/backend.js';
+import type { Device } from '../backends/backend.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import type { Node } from '../autograd/node.js';
-import { describeValue } from '../validate.js';
+import { describeValue, pyTypeName } from '../validate.js';
 
 /**
  * The elements of one or more tensors plus a version counter that views share, like PyTorch's
@@ -46,6 +46,11 @@ export class Storage {
   }
 }
 
+/** A count of in-place changes, shared by the tensors that see the same elements through autograd. */
+export interface VersionCounter {
+  version: number;
+}
+
 /** Row-major (contiguous) strides of a shape. */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);
@@ -82,7 +87,7 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
  * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2 * x
  */
-export class Tensor implements View {
+export class Tensor {
   /**
    * Shared storage.
    * See https://pytorch.org/docs/1.13/generated/torch.Tensor.storage.html
@@ -137,6 +142,11 @@ export class Tensor implements View {
    * @example const v = x.view(-1); v.base === x // true
    */
   base: Tensor | null = null;
+  /**
+   * @internal The version counter: the storage's own for tensors and their views and detached
+   * copies, a fresh one for `.data` (so writes through `.data` escape autograd's checks).
+   */
+  _vc: VersionCounter;
   /** @internal */
   _requiresGrad = false;
   /** @internal hooks of a leaf, run before accumulation */
@@ -154,15 +164,38 @@ export class Tensor implements View {
     this.strides = Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = dtype;
+    this._vc = storage;
   }
 
   /**
-   * The storage's typed array (part of the backend `View` contract).
-   * Deviation: PyTorch's `Tensor.data` is a detached tensor; use `detach()` for that.
-   * @example x.data // the whole storage; use dataSync() for this view's elements
+   * The tensor's elements without its history, like PyTorch's `.data`: a tensor that shares this
+   * one's storage, shape, strides and offset, does not require grad, and has its own version
+   * counter, so in-place changes made through it are invisible to autograd's checks. Assigning
+   * (`t.data = other`) makes `t` take `other`'s storage, shape, strides, offset and dtype while
+   * keeping its gradient, history and version counter. For the raw elements use `dataSync()` (this
+   * view's elements) or `storage.data` (the whole shared typed array).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.detach.html
+   * @example p.data.add_(p.grad!, { alpha: -0.1 }); // a manual SGD step, not recorded
    */
-  get data(): TypedArray {
-    return this.storage.data;
+  get data(): Tensor {
+    const t = new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
+    t._vc = { version: 0 };
+    return t;
+  }
+
+  set data(value: Tensor) {
+    if (!(value instanceof Tensor)) {
+      throw new TypeError(`Variable data has to be a tensor, but got ${pyTypeName(value)}`);
+    }
+    if (this.requiresGrad && !isFloating(value.dtype)) {
+      throw new RuntimeError('data set to a tensor that requires gradients must be floating point or complex dtype');
+    }
+    const self = this as unknown as { storage: Storage; shape: readonly number[]; strides: readonly number[]; offset: number; dtype: DType };
+    self.storage = value.storage;
+    self.shape = value.shape;
+    self.strides = value.strides;
+    self.offset = value.offset;
+    self.dtype = value.dtype;
   }
 
   /**
@@ -224,7 +257,7 @@ export class Tensor implements View {
    * @example const v = x.version; x.add_(1); x.version === v + 1 // true
    */
   get version(): number {
-    return this.storage.version;
+    return this._vc.version;
   }
 
   /**

@@ -24,7 +24,7 @@ describe('storage devices', () => {
     expect(t.device).toBe('webgpu');
     expect(s.buffer).toBe(handle);
     expect(() => s.data).toThrow(torch.RuntimeError);
-    expect(() => t.data).toThrow("the elements of a tensor on webgpu are not in host memory: copy it with .to('cpu') first");
+    expect(() => t.dataSync()).toThrow("the elements of a tensor on webgpu are not in host memory: copy it with .to('cpu') first");
   });
 
   it('host storage needs its elements', () => {

@@ -18,7 +18,7 @@ import { IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { type DType, castValue, isFloating } from '../../tensor/dtype.js';
 import { emptyTensor, wrapArray } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { backend, broadcastShapes, broadcastView, checkTensor, truncRaw } from '../../ops/util.js';
+import { backend, broadcastShapes, broadcastView, checkTensor, truncRaw, viewOf } from '../../ops/util.js';
 import { routine } from '../../backends/routine.js';
 import { clone, narrow, select, transpose, unbind } from '../../ops/movement.js';
 import { indexSelect } from '../../ops/indexing.js';
@@ -157,7 +157,7 @@ const packOp: (x: Tensor, sizes: readonly number[]) => Tensor = defineOp({
     for (const s of sizes) rows += s;
     const out = emptyTensor([rows, ...rest], x.dtype);
     const b = backend();
-    forEachRun(sizes, (t0, t1, bs, row0) => b.copy(paddedBlock(x, t0, t1, bs), packedBlock(out, t0, t1, bs, row0)));
+    forEachRun(sizes, (t0, t1, bs, row0) => b.copy(paddedBlock(viewOf(x), t0, t1, bs), packedBlock(viewOf(out), t0, t1, bs, row0)));
     return out;
   },
   backward(ctx, [gy]) {
@@ -179,9 +179,9 @@ const padOp: (data: Tensor, sizes: readonly number[], steps: number, batch: numb
     const rest = data.shape.slice(1);
     const out = emptyTensor([steps, batch, ...rest], data.dtype);
     const fill = castValue(data.dtype, value);
-    if (fill !== 0) routine('fill')({ out: out.data, value: fill });
+    if (fill !== 0) routine('fill')({ out: out.storage.data, value: fill });
     const b = backend();
-    forEachRun(sizes, (t0, t1, bs, row0) => b.copy(packedBlock(data, t0, t1, bs, row0), paddedBlock(out, t0, t1, bs)));
+    forEachRun(sizes, (t0, t1, bs, row0) => b.copy(packedBlock(viewOf(data), t0, t1, bs, row0), paddedBlock(viewOf(out), t0, t1, bs)));
     return out;
   },
   backward(ctx, [gy]) {
@@ -207,7 +207,7 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
     const shape = batchFirst ? [n, maxLen, ...rest] : [maxLen, n, ...rest];
     const out = emptyTensor(shape, first.dtype);
     const fill = castValue(first.dtype, value);
-    if (fill !== 0) routine('fill')({ out: out.data, value: fill });
+    if (fill !== 0) routine('fill')({ out: out.storage.data, value: fill });
     const st = out.strides;
     const slotStrides = [batchFirst ? st[1]! : st[0]!, ...st.slice(2)];
     const starts: number[] = [];
@@ -219,12 +219,12 @@ const padSequenceOp: (seqs: Tensor[], batchFirst: boolean, value: number, left: 
       starts.push(start);
       const slotShape = [len, ...rest];
       const slot: View = {
-        data: out.data,
+        data: out.storage.data,
         shape: slotShape,
         strides: slotStrides,
         offset: batchFirst ? i * st[0]! + start * st[1]! : start * st[0]! + i * st[1]!,
       };
-      b.copy(broadcastView(s, slotShape), slot);
+      b.copy(broadcastView(viewOf(s), slotShape), slot);
       if (isFloating(s.dtype) && first.dtype === 'int64') truncate = true;
     });
     // int64 lives in a Float64Array, so a float copied into it keeps its fraction until truncated
