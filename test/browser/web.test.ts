@@ -102,4 +102,23 @@ describe('examples/web in headless Chromium', () => {
     expect(existsSync(SCREENSHOT)).toBe(true);
     expect(problems).toEqual([]);
   }, 300_000);
+
+  it('loads the wasm module from a URL with torch.backends.wasm.setWasmPath', async () => {
+    const p = await context.newPage();
+    const fetched: string[] = [];
+    p.on('request', (r) => (r.url().endsWith('.wasm') ? fetched.push(new URL(r.url()).pathname) : undefined));
+    await p.goto(`${server.url}test/browser/blank.html`);
+    // a string, so that vitest does not rewrite the page's dynamic import
+    const out = await p.evaluate(`(async () => {
+      const torch = await import('/dist/browser/torchlet.js');
+      torch.backends.wasm.setWasmPath('/dist/browser/torchlet.wasm');
+      await torch.backends.wasm.preload();
+      torch.backends.setBackend('wasm');
+      const y = torch.matmul(torch.arange(6).reshape(2, 3).float(), torch.ones(3, 2));
+      return [torch.backends.current(), torch.backends.wasm.info().source, Array.from(y.dataSync())];
+    })()`);
+    await p.close();
+    expect(out).toEqual(['wasm', '/dist/browser/torchlet.wasm', [3, 3, 12, 12]]);
+    expect(fetched).toEqual(['/dist/browser/torchlet.wasm']);
+  });
 });
