@@ -42,3 +42,14 @@ export class NotImplementedError extends Error {
   /** Always `'NotImplementedError'`. */
   override name = 'NotImplementedError';
 }
+
+/**
+ * Python's `AssertionError`: PyTorch raises it for CUDA calls in a build without CUDA
+ * (`Torch not compiled with CUDA enabled`).
+ * See https://docs.python.org/3/library/exceptions.html#AssertionError
+ * @example try { x.to('cuda'); } catch (e) { if (e instanceof torch.AssertionError) console.log(e.message); }
+ */
+export class AssertionError extends Error {
+  /** Always `'AssertionError'`. */
+  override name = 'AssertionError';
+}

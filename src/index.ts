@@ -12,7 +12,10 @@ import './ops/methods.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';
-export { ValueError, RuntimeError, IndexError, NotImplementedError } from './errors.js';
+export { ValueError, RuntimeError, IndexError, NotImplementedError, AssertionError } from './errors.js';
+export { device, Device, type DeviceLike, type DeviceType } from './tensor/device.js';
+export { isTensor, type ToOptions } from './ops/convert.js';
+export * as cuda from './cuda.js';
 export {
   tensor,
   zeros,

@@ -11,8 +11,10 @@
 import { checkBool, checkOptions, describeValue, isPlainObject, optional, pyTypeName } from '../validate.js';
 import '../ops/methods.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { NotImplementedError, RuntimeError, ValueError } from '../errors.js';
-import { type DType, DTYPES, isFloating, legacyTypeName } from '../tensor/dtype.js';
+import { AssertionError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
+import { parseTo, type ToOptions } from '../ops/convert.js';
+import type { DeviceLike } from '../tensor/device.js';
+import { type DType, isFloating, legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter, setTensorData } from './parameter.js';
 
@@ -454,23 +456,34 @@ export class Module {
   }
 
   /**
-   * Moves to a device (only 'cpu') or casts floating parameters and buffers to a floating dtype,
-   * like `Module.to`.
-   * @example model.to('float64');
+   * Casts floating parameters and buffers to a floating dtype and/or moves them to a device, like
+   * `Module.to`: `to(dtype)`, `to(device, dtype?)`, `to(tensor)` (its dtype and device) or
+   * `to({ device, dtype })`. Only the CPU holds tensors here: `to('cuda')` throws PyTorch's
+   * `AssertionError: Torch not compiled with CUDA enabled`. Returns this module.
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.to
+   * @example model.to(torch.device('cpu')); model.to('float64');
    */
-  to(deviceOrDtype: DType | string): this {
-    if (DTYPES.includes(deviceOrDtype as DType)) {
-      const dtype = deviceOrDtype as DType;
-      if (!isFloating(dtype)) {
-        throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
-      }
-      return this._apply((t) => (isFloating(t.dtype) ? t.to(dtype) : t));
+  to(dtype: DType, opts?: ToOptions): this;
+  to(device: DeviceLike, dtype?: DType | null, opts?: ToOptions): this;
+  to(tensor: Tensor, opts?: ToOptions): this;
+  to(opts: ToOptions): this;
+  to(...args: unknown[]): this {
+    const { dtype } = parseTo('to()', args);
+    if (dtype === undefined) return this;
+    if (!isFloating(dtype)) {
+      throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
     }
-    if (deviceOrDtype === 'cpu') return this;
-    if (typeof deviceOrDtype !== 'string') {
-      throw new TypeError(`to(): expected a floating dtype ('float32', 'float64') or 'cpu', got ${describeValue(deviceOrDtype)}`);
-    }
-    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${deviceOrDtype}`);
+    return this._apply((t) => (isFloating(t.dtype) ? t.to(dtype) : t));
+  }
+
+  /**
+   * Moves to a CUDA device in PyTorch; here always PyTorch's CPU-only error
+   * (`AssertionError: Torch not compiled with CUDA enabled`).
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.cuda
+   * @example if (torch.cuda.isAvailable()) model.cuda();
+   */
+  cuda(_device?: DeviceLike | number): this {
+    throw new AssertionError('Torch not compiled with CUDA enabled');
   }
 
   /** Casts floating parameters and buffers to float64, like `double()`. */

@@ -8,6 +8,7 @@
 import { autogradMethods } from '../autograd/backward.js';
 import { type MethodTable, printMethods } from '../tensor/methods.js';
 import { Tensor } from '../tensor/tensor.js';
+import { convertMethods } from './convert.js';
 import { elementwiseMethods } from './elementwise.js';
 import { indexingMethods } from './indexing.js';
 import { inplaceMethods } from './inplace.js';
@@ -22,6 +23,7 @@ import { sortMethods } from './sort.js';
 const tables: readonly MethodTable[] = [
   elementwiseMethods,
   movementMethods,
+  convertMethods,
   reduceMethods,
   inplaceMethods,
   matmulMethods,

@@ -148,7 +148,8 @@ export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : cloneOp(x);
 }
 
-const castOp = defineOp({
+/** The copy behind every dtype conversion (`ToCopyBackward0`), also for `to(..., { copy: true })`. @internal */
+export const castOp = defineOp({
   name: 'to_copy',
   nodeName: 'ToCopyBackward0',
   forward(ctx: OpCtx<{ inDtype: DType }>, x: Tensor, dtype: DType) {
@@ -789,12 +790,6 @@ declare module '../tensor/tensor.js' {
      */
     detach(): Tensor;
     /**
-     * Converts to a dtype, or (for 'cpu') returns itself.
-     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.to.html
-     * @example x.to('float64'); x.to('cpu') // itself
-     */
-    to(dtypeOrDevice: DType | string): Tensor;
-    /**
      * Converts to float32.
      * See https://pytorch.org/docs/1.13/generated/torch.Tensor.float.html
      * @example torch.arange(3).float()
@@ -838,8 +833,6 @@ declare module '../tensor/tensor.js' {
     reshapeAs(other: Tensor): Tensor;
   }
 }
-
-const DTYPE_NAMES = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
 
 /** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
 export const movementMethods: MethodTable = {
@@ -902,12 +895,6 @@ export const movementMethods: MethodTable = {
   },
   detach(this: Tensor) {
     return detach(this);
-  },
-  to(this: Tensor, d: string) {
-    if (DTYPE_NAMES.has(d)) return castTo(this, d as DType);
-    if (d === 'cpu') return this;
-    if (typeof d !== 'string') throw new TypeError(`to(): expected a dtype ('float32', 'float64', 'int64', 'int32', 'bool') or 'cpu', got ${describeValue(d)}`);
-    throw new RuntimeError(`Expected one of cpu device type at start of device string: ${d}`);
   },
   float(this: Tensor) {
     return castTo(this, 'float32');

@@ -8,6 +8,7 @@ import { sizesArg, checkSizes } from '../ops/util.js';
 import { checkBool, checkInt, checkOptions, describeValue, isPlainObject } from '../validate.js';
 import { type DType, DTYPES, isFloating, type TypedArray } from './dtype.js';
 import { emptyTensor, wrapArray } from './create.js';
+import { type DeviceLike, requireCpu, toDevice } from './device.js';
 import { Tensor } from './tensor.js';
 
 /** Options of creation functions. */
@@ -16,6 +17,8 @@ export interface TensorOptions {
   dtype?: DType;
   /** Record operations on the result for autograd. */
   requiresGrad?: boolean;
+  /** The device (a `torch.device` or a device string); only the CPU holds tensors here. */
+  device?: DeviceLike;
 }
 
 /** Options of random creation functions. */
@@ -27,14 +30,15 @@ export interface RandomOptions extends TensorOptions {
 /** Sizes as varargs or one array, optionally followed by an options object: `zeros(2, 3, { dtype })`. */
 export type SizeArgs = (number | readonly number[] | TensorOptions)[];
 
-const TENSOR_OPTS = ['dtype', 'requiresGrad'];
-const RANDOM_OPTS = ['dtype', 'requiresGrad', 'generator'];
+const TENSOR_OPTS = ['dtype', 'requiresGrad', 'device'];
+const RANDOM_OPTS = ['dtype', 'requiresGrad', 'device', 'generator'];
 
 /** Validates the options of a creation function (names, dtype, requiresGrad, generator). */
 function checkCreateOptions<O extends TensorOptions>(fn: string, opts: unknown, random = false): O {
   const o = checkOptions<O>(fn, opts, random ? RANDOM_OPTS : TENSOR_OPTS);
   checkDType(o.dtype);
   if (o.requiresGrad !== undefined) checkBool(fn, 'requiresGrad', o.requiresGrad);
+  if (o.device !== undefined && o.device !== null) requireCpu(toDevice(fn, o.device));
   const gen = (o as RandomOptions).generator;
   if (gen !== undefined && gen !== null && !(gen instanceof Generator)) {
     throw new TypeError(`${fn}: argument 'generator' must be a torch.Generator, got ${describeValue(gen)}`);

@@ -4,6 +4,7 @@
  * dependency on ops/ and the import graph points one way.
  */
 import type { Device } from '../backends/backend.js';
+import { type Device as TorchDevice, deviceOf } from './device.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import type { Node } from '../autograd/node.js';
@@ -199,12 +200,16 @@ export class Tensor {
   }
 
   /**
-   * The device of the tensor's storage: `'cpu'` (host memory, every CPU backend) or an accelerator.
+   * The device the tensor lives on, as a `torch.device` object (`type`, `index`), like
+   * `Tensor.device`. Devices are interned, so `x.device === torch.device('cpu')` is PyTorch's
+   * `x.device == torch.device('cpu')`; `String(x.device)` is `'cpu'`, and
+   * `x.device.equals('cpu')` compares with a string. (`storage.device` is the storage's device
+   * string, `'cpu'` or an accelerator's.)
    * See https://pytorch.org/docs/1.13/generated/torch.Tensor.device.html
-   * @example x.device // 'cpu'
+   * @example x.device === torch.device('cpu') // true; h0 = torch.zeros(2, 3).to(x.device)
    */
-  get device(): Device {
-    return this.storage.device;
+  get device(): TorchDevice {
+    return deviceOf(this.storage.device);
   }
 
   /**

@@ -12,7 +12,7 @@ import { Storage, Tensor } from '../../src/tensor/tensor.js';
 describe('storage devices', () => {
   it('host tensors live on cpu storage', () => {
     const x = torch.zeros(2, 3);
-    expect(x.device).toBe('cpu');
+    expect(x.device).toBe(torch.device('cpu'));
     expect(x.storage.device).toBe('cpu');
     expect(x.view(6).storage).toBe(x.storage);
   });
@@ -21,7 +21,7 @@ describe('storage devices', () => {
     const handle = { id: 1 };
     const s = new Storage(null, 'webgpu', handle);
     const t = new Tensor(s, [2], [1], 0, 'float32');
-    expect(t.device).toBe('webgpu');
+    expect(t.device).toBe(torch.device('webgpu'));
     expect(s.buffer).toBe(handle);
     expect(() => s.data).toThrow(torch.RuntimeError);
     expect(() => t.dataSync()).toThrow("the elements of a tensor on webgpu are not in host memory: copy it with .to('cpu') first");
