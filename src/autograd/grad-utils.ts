@@ -54,11 +54,9 @@ export function nonFiniteKind(t: Tensor): 'nan' | 'inf' | null {
   return inf ? 'inf' : null;
 }
 
-import { emptyTensor } from '../tensor/create.js';
+import { filledTensor } from '../tensor/create.js';
 
-/** A tensor of ones with `t`'s shape and dtype (no graph). */
+/** A tensor of ones with `t`'s shape, dtype and device (no graph). */
 export function onesLikeRaw(t: Tensor): Tensor {
-  const o = emptyTensor(t.shape, t.dtype);
-  o.storage.data.fill(1);
-  return o;
+  return filledTensor(t.shape, t.dtype, t.storage.device, 1);
 }

@@ -14,9 +14,13 @@ import type { RecurrentRoutines } from './routines/recurrent.js';
 import type { SamplingRoutines } from './routines/sampling.js';
 import type { SortRoutines } from './routines/sort.js';
 
-/** A strided window onto a typed array: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`. */
-export interface View {
-  readonly data: TypedArray;
+/**
+ * A strided window onto a backend's memory: element (i0, i1, ...) is `data[offset + sum(ik * strides[k])]`.
+ * `B` is the memory's type: a host typed array for the CPU backends, an accelerator's buffer handle
+ * for its backend. The ops layer builds views with `viewOf` (ops/util.ts) and treats `data` as opaque.
+ */
+export interface View<B = TypedArray> {
+  readonly data: B;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -242,6 +246,28 @@ export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, Embe
   /** `out` (contiguous, x's shape) = running sum/product of `x` (strided) along `dim`. */
   scan?(op: ScanOp, x: View, dim: number, out: View, o: ScanOptions): void;
 }
+
+/**
+ * The host transfers of an accelerator backend (`B` its buffer type): the only way elements cross
+ * between host memory and the device. Writes may be synchronous (they are queued); reads are
+ * asynchronous, so nothing in torchlet may need a device's values synchronously.
+ */
+export interface DeviceTransfers<B> {
+  /** A new device buffer holding `src`'s elements (`dtype` says how to read them). */
+  upload(src: TypedArray, dtype: DType): B;
+  /** The first `numel` elements of `buf` copied to a new host array of `dtype`'s array type. */
+  download(buf: B, dtype: DType, numel: number): Promise<TypedArray>;
+}
+
+/**
+ * An accelerator backend: the backend members over its own buffers, plus host transfers. The ops
+ * layer is written against the host types; an accelerator's buffers pass through it inside views
+ * and routine arguments without being read, which is what `viewOf` and `emptyTensor` guarantee.
+ */
+export type AcceleratorBackend<B = unknown> = Omit<Backend, 'alloc'> & DeviceTransfers<B> & {
+  /** A zero-filled buffer of `numel` elements. */
+  alloc(dtype: DType, numel: number): B;
+};
 
 /** Thrown when a backend lacks a routine. */
 export class BackendCapabilityError extends Error {

@@ -6,7 +6,7 @@
  * `TORCHLET_BACKEND=js` (or `wasm`, `native`) forces one. An accelerator registers with its device
  * (`registerBackend`) and is reached through `backendFor(device)`.
  */
-import type { Backend, Device } from './backend.js';
+import type { AcceleratorBackend, Backend, Device } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { initNativeBackend } from './native/index.js';
 import { initWasmBackend } from './wasm/index.js';
@@ -16,7 +16,7 @@ interface Entry {
   priority: number;
   device: Device;
   /** Returns the backend, or throws why it cannot run here. */
-  init: () => Backend;
+  init: () => Backend | AcceleratorBackend;
 }
 
 const entries: Entry[] = [
@@ -32,14 +32,14 @@ let current: Backend | null = null;
 /** A backend chosen with `setBackend` (tests, benchmarks), or null for resolution by priority. */
 let chosen: string | null = null;
 /** Initialised accelerator backends, by device. */
-const devices = new Map<Device, Backend>();
+const devices = new Map<Device, AcceleratorBackend>();
 
 /**
  * Registers a backend loader for `device` (default the host); higher priority wins among host
  * backends. Re-resolves on next use.
  * @example registerBackend('webgpu', initWebGpuBackend, 20, 'webgpu');
  */
-export function registerBackend(name: string, init: () => Backend, priority: number, device: Device = 'cpu'): void {
+export function registerBackend(name: string, init: () => Backend | AcceleratorBackend, priority: number, device: Device = 'cpu'): void {
   const i = entries.findIndex((e) => e.name === name);
   if (i >= 0) entries.splice(i, 1);
   entries.push({ name, priority, device, init });
@@ -64,7 +64,7 @@ export function backend(): Backend {
   for (const e of hostEntries()) {
     if (want && e.name !== want) continue;
     try {
-      current = e.init();
+      current = e.init() as Backend;
       return current;
     } catch (err) {
       failures.set(e.name, err instanceof Error ? err.message : String(err));
@@ -76,16 +76,25 @@ export function backend(): Backend {
 
 /**
  * The backend that computes on `device`'s storage: the active host backend for `'cpu'`, else the
- * accelerator registered for that device.
- * @throws RuntimeError-like Error when no backend for the device is registered or it cannot start.
+ * accelerator registered for that device, typed as the host backend the ops layer is written
+ * against (its buffers travel through the ops layer unread; see `AcceleratorBackend`).
+ * @throws Error when no backend for the device is registered or it cannot start.
  */
 export function backendFor(device: Device): Backend {
   if (device === 'cpu') return backend();
+  return acceleratorFor(device) as unknown as Backend;
+}
+
+/**
+ * The accelerator backend registered for `device` (initialised on first use, then cached).
+ * @throws Error when none is registered or it cannot start.
+ */
+export function acceleratorFor(device: Device): AcceleratorBackend {
   let b = devices.get(device);
   if (b) return b;
   const e = entries.filter((x) => x.device === device).sort((a, c) => c.priority - a.priority)[0];
   if (!e) throw new Error(`no backend for device '${device}' is registered`);
-  b = e.init();
+  b = e.init() as AcceleratorBackend;
   devices.set(device, b);
   return b;
 }
@@ -112,7 +121,7 @@ export function setBackend(name: string | null): void {
   if (name === null) return;
   const e = hostEntries().find((x) => x.name === name);
   if (!e) throw new Error(`backend '${name}' is not registered (registered: ${hostEntries().map((x) => x.name).join(', ')})`);
-  current = e.init(); // throws if it cannot initialise
+  current = e.init() as Backend; // throws if it cannot initialise
   chosen = name;
 }
 

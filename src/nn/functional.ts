@@ -30,7 +30,7 @@ import { drawTensor } from '../ops/random.js';
 import { embeddingOp, renormRows } from '../ops/embedding.js';
 import { batchNormOp, layerNormOp } from '../ops/norm.js';
 import { routine } from '../backends/routine.js';
-import { backend, checkInt, checkTensor, denseArray, normDim, viewOf } from '../ops/util.js';
+import { backend, backendOf, checkInt, checkTensor, denseArray, normDim, viewOf } from '../ops/util.js';
 
 /**
  * Python's AssertionError (PyTorch uses `assert` for some argument checks).
@@ -96,9 +96,9 @@ function rows2d(t: Tensor): View {
   const d = t.dim();
   const n = t.shape[d - 1]!;
   const rows = t.numel() / n;
-  if (collapsible(t)) return { data: t.storage.data, shape: [rows, n], strides: [t.strides[d - 2]!, t.strides[d - 1]!], offset: t.offset };
+  if (collapsible(t)) return { data: viewOf(t).data, shape: [rows, n], strides: [t.strides[d - 2]!, t.strides[d - 1]!], offset: t.offset };
   const c = t.contiguous();
-  return { data: c.storage.data, shape: [rows, n], strides: [n, 1], offset: c.offset };
+  return { data: viewOf(c).data, shape: [rows, n], strides: [n, 1], offset: c.offset };
 }
 
 /**
@@ -136,16 +136,16 @@ function mat(v: View, transpose = false): View {
 const linearOp = defineOp({
   name: 'addmm',
   forward(ctx, input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-    const k = backend();
+    const k = backendOf(input, weight, bias);
     const d = input.dim();
     const I = input.shape[d - 1]!;
     const N = input.numel() / I;
     const O = weight.shape[0]!;
-    const out = emptyTensor([...input.shape.slice(0, -1), O], input.dtype);
-    const od = out.storage.data;
-    if (bias !== null) routine('tileRows')({ row: denseArray(bias), out: od }); // the bias in every row
+    const out = emptyTensor([...input.shape.slice(0, -1), O], input.dtype, input.storage.device);
+    const od = viewOf(out).data;
+    if (bias !== null) routine('tileRows', k)({ row: denseArray(bias), out: od }); // the bias in every row
     const beta = bias !== null ? 1 : 0;
-    const w: View = { data: weight.storage.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    const w: View = { data: viewOf(weight).data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
     if (d === 3 && !collapsible(input)) {
       // batched over dim 0, strides as they are
       const [B, T] = input.shape as [number, number, number];
@@ -170,29 +170,29 @@ const linearOp = defineOp({
         need[2] ? g2.sum(0) : null,
       ];
     }
-    const k = backend();
+    const k = backendOf(input, weight, g);
     // rows in the input's memory order (any order works, as long as x and gy agree)
     const perm = collapsible(input) ? null : memoryOrder(input);
     const x = perm ? input.permute(perm) : input;
     const gv = rows2d(perm ? g.permute(perm) : g);
     const [N, O] = gv.shape as [number, number];
     const I = weight.shape[1]!;
-    const w: View = { data: weight.storage.data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
+    const w: View = { data: viewOf(weight).data, shape: [O, I], strides: [weight.strides[0]!, weight.strides[1]!], offset: weight.offset };
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (need[0]) {
-      gx = emptyTensor(x.shape, g.dtype);
-      k.gemm(mat(gv), mat(w), { data: gx.storage.data, shape: [1, N, I], strides: [N * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+      gx = emptyTensor(x.shape, g.dtype, g.storage.device);
+      k.gemm(mat(gv), mat(w), { data: viewOf(gx).data, shape: [1, N, I], strides: [N * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
       if (perm) gx = gx.permute(perm.map((_, i) => perm.indexOf(i)));
     }
     if (need[1]) {
-      gw = emptyTensor([O, I], g.dtype);
-      k.gemm(mat(gv, true), mat(rows2d(x)), { data: gw.storage.data, shape: [1, O, I], strides: [O * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
+      gw = emptyTensor([O, I], g.dtype, g.storage.device);
+      k.gemm(mat(gv, true), mat(rows2d(x)), { data: viewOf(gw).data, shape: [1, O, I], strides: [O * I, I, 1], offset: 0 }, { alpha: 1, beta: 0 });
     }
     if (need[2]) {
-      gb = emptyTensor([O], g.dtype);
-      k.reduce('sum', gv, [0], { data: gb.storage.data, shape: [O], strides: [1], offset: 0 });
+      gb = emptyTensor([O], g.dtype, g.storage.device);
+      k.reduce('sum', gv, [0], { data: viewOf(gb).data, shape: [O], strides: [1], offset: 0 });
     }
     return need.length > 2 ? [gx, gw, gb] : [gx, gw];
   },

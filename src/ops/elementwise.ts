@@ -13,13 +13,16 @@ import { checkOptions, describeValue } from '../validate.js';
 import {
   type TensorLike,
   asTensor,
-  backend,
   broadcastShapes,
   broadcastView,
   castRaw,
   resultType,
   truncRaw,
   viewOf,
+  backendFor,
+  backendOf,
+  commonDevice,
+  onDevice,
 } from './util.js';
 
 // ---------------------------------------------------------------- raw kernels (no autograd)
@@ -28,18 +31,19 @@ import {
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType, params?: readonly number[]): Tensor {
   // predicates read the input as it is and write 0/1 into the bool output
   const src = x.dtype === dtype || dtype === 'bool' ? x : castRaw(x, dtype);
-  const out = emptyTensor(x.shape, dtype);
-  backend().unary(op, viewOf(src), viewOf(out), params);
+  const out = emptyTensor(x.shape, dtype, x.storage.device);
+  backendOf(x).unary(op, viewOf(src), viewOf(out), params);
   return out;
 }
 
 /** op(a, b) with broadcasting; inputs are cast to `computeType`, the result is `outType`. */
 function runBinary(op: BinaryOp, a: Tensor, b: Tensor, computeType: DType, outType: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const ac = a.dtype === computeType ? a : castRaw(a, computeType);
-  const bc = b.dtype === computeType ? b : castRaw(b, computeType);
-  const out = emptyTensor(shape, outType);
-  backend().binary(op, broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
+  const device = commonDevice([a, b], true);
+  const ac = onDevice(a.dtype === computeType ? a : castRaw(a, computeType), device);
+  const bc = onDevice(b.dtype === computeType ? b : castRaw(b, computeType), device);
+  const out = emptyTensor(shape, outType, device);
+  backendFor(device).binary(op, broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
   if (outType === 'int64' && (op === 'div' || op === 'pow')) truncRaw(out);
   return out;
 }
@@ -479,10 +483,12 @@ const whereOp = defineOp({
   nodeName: 'WhereBackward0',
   forward(ctx, cond: Tensor, a: Tensor, b: Tensor, dtype: DType) {
     const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
-    const ac = a.dtype === dtype ? a : castRaw(a, dtype);
-    const bc = b.dtype === dtype ? b : castRaw(b, dtype);
-    const out = emptyTensor(shape, dtype);
-    backend().where(broadcastView(viewOf(cond), shape), broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
+    const device = commonDevice([cond, a, b], true);
+    const cc = onDevice(cond, device);
+    const ac = onDevice(a.dtype === dtype ? a : castRaw(a, dtype), device);
+    const bc = onDevice(b.dtype === dtype ? b : castRaw(b, dtype), device);
+    const out = emptyTensor(shape, dtype, device);
+    backendFor(device).where(broadcastView(viewOf(cc), shape), broadcastView(viewOf(ac), shape), broadcastView(viewOf(bc), shape), viewOf(out));
     ctx.save(cond);
     return out;
   },

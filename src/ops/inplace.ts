@@ -10,7 +10,7 @@ import { RuntimeError } from '../errors.js';
 import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { MethodTable } from '../tensor/methods.js';
-import { type TensorLike, asTensor, backend, broadcastShapes, broadcastView, viewOf } from './util.js';
+import { type TensorLike, asTensor, broadcastShapes, broadcastView, viewOf, backendFor, commonDevice, onDevice } from './util.js';
 import { clone } from './movement.js';
 import { clamp, maskedFill } from './elementwise.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
@@ -46,9 +46,10 @@ export function applyInPlace(self: Tensor, compute: (src: Tensor) => Tensor, oth
       `output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`,
     );
   }
-  const src = broadcastView(viewOf(r), self.shape);
+  const device = commonDevice([self, r], true);
+  const src = broadcastView(viewOf(onDevice(r, device)), self.shape);
   if (self.dtype === 'int64' && isFloating(r.dtype)) throw new RuntimeError('internal: float into int64');
-  backend().copy(src, viewOf(self));
+  backendFor(device).copy(src, viewOf(self));
   self._vc.version++;
   if (recording) {
     self.gradFn = r.gradFn;
@@ -259,8 +260,10 @@ export const inplaceMethods: MethodTable = {
         `The size of tensor a (${this.shape[this.dim() - 1] ?? 1}) must match the size of tensor b (${src.shape[src.dim() - 1] ?? 1}) at non-singleton dimension ${Math.max(this.dim() - 1, 0)}`,
       );
     }
-    // copy_ converts any dtype, like PyTorch (float -> int truncates)
-    return applyInPlace(this, () => clone(src.expand(this.shape).to(this.dtype)), [src]);
+    // copy_ converts any dtype, like PyTorch (float -> int truncates), and moves a host source to
+    // this tensor's device (reading a device into host memory is asynchronous: toHostAsync)
+    const device = this.storage.device;
+    return applyInPlace(this, () => onDevice(clone(src.expand(this.shape).to(this.dtype)), device), [src]);
   },
   maskedFill_(this: Tensor, mask: Tensor, v: TensorLike) {
     return applyInPlace(this, (s) => maskedFill(s, mask, v), [v]);

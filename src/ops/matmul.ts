@@ -9,7 +9,7 @@ import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
 import { type DType, promoteTypes, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { backend, broadcastShapes, castRaw } from './util.js';
+import { broadcastShapes, castRaw, backendOf, viewOf } from './util.js';
 import type { MethodTable } from '../tensor/methods.js';
 
 /** Batched product of a [..., M, K] and b [..., K, N] with broadcast batch dims. */
@@ -17,13 +17,14 @@ const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
   name: 'matmul',
   nodeName: 'MmBackward0',
   forward(ctx, a: Tensor, b: Tensor, dtype: DType) {
+    const k = backendOf(a, b);
     const ac = a.dtype === dtype ? a : castRaw(a, dtype);
     const bc = b.dtype === dtype ? b : castRaw(b, dtype);
     const M = a.shape[a.dim() - 2]!;
     const K = a.shape[a.dim() - 1]!;
     const N = b.shape[b.dim() - 1]!;
     const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-    const out = emptyTensor([...batch, M, N], dtype);
+    const out = emptyTensor([...batch, M, N], dtype, a.storage.device);
     // Broadcast batch strides of each operand.
     const bs = (t: Tensor): number[] => {
       const off = batch.length - (t.dim() - 2);
@@ -41,7 +42,6 @@ const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
     let outer = 1;
     for (const s of outerShape) outer *= s;
     const idx = new Array<number>(outerShape.length).fill(0);
-    const k = backend();
     const asr = [ac.strides[ac.dim() - 2]!, ac.strides[ac.dim() - 1]!];
     const bsr = [bc.strides[bc.dim() - 2]!, bc.strides[bc.dim() - 1]!];
     for (let o = 0; o < outer; o++) {
@@ -56,9 +56,9 @@ const batchedMatmul: (a: Tensor, b: Tensor, dtype: DType) => Tensor = defineOp({
         mult *= outerShape[d]!;
       }
       k.gemm(
-        { data: ac.storage.data, shape: [inner, M, K], strides: [sa[sa.length - 1] ?? 0, asr[0]!, asr[1]!], offset: offA },
-        { data: bc.storage.data, shape: [inner, K, N], strides: [sb[sb.length - 1] ?? 0, bsr[0]!, bsr[1]!], offset: offB },
-        { data: out.storage.data, shape: [inner, M, N], strides: [M * N, N, 1], offset: offO },
+        { data: viewOf(ac).data, shape: [inner, M, K], strides: [sa[sa.length - 1] ?? 0, asr[0]!, asr[1]!], offset: offA },
+        { data: viewOf(bc).data, shape: [inner, K, N], strides: [sb[sb.length - 1] ?? 0, bsr[0]!, bsr[1]!], offset: offB },
+        { data: viewOf(out).data, shape: [inner, M, N], strides: [M * N, N, 1], offset: offO },
         { alpha: 1, beta: 0 },
       );
       for (let d = outerShape.length - 1; d >= 0; d--) {

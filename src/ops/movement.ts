@@ -8,7 +8,7 @@ import { IndexError, RuntimeError, ValueError as ValueErrorLike } from '../error
 import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
-import { backend, castRaw, checkInt, viewOf } from './util.js';
+import { backend, castRaw, checkInt, viewOf, backendOf } from './util.js';
 import { describeValue } from '../validate.js';
 
 /** The input of a shape op must be a Tensor (function forms are callable from untyped code). */
@@ -129,8 +129,8 @@ const cloneOp = defineOp({
   name: 'clone',
   nodeName: 'CloneBackward0',
   forward(_ctx, x: Tensor) {
-    const out = emptyTensor(x.shape, x.dtype);
-    backend().copy(viewOf(x), viewOf(out));
+    const out = emptyTensor(x.shape, x.dtype, x.storage.device);
+    backendOf(x).copy(viewOf(x), viewOf(out));
     return out;
   },
   backward(_ctx, [gy]) {

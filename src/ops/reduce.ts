@@ -12,7 +12,7 @@ import { IndexError, NotImplementedError, RuntimeError as RuntimeErrorLike, Valu
 import { type DType, DTYPES, isFloating, scalarTypeName } from '../tensor/dtype.js';
 import { emptyTensor, scalarTensor, wrapArray } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
-import { backend, broadcastView, castRaw, checkTensor, rawContiguous, viewOf } from './util.js';
+import { backend, broadcastView, castRaw, checkTensor, rawContiguous, viewOf, backendOf, onDevice } from './util.js';
 import { dimPositions } from './indexing.js';
 import { checkOptions, describeValue } from '../validate.js';
 
@@ -68,8 +68,8 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 /** Runs a reduction kernel; returns the reduced tensor in `dtype` with keepdim applied. */
 export function runReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all', x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Tensor {
   const src = x.dtype === dtype || op === 'any' || op === 'all' ? x : castRaw(x, dtype);
-  const out = emptyTensor(reducedShape(x.shape, dims, false), dtype);
-  backend().reduce(op, viewOf(src), dims, viewOf(out));
+  const out = emptyTensor(reducedShape(x.shape, dims, false), dtype, x.storage.device);
+  backendOf(x).reduce(op, viewOf(src), dims, viewOf(out));
   if (!keepdim) return out;
   return reshapeRaw(out, reducedShape(x.shape, dims, true));
 }
@@ -101,12 +101,14 @@ function reducedCount(shape: readonly number[], dims: readonly number[]): number
  * it is exact for any count and each quotient is rounded once into t's dtype.
  */
 function divRaw(t: Tensor, n: number): void {
-  backend().binary('div', viewOf(t), broadcastView(viewOf(scalarTensor(n, 'float64')), t.shape), viewOf(t));
+  const s = onDevice(scalarTensor(n, 'float64'), t.storage.device);
+  backendOf(t).binary('div', viewOf(t), broadcastView(viewOf(s), t.shape), viewOf(t));
 }
 
 /** `t = t ** p` in place (a contiguous float tensor; no autograd), `Math.pow` per element. */
 function powRaw(t: Tensor, p: number): void {
-  backend().binary('pow', viewOf(t), broadcastView(viewOf(scalarTensor(p, 'float64')), t.shape), viewOf(t));
+  const s = onDevice(scalarTensor(p, 'float64'), t.storage.device);
+  backendOf(t).binary('pow', viewOf(t), broadcastView(viewOf(s), t.shape), viewOf(t));
 }
 
 

@@ -14,7 +14,7 @@ import { emptyTensor } from '../tensor/create.js';
 import { Tensor, normDim } from '../tensor/tensor.js';
 import { routine } from '../backends/routine.js';
 import { scalarTypeName } from '../tensor/dtype.js';
-import { checkTensor, viewOf } from './util.js';
+import { checkTensor, viewOf, backendOf } from './util.js';
 
 /** Options of softmax / logSoftmax: the input is cast to `dtype` first, like PyTorch's `dtype=`. */
 export interface SoftmaxOptions {
@@ -26,8 +26,8 @@ function defSoftmax(op: SoftmaxOp) {
     name: op === 'softmax' ? '_softmax' : '_log_softmax',
     nodeName: op === 'softmax' ? 'SoftmaxBackward0' : 'LogSoftmaxBackward0',
     forward(ctx: OpCtx<{ dim: number }>, x: Tensor, dim: number) {
-      const y = emptyTensor(x.shape, x.dtype);
-      routine('softmax')(op, viewOf(x), dim, viewOf(y));
+      const y = emptyTensor(x.shape, x.dtype, x.storage.device);
+      routine('softmax', backendOf(x))(op, viewOf(x), dim, viewOf(y));
       ctx.save(y);
       ctx.dim = dim;
       return y;
@@ -36,8 +36,8 @@ function defSoftmax(op: SoftmaxOp) {
       const [y] = ctx.saved as [Tensor];
       const dim = ctx.dim;
       if (!isGradEnabled()) {
-        const gx = emptyTensor(y.shape, y.dtype);
-        routine('softmaxBackward')(op, viewOf(y), viewOf(gy!), dim, viewOf(gx));
+        const gx = emptyTensor(y.shape, y.dtype, y.storage.device);
+        routine('softmaxBackward', backendOf(y, gy))(op, viewOf(y), viewOf(gy!), dim, viewOf(gx));
         return [gx];
       }
       // createGraph: the same formulas from differentiable ops.

@@ -2,15 +2,15 @@
  * Shared helpers of the ops layer: argument normalisation, broadcasting, type promotion, and the
  * backend handle. Kept free of autograd so every op file can use it.
  */
-import { backend } from '../backends/registry.js';
-import type { View } from '../backends/backend.js';
+import { acceleratorFor, backend, backendFor } from '../backends/registry.js';
+import type { Backend, Device, View } from '../backends/backend.js';
 import { RuntimeError } from '../errors.js';
 import { type DType, type FloatArray, type TypedArray, dtypeCategory, isFloating, promoteTypes } from '../tensor/dtype.js';
-import { emptyTensor, scalarTensor } from '../tensor/create.js';
-import { Tensor, normDim } from '../tensor/tensor.js';
+import { emptyTensor, scalarTensor, viewOf, wrapArray } from '../tensor/create.js';
+import { Storage, Tensor, contiguousStrides, normDim } from '../tensor/tensor.js';
 import { describeValue } from '../validate.js';
 
-export { backend, normDim };
+export { backend, backendFor, normDim, viewOf };
 
 /** A tensor or a JS number (a "wrapped scalar" in PyTorch's promotion rules) or boolean. */
 export type TensorLike = Tensor | number | boolean;
@@ -54,11 +54,55 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
 }
 
 /**
- * The backend's view of a tensor's elements: its storage's elements with the tensor's shape, strides
- * and offset. Every call into a backend primitive passes tensors through this.
+ * The device the tensors compute on, with PyTorch's error when they disagree. With `scalarsFollow`
+ * (element-wise ops), a 0-d CPU tensor joins any device, as PyTorch's CPU scalars do; move it with
+ * `onDevice` before the kernel reads it.
  */
-export function viewOf(t: Tensor): View {
-  return { data: t.storage.data, shape: t.shape, strides: t.strides, offset: t.offset };
+export function commonDevice(tensors: readonly (Tensor | null | undefined)[], scalarsFollow = false): Device {
+  let device: Device | null = null;
+  for (const t of tensors) {
+    if (!t || (scalarsFollow && t.storage.device === 'cpu' && t.shape.length === 0)) continue;
+    const d = t.storage.device;
+    if (device === null) device = d;
+    else if (d !== device) {
+      throw new RuntimeError(`Expected all tensors to be on the same device, but found at least two devices, ${device} and ${d}!`);
+    }
+  }
+  return device ?? 'cpu';
+}
+
+/** The backend of the tensors' common device (`commonDevice`): every kernel call starts here. */
+export function backendOf(...tensors: (Tensor | null | undefined)[]): Backend {
+  return backendFor(commonDevice(tensors));
+}
+
+/**
+ * `t` on `device`: `t` itself when already there, else a contiguous copy uploaded to the device.
+ * Only host-to-device moves are synchronous; reading a device back is `toHostAsync`.
+ * @throws RuntimeError for a device-to-host move, naming the asynchronous call to use.
+ */
+export function onDevice(t: Tensor, device: Device): Tensor {
+  if (t.storage.device === device) return t;
+  if (device === 'cpu') {
+    throw new RuntimeError(`the elements of a tensor on ${t.storage.device} cannot be read synchronously: use await tensor.cpuAsync() (or itemAsync(), tolistAsync())`);
+  }
+  if (t.storage.device !== 'cpu') {
+    throw new RuntimeError(`cannot move a tensor from ${t.storage.device} to ${device} directly: go through the CPU`);
+  }
+  const buffer = acceleratorFor(device).upload(denseArray(t), t.dtype);
+  return new Tensor(new Storage(null, device, buffer), t.shape, contiguousStrides(t.shape), 0, t.dtype);
+}
+
+/** A host tensor with the elements of `t` (read back asynchronously when `t` is on an accelerator). */
+export async function toHostAsync(t: Tensor): Promise<Tensor> {
+  if (t.storage.device === 'cpu') return t;
+  const c = rawContiguous(t);
+  const n = c.numel();
+  const acc = acceleratorFor(c.storage.device);
+  if (c.offset === 0) return wrapArray(await acc.download(c.storage.buffer, c.dtype, n), c.shape, c.dtype);
+  // a contiguous view inside a larger buffer: copy it to a buffer of its own first
+  const own = castRaw(c, c.dtype);
+  return wrapArray(await acc.download(own.storage.buffer, own.dtype, n), own.shape, own.dtype);
 }
 
 /** A stride-0 broadcast view of `t` at `shape` (no autograd; for kernels only). */
@@ -117,8 +161,9 @@ export function asTensor(x: TensorLike, dtype: DType): Tensor {
 
 /** A contiguous copy of `t` converted to `dtype` (no autograd). */
 export function castRaw(t: Tensor | (View & { dtype: DType }), dtype: DType): Tensor {
-  const out = emptyTensor(t.shape, dtype);
-  backend().copy(t instanceof Tensor ? viewOf(t) : t, viewOf(out));
+  const device = t instanceof Tensor ? t.storage.device : 'cpu';
+  const out = emptyTensor(t.shape, dtype, device);
+  backendFor(device).copy(t instanceof Tensor ? viewOf(t) : t, viewOf(out));
   if (dtype === 'int64' && isFloating(t.dtype)) truncRaw(out);
   return out;
 }
@@ -134,7 +179,7 @@ export function rawContiguous(t: Tensor): Tensor {
  */
 export function truncRaw(t: Tensor): void {
   // element-wise, so the output may be the input
-  backend().unary('trunc', viewOf(t), viewOf(t));
+  backendOf(t).unary('trunc', viewOf(t), viewOf(t));
 }
 
 /**
@@ -142,7 +187,12 @@ export function truncRaw(t: Tensor): void {
  * contiguous arrays): `t`'s own memory when contiguous (no copy), else a contiguous copy's.
  */
 export function denseArray(t: Tensor): TypedArray {
-  const c = rawContiguous(t);
+  let c = rawContiguous(t);
+  if (c.storage.device !== 'cpu') {
+    // an accelerator's routines take whole buffers: a view inside a larger one is copied out
+    if (c.offset !== 0) c = castRaw(c, c.dtype);
+    return viewOf(c).data;
+  }
   const d = c.storage.data;
   const n = c.numel();
   // a tensor spanning its whole storage (fresh outputs, parameters) needs no subarray object
@@ -162,7 +212,7 @@ export function dense(t: Tensor): FloatArray {
 export function denseInPlace(t: Tensor): { data: TypedArray; writeBack: () => void } {
   if (t.isContiguous()) return { data: denseArray(t), writeBack: () => {} };
   const c = castRaw(t, t.dtype);
-  return { data: c.storage.data, writeBack: () => backend().copy(viewOf(c), viewOf(t)) };
+  return { data: viewOf(c).data, writeBack: () => backendOf(t).copy(viewOf(c), viewOf(t)) };
 }
 
 /** Checks a value is a finite-or-infinite JS number (not NaN-typed junk) for scalar parameters. */
