@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ORT_INSTALL, ortEntry } from './peers.js';
 
 const ONNX = fileURLToPath(new URL('./.cache/onnx/W3.onnx', import.meta.url));
 const SRC = new URL('../src/index.js', import.meta.url).href;
@@ -34,9 +35,9 @@ for (let i = 0; i < ${RUNS}; i++) torch.noGrad(() => lstm.forward(x));
 console.log(JSON.stringify({ idle, peak: hwm() }));
 `;
 
-/** Child program for onnxruntime-node (CPU provider, 2 intra-op threads like the timing run). */
-const ortChild = `
-const mod = await import('onnxruntime-node');
+/** Child program for onnxruntime-node (CPU provider, 2 intra-op threads like the timing run), imported from `entry` (bench/peers.ts). */
+const ortChild = (entry: string): string => `
+const mod = await import(${JSON.stringify(entry)});
 const ort = mod.InferenceSession ? mod : mod.default;
 ${HWM}
 const s = await ort.InferenceSession.create(${JSON.stringify(ONNX)}, { intraOpNumThreads: 2 });
@@ -63,7 +64,9 @@ const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
 /** Measures both in fresh processes and prints a Markdown table. */
 export function memoryTable(): void {
   const rows: [string, Mem | string][] = [['torchlet (native)', measure(torchletChild, true)]];
-  rows.push(['onnxruntime 2t', existsSync(ONNX) ? measure(ortChild, false) : 'no bench/.cache/onnx/W3.onnx (run --compare)']);
+  const entry = ortEntry();
+  const ort = !entry ? `onnxruntime-node is not installed (${ORT_INSTALL})` : !existsSync(ONNX) ? 'no bench/.cache/onnx/W3.onnx (run --compare)' : measure(ortChild(entry), false);
+  rows.push(['onnxruntime 2t', ort]);
   console.log('\nW3 peak memory (peak resident set, fresh process each, 5 forwards):\n');
   console.log('| runtime | after load | peak | forward adds |');
   console.log('|---|---|---|---|');

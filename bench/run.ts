@@ -12,8 +12,8 @@
  *   W5 streaming        LSTM(128->128), batch 1, one step with the state carried (µs per step)
  *   W6 char-LM training Embedding(65,64) -> LSTM(64->256, 2 layers) -> Linear(256->65) every step, B 32, T 64
  *
- * With --compare the inference workloads (W1, W3, W5) also run on onnxruntime-node (a dev
- * dependency, CPU execution provider, graph optimisations on, intraOpNumThreads 1 and 2): bench/
+ * With --compare the inference workloads (W1, W3, W5) also run on onnxruntime-node (bench/'s own
+ * dependency, `npm ci --prefix bench`; see bench/peers.ts; CPU execution provider, graph optimisations on, intraOpNumThreads 1 and 2): bench/
  * export_onnx.py exports the same models from PyTorch to ONNX into bench/.cache/onnx (re-exported
  * when the script changes), torchlet's time is printed as a ratio of the better onnxruntime time,
  * and once per run torchlet (on the exporter's weights), onnxruntime and PyTorch are checked to
@@ -28,13 +28,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type * as Ort from 'onnxruntime-node';
 import * as torch from '../src/index.js';
 import { isAvailable, info, reason } from '../src/backends/native/index.js';
 import { setBackend } from '../src/backends/registry.js';
 import { isAvailable as wasmAvailable } from '../src/backends/wasm/index.js';
 import { getNumThreads } from '../src/backends/threads.js';
 import { memoryTable } from './memory.js';
+import { ORT_INSTALL, type OrtModule, type OrtSession, type OrtTensor, importOrt, ortEntry } from './peers.js';
 
 type T = torch.Tensor;
 const { nn, optim } = torch;
@@ -287,7 +287,6 @@ function torchAvailable(): boolean {
 // onnxruntime-node peer
 // ------------------------------------------------------------------------------------------------
 
-type OrtModule = typeof Ort;
 const ORT_THREADS = [1, 2];
 const EXPORTER = fileURLToPath(new URL('./export_onnx.py', import.meta.url));
 /** Not committed (.gitignore); rewritten when bench/export_onnx.py changes. */
@@ -326,10 +325,9 @@ function exportOnnx(): OnnxManifest | string {
 async function loadOnnx(): Promise<{ ort: OrtModule; manifest: OnnxManifest } | string> {
   let ort: OrtModule;
   try {
-    const mod: any = await import('onnxruntime-node');
-    ort = mod.InferenceSession ? mod : mod.default;
+    ort = await importOrt();
   } catch (e) {
-    return `onnxruntime-node cannot be loaded (${lastLine(String((e as Error).message ?? e))}; it is a dev dependency: npm install)`;
+    return lastLine(String((e as Error).message ?? e));
   }
   if (!torchAvailable()) return 'the ONNX models are exported from PyTorch, and /usr/bin/python3 has no torch';
   const manifest = exportOnnx();
@@ -339,13 +337,13 @@ async function loadOnnx(): Promise<{ ort: OrtModule; manifest: OnnxManifest } | 
 /** One exported workload: a session per thread count on the same feeds. */
 class OnnxModel {
   private constructor(
-    private readonly sessions: Map<number, Ort.InferenceSession>,
-    private readonly feeds: Record<string, Ort.Tensor>,
+    private readonly sessions: Map<number, OrtSession>,
+    private readonly feeds: Record<string, OrtTensor>,
     private readonly spec: OnnxManifest['workloads'][string],
   ) {}
 
   static async create(ort: OrtModule, file: string, spec: OnnxManifest['workloads'][string], inputs: T[]): Promise<OnnxModel> {
-    const sessions = new Map<number, Ort.InferenceSession>();
+    const sessions = new Map<number, OrtSession>();
     for (const n of ORT_THREADS) {
       sessions.set(n, await ort.InferenceSession.create(file, {
         executionProviders: ['cpu'],
@@ -355,7 +353,7 @@ class OnnxModel {
         executionMode: 'sequential',
       }));
     }
-    const feeds: Record<string, Ort.Tensor> = {};
+    const feeds: Record<string, OrtTensor> = {};
     spec.inputs.forEach((name, i) => {
       const t = inputs[i]!;
       feeds[name] = new ort.Tensor('float32', t.dataSync() as Float32Array, [...t.shape]);
@@ -372,7 +370,7 @@ class OnnxModel {
   /** One timed run: like torchlet's workload, carries the recurrent state (W5) into the next run. */
   async step(threads: number): Promise<void> {
     const r = await this.sessions.get(threads)!.run(this.feeds);
-    for (const [out, inp] of Object.entries(this.spec.carry ?? {})) this.feeds[inp] = r[out] as Ort.Tensor;
+    for (const [out, inp] of Object.entries(this.spec.carry ?? {})) this.feeds[inp] = r[out] as OrtTensor;
   }
 
   async release(): Promise<void> {
@@ -420,6 +418,9 @@ function fmt(ms: number, unit: 'ms' | 'us'): string {
 async function main(): Promise<void> {
   console.log(`torchlet bench: backends ${BACKENDS.join(', ')}; native ${isAvailable() ? `${info()!.isa}, ${getNumThreads()} threads` : `unavailable (${reason()})`}`);
   let peer: TorchPeer | null = null;
+  if (!COMPARE) {
+    console.log(`peers: --compare also times PyTorch (/usr/bin/python3) and onnxruntime-node (${ortEntry() ? 'installed in bench/' : `not installed: ${ORT_INSTALL}`})`);
+  }
   if (COMPARE) {
     if (torchAvailable()) {
       peer = new TorchPeer();
