@@ -14,6 +14,7 @@ const VERBATIM = [
   // optimizer state and param-group keys (torch.optim state_dict)
   'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'momentum_buffer', 'square_avg', 'grad_avg', 'param_groups',
   'weight_decay', 'lr_decay', 'initial_accumulator_value', 'initial_lr',
+  'func_evals', 'n_iter', 'old_dirs', 'old_stps', 'H_diag', 'prev_flat_grad', 'prev_loss', // LBFGS
   // lr-scheduler state keys
   'last_epoch', '_last_lr', 'start_lr', 'end_lr', 'start_momentum', 'end_momentum', 'end_step',
   // loss options as PyTorch's state_dict buffers name them

@@ -5,6 +5,8 @@
  * import * as torch from 'torchlet';
  * const opt = new torch.optim.Adam([w], { lr: 1e-3 });
  * const sched = new torch.optim.lrScheduler.StepLR(opt, 10, { gamma: 0.5 });
+ * const lbfgs = new torch.optim.LBFGS([w], { lineSearchFn: 'strong_wolfe' });
+ * lbfgs.step(() => { lbfgs.zeroGrad(); const l = f(w); l.backward(); return l; });
  * @module
  */
 export {
