@@ -38,7 +38,7 @@ export {
   type TensorOptions,
   type RandomOptions,
 } from './tensor/factories.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, GradModeScope } from './autograd/grad-mode.js';
 export { manualSeed, initialSeed, getRngState, setRngState, Generator, defaultGenerator } from './random/generator.js';
 export { setPrintOptions } from './tensor/print.js';
 export {

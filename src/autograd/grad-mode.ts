@@ -7,7 +7,7 @@ import { describeValue } from '../validate.js';
 
 let enabled = true;
 
-function checkFn(name: string, fn: unknown): void {
+function checkFn(name: string, fn: unknown): asserts fn is (...args: never[]) => unknown {
   if (typeof fn !== 'function') throw new TypeError(`${name}(): expected a function to run, got ${describeValue(fn)}`);
 }
 
@@ -36,11 +36,52 @@ export function setGradEnabled(mode: boolean): boolean {
 }
 
 /**
- * Runs `fn` without recording the graph, like `with torch.no_grad():`.
- * See https://pytorch.org/docs/stable/generated/torch.no_grad.html
- * @example const y = torch.noGrad(() => model.forward(x));
+ * `Symbol.dispose` (Node.js 20 and current browsers have it; elsewhere a registered stand-in, so
+ * the guard's method still has a stable key).
  */
-export function noGrad<T>(fn: () => T): T {
+const DISPOSE: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
+
+/**
+ * A grad-mode scope: created by `noGrad()` / `enableGrad()` with no argument, it has set the mode,
+ * and disposing it restores the mode that was in effect before, like leaving PyTorch's
+ * `with torch.no_grad():` block. Use it with `using` (TypeScript 5.2+; the declaration is lowered
+ * for targets below ESNext) or call `[Symbol.dispose]()` yourself.
+ * See https://pytorch.org/docs/1.13/generated/torch.no_grad.html
+ * @example
+ * {
+ *   using _ = torch.noGrad();
+ *   const y = model.forward(x); // not recorded
+ * } // grad mode restored here
+ */
+export class GradModeScope implements Disposable {
+  #prev: boolean | null;
+
+  /** @internal Sets the mode and remembers the previous one. */
+  constructor(mode: boolean) {
+    this.#prev = setGradEnabled(mode);
+  }
+
+  /** Restores the previous grad mode (once; later calls do nothing). */
+  [DISPOSE](): void {
+    if (this.#prev === null) return;
+    enabled = this.#prev;
+    this.#prev = null;
+  }
+}
+
+/**
+ * Runs `fn` without recording the graph, like `with torch.no_grad():`. Without `fn`, turns
+ * recording off and returns a {@link GradModeScope} that turns it back on when disposed, for
+ * `using _ = torch.noGrad();`.
+ * See https://pytorch.org/docs/1.13/generated/torch.no_grad.html
+ * @example
+ * const y = torch.noGrad(() => model.forward(x));
+ * { using _ = torch.noGrad(); const z = model.forward(x); }
+ */
+export function noGrad<T>(fn: () => T): T;
+export function noGrad(): GradModeScope;
+export function noGrad<T>(fn?: () => T): T | GradModeScope {
+  if (arguments.length === 0) return new GradModeScope(false); // noGrad(undefined) is a mistake: checkFn names it
   checkFn('noGrad', fn);
   const prev = setGradEnabled(false);
   try {
@@ -51,11 +92,17 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /**
- * Runs `fn` with graph recording on, like `with torch.enable_grad():`.
+ * Runs `fn` with graph recording on, like `with torch.enable_grad():`. Without `fn`, turns
+ * recording on and returns a {@link GradModeScope} that restores the previous mode when disposed.
  * See https://pytorch.org/docs/1.13/generated/torch.enable_grad.html
- * @example torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
+ * @example
+ * torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
+ * { using _ = torch.enableGrad(); const y = x.mul(2); }
  */
-export function enableGrad<T>(fn: () => T): T {
+export function enableGrad<T>(fn: () => T): T;
+export function enableGrad(): GradModeScope;
+export function enableGrad<T>(fn?: () => T): T | GradModeScope {
+  if (arguments.length === 0) return new GradModeScope(true);
   checkFn('enableGrad', fn);
   const prev = setGradEnabled(true);
   try {
