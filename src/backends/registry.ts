@@ -57,10 +57,16 @@ function hostEntries(): Entry[] {
   return entries.filter((e) => e.device === 'cpu').sort((a, b) => b.priority - a.priority);
 }
 
-/** The active host backend (resolved lazily, cached): the one every `'cpu'` tensor computes on. */
+/**
+ * The active host backend (resolved lazily, cached): the one every `'cpu'` tensor computes on.
+ * @throws Error when TORCHLET_BACKEND names no registered host backend (the message lists them).
+ */
 export function backend(): Backend {
   if (current) return current;
   const want = chosen ?? forced();
+  if (want && !hostEntries().some((e) => e.name === want)) {
+    throw new Error(`TORCHLET_BACKEND=${want}: backend '${want}' is not registered (registered: ${hostEntries().map((x) => x.name).join(', ')})`);
+  }
   for (const e of hostEntries()) {
     if (want && e.name !== want) continue;
     try {
