@@ -85,7 +85,6 @@ export {
   logicalNot,
   isnan,
   isinf,
-  where,
   maskedFill,
   clamp,
 } from './ops/elementwise.js';
@@ -112,6 +111,12 @@ export {
   type Dims,
 } from './ops/reduce.js';
 export { sort, argsort, msort, topk, kthvalue } from './ops/sort.js';
+export { median, nanmedian, mode } from './ops/median.js';
+export { repeat, repeatInterleave, flip, fliplr, flipud, roll, type RepeatInterleaveOptions } from './ops/reorder.js';
+export { unique, uniqueConsecutive, type UniqueOptions, type UniqueConsecutiveOptions, type UniqueResult } from './ops/unique.js';
+export { einsum, type EinsumSubscript } from './ops/einsum.js';
+export { cumprod } from './ops/scan.js';
+export { where, maskedScatter } from './ops/masked.js';
 export { multinomial, type MultinomialOptions } from './ops/sampling.js';
 export type { ValuesIndices } from './ops/return-types.js';
 export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';

@@ -12,13 +12,18 @@ import { convertMethods } from './convert.js';
 import { elementwiseMethods } from './elementwise.js';
 import { indexingMethods } from './indexing.js';
 import { inplaceMethods } from './inplace.js';
+import { maskedMethods } from './masked.js';
 import { matmulMethods } from './matmul.js';
+import { medianMethods } from './median.js';
 import { movementMethods } from './movement.js';
 import { randomMethods } from './random.js';
 import { reduceMethods } from './reduce.js';
+import { reorderMethods } from './reorder.js';
+import { scanMethods } from './scan.js';
 import { samplingMethods } from './sampling.js';
 import { softmaxMethods } from './softmax.js';
 import { sortMethods } from './sort.js';
+import { uniqueMethods } from './unique.js';
 
 const tables: readonly MethodTable[] = [
   elementwiseMethods,
@@ -31,6 +36,11 @@ const tables: readonly MethodTable[] = [
   samplingMethods,
   softmaxMethods,
   sortMethods,
+  medianMethods,
+  reorderMethods,
+  uniqueMethods,
+  scanMethods,
+  maskedMethods,
   indexingMethods,
   autogradMethods,
   printMethods,

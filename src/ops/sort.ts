@@ -28,14 +28,18 @@ interface SelectState {
  * A selection along `dim`: `count` elements of each line, written by `run` (a sort routine);
  * `keepdim` false drops dim (count 1).
  */
-interface Selection {
+export interface Selection {
   dim: number;
   count: number;
   keepdim: boolean;
   run(line: LineArgs): void;
 }
 
-function defSelect(name: string, nodeName: string) {
+/**
+ * An op that selects along a dim (`[values, indices]`) under `name` / `nodeName`, with
+ * value_selecting_reduction_backward (sort, topk, kthvalue here; median and mode in ops/median.ts).
+ */
+export function defSelect(name: string, nodeName: string) {
   return defineOp({
     name,
     nodeName,

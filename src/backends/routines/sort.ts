@@ -1,8 +1,8 @@
 /**
- * The sort routines of the backend interface (sort, topk, kthvalue along one dim). The js
- * reference is backends/js/kernels/sort.ts; compiled backends may implement them (routine() in
- * backends/routine.ts falls back to the reference). Every routine orders NaN above every number
- * and reproduces PyTorch 1.13's CPU order of equal values.
+ * The sort routines of the backend interface (sort, topk, kthvalue, median, mode along one dim).
+ * The js reference is backends/js/kernels/sort.ts; compiled backends may implement them (routine()
+ * in backends/routine.ts falls back to the reference). Every routine reproduces PyTorch 1.13's CPU
+ * order of equal values, and all but mode order NaN above every number.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 
@@ -45,6 +45,24 @@ export interface KthvalueAlongArgs extends LineArgs {
   k: number;
 }
 
+/**
+ * Arguments of `medianAlong` (m = 1): the lower median of each line and its position, as PyTorch
+ * 1.13's CPU median_with_indices_impl picks it. Without `ignoreNan` a line holding NaN gives its
+ * first NaN; else std::nth_element at (n - 1) / 2 ordering (value, position) pairs, so equal values
+ * count in position order. With `ignoreNan` (nanmedian) NaNs go last and the median is taken over
+ * the others (a line of NaNs gives the NaN std::nth_element leaves first).
+ */
+export interface MedianAlongArgs extends LineArgs {
+  ignoreNan: boolean;
+}
+
+/**
+ * Arguments of `modeAlong` (m = 1): the most frequent value of each line (the smallest of equally
+ * frequent ones) and the position PyTorch 1.13's CPU mode kernel reports, the last of its run
+ * after std::sort by value alone (comparisons with NaN are false, as in C++).
+ */
+export type ModeAlongArgs = LineArgs;
+
 /** The sort members of `Backend`. */
 export interface SortRoutines {
   /** Sort along the middle dim. */
@@ -53,4 +71,8 @@ export interface SortRoutines {
   topkAlong?(args: TopkAlongArgs): void;
   /** The k-th smallest along the middle dim. */
   kthvalueAlong?(args: KthvalueAlongArgs): void;
+  /** The median along the middle dim. */
+  medianAlong?(args: MedianAlongArgs): void;
+  /** The mode along the middle dim. */
+  modeAlong?(args: ModeAlongArgs): void;
 }

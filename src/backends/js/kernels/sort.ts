@@ -1,7 +1,7 @@
 /**
  * Reference sort kernels; the arguments are declared in backends/routines/sort.ts.
  */
-import type { KthvalueAlongArgs, LineArgs, SortAlongArgs, SortRoutines, TopkAlongArgs } from '../../routines/sort.js';
+import type { KthvalueAlongArgs, LineArgs, MedianAlongArgs, ModeAlongArgs, SortAlongArgs, SortRoutines, TopkAlongArgs } from '../../routines/sort.js';
 
 /** "p goes before q" over positions of a line. */
 type Before = (p: number, q: number) => boolean;
@@ -241,5 +241,56 @@ function kthvalueAlong(a: KthvalueAlongArgs): void {
   });
 }
 
+/**
+ * PyTorch's median_with_indices_impl: the first NaN of a line that has one (median), else
+ * std::nth_element over the positions at (n - 1) / 2, or at (n - nans - 1) / 2 truncated toward 0
+ * with NaNs last (nanmedian), ordering by value, then position.
+ */
+function medianAlong(a: MedianAlongArgs): void {
+  eachLine(a, 1, (order, key) => {
+    const n = order.length;
+    let nans = 0;
+    for (let p = 0; p < n; p++) {
+      if (!Number.isNaN(key(p))) continue;
+      if (!a.ignoreNan) {
+        order[0] = p; // the first NaN is the result
+        return 0;
+      }
+      nans++;
+    }
+    const nth = Math.trunc((n - nans - 1) / 2);
+    const before: Before = (p, q) => {
+      const u = key(p);
+      const v = key(q);
+      return u < v || (u === v && p < q) || (a.ignoreNan && Number.isNaN(v) && !Number.isNaN(u));
+    };
+    stl(order, before).nthElement(0, nth, n);
+    return nth;
+  });
+}
+
+/**
+ * PyTorch's CPU mode kernel: std::sort of the line by value alone (`<`, false for NaN), then the
+ * run lengths of equal neighbours (`!=`, so each NaN is a run of its own); the first longest run
+ * wins and its last element's position is reported.
+ */
+function modeAlong(a: ModeAlongArgs): void {
+  eachLine(a, 1, (order, key) => {
+    const n = order.length;
+    stl(order, (p, q) => key(p) < key(q)).sort(0, n);
+    let best = 0;
+    let bestFreq = 0;
+    let freq = 0;
+    for (let i = 0; i < n; i++) {
+      freq++;
+      if (i === n - 1 || key(order[i]!) !== key(order[i + 1]!)) {
+        if (freq > bestFreq) [best, bestFreq] = [i, freq];
+        freq = 0;
+      }
+    }
+    return best;
+  });
+}
+
 /** The js backend's sort routines. */
-export const sortKernels: Required<SortRoutines> = { sortAlong, topkAlong, kthvalueAlong };
+export const sortKernels: Required<SortRoutines> = { sortAlong, topkAlong, kthvalueAlong, medianAlong, modeAlong };
