@@ -6,7 +6,8 @@ import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, isFloating, scalarTypeName } from '../tensor/dtype.js';
+import { type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
+import { routine } from '../backends/routine.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions, describeValue } from '../validate.js';
@@ -866,6 +867,46 @@ function alphaOf(fn: string, opts: unknown): number | undefined {
   return o.alpha as number | undefined;
 }
 
+/**
+ * `a + alpha * b` for a floating result, with one rounding per element as PyTorch's CPU add/sub
+ * kernels give (they fuse the multiply-add; alpha is rounded to the element type first). `sub`
+ * passes `-alpha` and its node name, as PyTorch's sub runs the add kernel.
+ */
+function defAddScaled(name: 'add' | 'sub', nodeName: string) {
+  return defineOp({
+    name,
+    nodeName,
+    forward(ctx: OpCtx<{ alpha: number }>, a: Tensor, b: Tensor, alpha: number, dtype: DType) {
+      const shape = broadcastShapes(a.shape, b.shape);
+      const device = commonDevice([a, b], true);
+      const k = backendFor(device);
+      const y = emptyTensor(shape, dtype, device);
+      k.copy(broadcastView(viewOf(onDevice(a, device)), shape), viewOf(y));
+      const x = emptyTensor(shape, dtype, device);
+      k.copy(broadcastView(viewOf(onDevice(b, device)), shape), viewOf(x));
+      routine('axpy', k)({ alpha, x: viewOf(x).data as FloatArray, y: viewOf(y).data as FloatArray });
+      ctx.alpha = alpha;
+      return y;
+    },
+    backward(ctx, [gy]) {
+      return [gy, gy!.mul(ctx.alpha)];
+    },
+  });
+}
+const addScaledOp = defAddScaled('add', 'AddBackward0');
+const subScaledOp = defAddScaled('sub', 'SubBackward0');
+
+/** `a + alpha * b` (`sign` -1: `a - alpha * b`) as PyTorch's add/sub with `alpha`. */
+function addScaled(a: Tensor, other: TensorLike, alpha: number, sign: 1 | -1): Tensor {
+  checkBinaryArgs(sign > 0 ? 'add' : 'sub', a, other);
+  const dtype = resultType(a, other);
+  if (isFloating(dtype) && typeof other !== 'boolean') {
+    return (sign > 0 ? addScaledOp : subScaledOp)(asTensor(a, dtype), asTensor(other, dtype), sign * alpha, dtype);
+  }
+  const scaledOther = scaled(other, alpha);
+  return sign > 0 ? add(a, scaledOther) : sub(a, scaledOther);
+}
+
 function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
   if (alpha === undefined || alpha === 1) return other;
   if (typeof other === 'boolean') return Number(other) * alpha;
@@ -876,10 +917,12 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
 /** This file's `Tensor` methods, installed by ops/methods.ts. @internal */
 export const elementwiseMethods: MethodTable = {
   add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
-    return add(this, opts === undefined ? o : scaled(o, alphaOf('add()', opts)));
+    const alpha = opts === undefined ? undefined : alphaOf('add()', opts);
+    return alpha === undefined || alpha === 1 ? add(this, o) : addScaled(this, o, alpha, 1);
   },
   sub(this: Tensor, o: TensorLike, opts?: { alpha?: number }) {
-    return sub(this, opts === undefined ? o : scaled(o, alphaOf('sub()', opts)));
+    const alpha = opts === undefined ? undefined : alphaOf('sub()', opts);
+    return alpha === undefined || alpha === 1 ? sub(this, o) : addScaled(this, o, alpha, -1);
   },
   mul(this: Tensor, o: TensorLike) {
     return mul(this, o);
