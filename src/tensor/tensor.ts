@@ -301,7 +301,7 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number[] | number {
     if (dim === undefined) return this.shape.slice();
-    return this.shape[normDim(dim, this.shape.length)]!;
+    return this.shape[dimOfSizes(dim, this.shape.length)]!;
   }
 
   /**
@@ -313,7 +313,7 @@ export class Tensor {
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return this.strides.slice();
-    return this.strides[normDim(dim, this.shape.length)]!;
+    return this.strides[dimOfSizes(dim, this.shape.length)]!;
   }
 
   /**
@@ -428,6 +428,12 @@ export class Tensor {
 }
 
 /** Normalises a possibly negative dim, with PyTorch's IndexError wording. */
+/** `normDim` for `size(dim)` / `stride(dim)`, which a 0-d tensor refuses for every dim, as PyTorch. */
+function dimOfSizes(dim: number, ndim: number): number {
+  if (ndim === 0 && Number.isInteger(dim)) throw new IndexErrorLike(`Dimension specified as ${dim} but tensor has no dimensions`);
+  return normDim(dim, ndim);
+}
+
 export function normDim(dim: number, ndim: number, wrapScalar = true): number {
   if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${describeValue(dim)}`);
   const n = ndim === 0 && wrapScalar ? 1 : ndim;

@@ -138,3 +138,14 @@ describe('.data and autograd', () => {
     for (const [k, v] of Object.entries(r.final)) expectClose(state[k]!, v as never, 1e-6, 1e-5);
   });
 });
+
+describe('size(dim) and stride(dim)', () => {
+  for (const c of fx.sizeErrors) {
+    it(`${c.fn}(${c.dim}) of shape [${c.shape}]`, () => {
+      const t = torch.zeros(c.shape);
+      const call = (): number => (c.fn === 'size' ? t.size(c.dim) : t.stride(c.dim));
+      if (c.error) expectError(call, c.error);
+      else expect(typeof call()).toBe('number');
+    });
+  }
+});
