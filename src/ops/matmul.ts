@@ -7,9 +7,10 @@ import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { defineOp } from '../autograd/function.js';
 import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
-import { type DType, promoteTypes, scalarTypeName } from '../tensor/dtype.js';
+import { type DType, type FloatArray, isFloating, promoteTypes, scalarTypeName } from '../tensor/dtype.js';
+import { routine } from '../backends/routine.js';
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastShapes, castRaw, backendOf, viewOf } from './util.js';
+import { broadcastShapes, castRaw, backendOf, dense, viewOf } from './util.js';
 import type { MethodTable } from '../tensor/methods.js';
 
 /** Batched product of a [..., M, K] and b [..., K, N] with broadcast batch dims. */
@@ -104,8 +105,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 0 || db === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   }
-  const dtype = dtypeOf(a, b);
   if (da === 1 && db === 1) return dot(a, b);
+  const dtype = dtypeOf(a, b);
   if (da === 2 && db === 1) return mv(a, b);
   const a2 = da === 1 ? a.unsqueeze(0) : a;
   const b2 = db === 1 ? b.unsqueeze(-1) : b;
@@ -196,8 +197,29 @@ export function dot(a: Tensor, b: Tensor): Tensor {
       `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
     );
   }
-  return batchedMatmul(a.unsqueeze(0), b.unsqueeze(-1), dtypeOf(a, b)).reshape([]);
+  if (a.dtype !== b.dtype) {
+    throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
+  }
+  const dtype = a.dtype;
+  return isFloating(dtype) ? dotOp(a, b) : batchedMatmul(a.unsqueeze(0), b.unsqueeze(-1), dtype).reshape([]);
 }
+
+/** A floating inner product summed in the BLAS order PyTorch's `dot` gets (the `dot` routine). */
+const dotOp = defineOp({
+  name: 'dot',
+  nodeName: 'DotBackward0',
+  forward(ctx, a: Tensor, b: Tensor) {
+    const k = backendOf(a, b);
+    const out = emptyTensor([], a.dtype, a.storage.device);
+    routine('dot', k)({ x: dense(a), y: dense(b), out: viewOf(out).data as FloatArray });
+    ctx.save(a, b);
+    return out;
+  },
+  backward(ctx, [gy]) {
+    const [a, b] = ctx.saved as [Tensor, Tensor];
+    return [ctx.needsInputGrad[0] ? gy!.mul(b) : null, ctx.needsInputGrad[1] ? gy!.mul(a) : null];
+  },
+});
 
 /**
  * `beta * input + alpha * (a @ b)`, like `torch.addmm`.
