@@ -47,4 +47,4 @@ export function detectAnomaly<T>(fn: () => T): T {
     setAnomaly(prev);
   }
 }
-export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from './gradcheck.js';

@@ -6,6 +6,12 @@
  * layer and direction, inter-layer dropout and the final states, in one call from nn.LSTM / nn.GRU
  * / nn.RNN. When no graph is recorded it runs the same kernels without workspaces or autograd
  * nodes, writing the final states in place.
+ *
+ * Double backward: when a layer op's backward runs with grad mode on (`createGraph`), it gives the
+ * gradients of the same layer written as a composite of tensor ops (`layerComposite`: matmul,
+ * sigmoid, tanh, chunk, PyTorch's gate orders) through `differentiableVjp`, so they can be
+ * differentiated again; PyTorch switches to `_thnn_differentiable_*_backward` the same way. The
+ * first-order backward (grad mode off) is the fused kernel.
  */
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
@@ -17,6 +23,7 @@ import { defaultGenerator } from '../random/generator.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { differentiableVjp } from './double-backward.js';
 import { cat, stack, transpose } from './movement.js';
 import { drawTensor } from './random.js';
 import { castRaw, checkTensor, dense, rawContiguous } from './util.js';
@@ -202,11 +209,92 @@ function outShape(g: Geometry, R: number): number[] {
   return g.batchSizes ? [g.N, R] : [g.T, g.B, R];
 }
 
-/** Rejects double backward, which the fused kernels do not provide. */
-function noDoubleBackward(kind: Kind): void {
-  // Deviation: PyTorch switches to a differentiable composite backward when grad mode is on
-  // during backward (create_graph=True); we ship only the fused backward.
-  if (isGradEnabled()) throw new RuntimeError(`double backward through ${kind} is not supported`);
+// ---------------------------------------------------------------------------------------------
+// The composite: the same layer from differentiable ops, for double backward.
+// ---------------------------------------------------------------------------------------------
+
+/** Rows `[0, n)` of a state (the live rows of a packed step), or the state itself. */
+function liveRows(s: Tensor, n: number): Tensor {
+  return n === s.shape[0] ? s : s.narrow(0, 0, n);
+}
+
+/** `live` over the first rows of `s`: rows past a packed step's batch keep their state. */
+function withRows(live: Tensor, s: Tensor): Tensor {
+  const n = live.shape[0]!;
+  return n === s.shape[0] ? live : cat([live, s.narrow(0, n, s.shape[0]! - n)], 0);
+}
+
+/** `x Wᵀ (+ b)`. */
+function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const y = x.matmul(w.t());
+  return b ? y.add(b) : y;
+}
+
+/**
+ * One direction of one layer as a composite of differentiable tensor ops, step by step: the
+ * fused kernels' math (PyTorch's cells, gate orders i|f|g|o and r|z|n with
+ * n = tanh(W_in x + b_in + r * (W_hn h + b_hn))) and their packed semantics (a step updates its
+ * bs[t] live rows; finished sequences keep their last state, sequences not yet started keep h0).
+ * `xs` are the layer op's input slots in LSTM order [x, h0, c0, wIh, wHh, bIh, bHh, wHr] (c0 and
+ * wHr null for GRU and RNN). Returns [y, hN, cN] (cN null for GRU and RNN).
+ */
+function layerComposite(g: Geometry, xs: readonly (Tensor | null)[]): (Tensor | null)[] {
+  const [x, h0, c0, wIh, wHh, bIh, bHh, wHr] = xs as [Tensor, Tensor, Tensor | null, Tensor, Tensor, Tensor | null, Tensor | null, Tensor | null];
+  const { T, B, N } = g;
+  const xw = linear(x.reshape([N, g.I]), wIh, bIh); // every step's input part at once, [N, gates*H]
+  const outs = new Array<Tensor>(T);
+  let h = h0;
+  let c = c0;
+  const off: number[] = [];
+  for (let t = 0, o = 0; t < T; t++) {
+    off.push(o);
+    o += g.batchSizes ? g.batchSizes[t]! : B;
+  }
+  for (let s = 0; s < T; s++) {
+    const t = g.reverse ? T - 1 - s : s;
+    const bt = g.batchSizes ? g.batchSizes[t]! : B;
+    const xt = xw.narrow(0, off[t]!, bt);
+    const hp = liveRows(h, bt);
+    const gh = linear(hp, wHh, bHh);
+    let hn: Tensor;
+    if (g.kind === 'LSTM') {
+      const [i, f, gg, og] = xt.add(gh).chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
+      const cn = f.sigmoid().mul(liveRows(c!, bt)).add(i.sigmoid().mul(gg.tanh()));
+      const hc = og.sigmoid().mul(cn.tanh());
+      hn = wHr ? hc.matmul(wHr.t()) : hc;
+      c = withRows(cn, c!);
+    } else if (g.kind === 'GRU') {
+      const [xr, xz, xn] = xt.chunk(3, 1) as [Tensor, Tensor, Tensor];
+      const [hr, hz, hh] = gh.chunk(3, 1) as [Tensor, Tensor, Tensor];
+      const r = xr.add(hr).sigmoid();
+      const z = xz.add(hz).sigmoid();
+      const n = xn.add(r.mul(hh)).tanh();
+      hn = n.add(z.mul(hp.sub(n))); // (1 - z) * n + z * h
+    } else {
+      const pre = xt.add(gh);
+      hn = g.nonlinearity === 'relu' ? pre.relu() : pre.tanh();
+    }
+    outs[t] = hn;
+    h = withRows(hn, h);
+  }
+  const R = g.P > 0 ? g.P : g.H;
+  const y = T === 0 ? emptyTensor(outShape(g, R), g.dtype) : g.batchSizes ? cat(outs, 0) : stack(outs, 0);
+  return [y, h, c];
+}
+
+/**
+ * A layer op's backward when grad mode is on (`createGraph`): the vector-Jacobian product of
+ * `layerComposite` at the op's original inputs, recorded so that it can be differentiated again.
+ */
+function compositeBackward(ctx: OpCtx<LayerState>, gOuts: readonly (Tensor | null)[]): (Tensor | null)[] {
+  void ctx.saved; // the freed-graph and in-place checks of the first-order path
+  const g = ctx.geo;
+  const lstm = g.kind === 'LSTM';
+  const wrt: number[] = [];
+  ctx.needsInputGrad.forEach((need, i) => need && wrt.push(i));
+  // GRU and RNN slots [x, h0, wIh, wHh, bIh, bHh] in and out of LSTM order
+  const toLstm = (s: readonly (Tensor | null)[]) => (lstm ? s : [s[0]!, s[1]!, null, s[2]!, s[3]!, s[4]!, s[5]!, null]);
+  return differentiableVjp((xs) => layerComposite(g, toLstm(xs)), ctx.orig, gOuts, wrt);
 }
 
 /** A gradient as a contiguous typed array of the forward's dtype, or null. */
@@ -229,6 +317,8 @@ interface LayerState {
   geo: Geometry;
   /** The shapes of the op's input slots, undefined for an absent optional input. */
   inShapes: (readonly number[] | undefined)[];
+  /** The op's inputs as given (not contiguous copies), for a differentiable backward. */
+  orig: (Tensor | null)[];
 }
 
 /**
@@ -292,11 +382,12 @@ const lstmOp = defineOp({
       ctx.geo = g;
       ctx.save(xc, c0c, wIhc, wHhc, ws, ...(wHrc ? [wHrc] : []));
       ctx.inShapes = [x.shape, h0.shape, c0.shape, wIh.shape, wHh.shape, bIh?.shape, bHh?.shape, wHr?.shape];
+      ctx.orig = [x, h0, c0, wIh, wHh, bIh, bHh, wHr];
     }
     return [y, hN, cN];
   },
   backward(ctx, [gy, ghN, gcN]) {
-    noDoubleBackward('LSTM');
+    if (isGradEnabled()) return compositeBackward(ctx, [gy ?? null, ghN ?? null, gcN ?? null]);
     const g = ctx.geo;
     const dt = g.dtype;
     const [xc, c0c, wIhc, wHhc, ws, wHrc] = ctx.saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
@@ -320,7 +411,7 @@ const lstmOp = defineOp({
  * x is [T, B, I] (or packed [sum(batchSizes), I] with `batchSizes`), h0 [B, R], c0 [B, H],
  * weights in PyTorch's layout and gate order i|f|g|o (weight_ih [4H, I], weight_hh [4H, R],
  * weight_hr [P, H] when projecting; R = P or H). Returns [y [T, B, R], hN [B, R], cN [B, H]].
- * Double backward (createGraph through this op) is not supported.
+ * Its backward is differentiable (createGraph: a composite of tensor ops; see the file comment).
  * See https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
  * @example
  * const [y, hN, cN] = lstmLayer(x, h0, c0, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0);
@@ -363,11 +454,12 @@ function defineGruLike(kind: 'GRU' | 'RNN') {
         ctx.geo = g;
         ctx.save(xc, wIhc, wHhc, ws);
         ctx.inShapes = [x.shape, h0.shape, wIh.shape, wHh.shape, bIh?.shape, bHh?.shape];
+        ctx.orig = [x, h0, wIh, wHh, bIh, bHh];
       }
       return [y, hN];
     },
     backward(ctx, [gy, ghN]) {
-      noDoubleBackward(kind);
+      if (isGradEnabled()) return compositeBackward(ctx, [gy ?? null, ghN ?? null]);
       const g = ctx.geo;
       const dt = g.dtype;
       const [xc, wIhc, wHhc, ws] = ctx.saved as [Tensor, Tensor, Tensor, Tensor];
@@ -407,7 +499,7 @@ function gruLikeLayer(
  * One direction of one GRU layer over a whole sequence, as a single fused autograd op.
  * x is [T, B, I] (or packed [sum(batchSizes), I]), h0 [B, H], weight_ih [3H, I], weight_hh [3H, H]
  * in PyTorch's gate order r|z|n, with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
- * Returns [y [T, B, H], hN [B, H]]. Double backward is not supported.
+ * Returns [y [T, B, H], hN [B, H]]. Its backward is differentiable (createGraph).
  * See https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
  * @example
  * const [y, hN] = gruLayer(x, h0, gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0);
@@ -423,7 +515,7 @@ export function gruLayer(
  * One direction of one Elman RNN layer over a whole sequence, as a single fused autograd op:
  * h_t = act(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) with act = tanh (default) or relu.
  * x is [T, B, I] (or packed [sum(batchSizes), I]), h0 [B, H], weight_ih [H, I], weight_hh [H, H].
- * Returns [y [T, B, H], hN [B, H]]. Double backward is not supported.
+ * Returns [y [T, B, H], hN [B, H]]. Its backward is differentiable (createGraph).
  * See https://pytorch.org/docs/stable/generated/torch.nn.RNN.html
  * @example
  * const [y, hN] = rnnLayer(x, h0, rnn.weight_ih_l0, rnn.weight_hh_l0, null, null, { nonlinearity: 'relu' });

@@ -269,22 +269,6 @@ describeEachBackend('rnn layer ops: autograd plumbing and validation', () => {
     return { x: r(4, 2, 3), h0: r(2, 5), c0: r(2, 5), wIh: r(20, 3), wHh: r(20, 5), bIh: r(20), bHh: r(20) };
   };
 
-  it('double backward is rejected with a clear error', () => {
-    const a = mk();
-    const [y] = lstmLayer(a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh, a.bHh);
-    expect(() => torch.autograd.grad(y!.sum(), [a.x], { createGraph: true })).toThrow(
-      'double backward through LSTM is not supported',
-    );
-    const [yg] = gruLayer(a.x, a.h0, a.wIh.narrow(0, 0, 15), a.wHh.narrow(0, 0, 15));
-    expect(() => torch.autograd.grad(yg!.sum(), [a.x], { createGraph: true })).toThrow(
-      'double backward through GRU is not supported',
-    );
-    const [yr] = rnnLayer(a.x, a.h0, a.wIh.narrow(0, 0, 5), a.wHh.narrow(0, 0, 5));
-    expect(() => torch.autograd.grad(yr!.sum(), [a.x], { createGraph: true })).toThrow(
-      'double backward through RNN is not supported',
-    );
-  });
-
   it('names its node and returns outputs that require grad', () => {
     const a = mk();
     const [y, hN, cN] = lstmLayer(a.x, a.h0, a.c0, a.wIh, a.wHh, a.bIh, a.bHh);
