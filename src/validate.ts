@@ -30,8 +30,10 @@ export function describeValue(v: unknown): string {
       return `${v.toString()}n (bigint)`;
     case 'symbol':
       return v.toString();
-    case 'function':
-      return 'a function';
+    case 'function': {
+      const ctor = callableClassName(v);
+      return ctor === null ? 'a function' : `a ${ctor}`;
+    }
     default:
       break;
   }
@@ -60,7 +62,20 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === 'string') return 'str';
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return 'list';
+  if (typeof v === 'function') return callableClassName(v) ?? 'function';
   return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+}
+
+const FUNCTION_CLASSES = new Set(['Function', 'AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction']);
+
+/** The class of a callable instance (an `nn.Module` is one), or null for a plain function. */
+function callableClassName(f: unknown): string | null {
+  try {
+    const name = Object.getPrototypeOf(f)?.constructor?.name as unknown;
+    return typeof name === 'string' && name !== '' && !FUNCTION_CLASSES.has(name) ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 /** True for a plain options object (not null, an array, a tensor or a typed array). */

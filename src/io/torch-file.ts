@@ -236,8 +236,10 @@ export const PICKLE_HOOKS: PickleHooks = {
   isTuple: (a) => TUPLES.has(a),
   isOrderedDict: (o) => ORDERED.has(o),
   unsupported(v: unknown): string {
-    const name = typeof v === 'object' && v !== null ? ((v as object).constructor?.name ?? 'object') : typeof v;
-    const hint = typeof v === 'object' && v !== null && typeof (v as { stateDict?: unknown }).stateDict === 'function' ? '; save its stateDict() instead' : '';
+    // a module is a callable object: named by its class, with the hint
+    const isModule = typeof v === 'function' && typeof (v as { stateDict?: unknown }).stateDict === 'function';
+    const name = (typeof v === 'object' && v !== null) || isModule ? ((v as object).constructor?.name ?? 'object') : typeof v;
+    const hint = isModule || (typeof v === 'object' && v !== null && typeof (v as { stateDict?: unknown }).stateDict === 'function') ? '; save its stateDict() instead' : '';
     return `torch.save: cannot save a value of type ${name}${hint} (supported: tensors, plain objects, Maps, arrays, Sets, strings, numbers, bigints, booleans, null, Uint8Array)`;
   },
 };

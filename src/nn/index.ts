@@ -7,7 +7,16 @@
  * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
  * @module
  */
-export { Module, type StateDict, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
+export {
+  Module,
+  RemovableHandle,
+  type StateDict,
+  type IncompatibleKeys,
+  type NamedMembersOptions,
+  type ForwardHook,
+  type ForwardPreHook,
+  type ForwardOverloads,
+} from './module.js';
 export { Parameter } from './parameter.js';
 export { Identity, Linear, Bilinear, type LinearOptions } from './modules/linear.js';
 export { Embedding, type EmbeddingModuleOptions } from './modules/embedding.js';

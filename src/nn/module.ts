@@ -7,6 +7,13 @@
  * submodules go into Maps in assignment order (so integer-like names such as '0', '10', '2' keep
  * their order) and are also stored as ordinary own properties, so `this.weight` reads are plain
  * property reads.
+ *
+ * A module is also callable, like PyTorch's `__call__`: the object the constructor returns is a
+ * Proxy around a function whose prototype is the subclass's prototype, so `model(x)` runs the
+ * forward pre-hooks, `forward` and the forward hooks, while `instanceof`, class fields, methods,
+ * the state dict and printing are those of an ordinary instance. The function's own `name` and
+ * `length` are deleted and Module.prototype shadows Function.prototype's (so `this.name = ...` and
+ * `Sequential.length` work); `apply` is `Module.apply`.
  */
 import { checkBool, checkOptions, describeValue, isPlainObject, optional, pyTypeName } from '../validate.js';
 import '../ops/methods.js';
@@ -138,17 +145,92 @@ export interface NamedMembersOptions {
 }
 
 /**
+ * The call signatures of `F` (its last four overloads; fewer are repeated), in declaration order,
+ * as `[args, return]` pairs: what a module's call signatures are made of.
+ */
+export type ForwardOverloads<F> = F extends {
+  (...a: infer A1): infer R1;
+  (...a: infer A2): infer R2;
+  (...a: infer A3): infer R3;
+  (...a: infer A4): infer R4;
+}
+  ? [[A1, R1], [A2, R2], [A3, R3], [A4, R4]]
+  : never;
+
+/** A forward pre-hook: gets the module and the positional arguments; may return replacements. */
+export type ForwardPreHook<M extends Module = Module> = (module: M, input: unknown[]) => unknown;
+/** A forward hook: gets the module, the arguments and the output; may return a replacement output. */
+export type ForwardHook<M extends Module = Module> = (module: M, input: unknown[], output: any) => unknown;
+
+let nextHookId = 0;
+
+/**
+ * What registering a hook returns: `remove()` unregisters it, like
+ * `torch.utils.hooks.RemovableHandle`; disposing it (`using h = m.registerForwardHook(...)`) removes
+ * it too, as PyTorch's `with handle:` does.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.register_forward_hook
+ * @example const h = model.registerForwardHook((m, input, output) => console.log(output.shape)); h.remove();
+ */
+export class RemovableHandle {
+  /** The hook's key in its dictionary (a global counter, as PyTorch's `next_id`). */
+  readonly id: number;
+  readonly #hooks: WeakRef<Map<number, unknown>>;
+
+  /** @internal */
+  constructor(hooks: Map<number, unknown>) {
+    this.id = nextHookId++;
+    this.#hooks = new WeakRef(hooks);
+  }
+
+  /** Unregisters the hook (again: nothing). */
+  remove(): void {
+    this.#hooks.deref()?.delete(this.id);
+  }
+
+  /** `remove()`, for `using`. */
+  [Symbol.dispose](): void {
+    this.remove();
+  }
+}
+
+/** PyTorch's `Module._call_impl`: pre-hooks (which may replace the arguments), forward, hooks (which may replace the output). */
+function callModule(m: Module, args: unknown[]): unknown {
+  const pre = m._forwardPreHooks;
+  const post = m._forwardHooks;
+  if (pre.size === 0 && post.size === 0) return m.forward(...args);
+  let input = args;
+  for (const hook of [...pre.values()]) {
+    const r = hook(m, input);
+    // PyTorch: None keeps the input; a tuple replaces it; anything else becomes a 1-tuple
+    if (r !== undefined && r !== null) input = Array.isArray(r) ? r : [r];
+  }
+  let result: unknown = m.forward(...input);
+  for (const hook of [...post.values()]) {
+    const r = hook(m, input, result);
+    if (r !== undefined && r !== null) result = r;
+  }
+  return result;
+}
+
+/**
  * Base class of all layers and models, like `torch.nn.Module`. Subclass it, assign
  * `nn.Parameter`s, submodules and buffers (`registerBuffer`) in the constructor, and implement
- * `forward`. Calling a module is `m.forward(...)`.
+ * `forward`. Call a module as in PyTorch: `model(x)` runs the forward pre-hooks, `forward(x)` and
+ * the forward hooks (PyTorch's `__call__`), typed with `forward`'s parameters and return type
+ * (`forward`'s last four overloads); `model.forward(x)` runs `forward` alone. A module is a
+ * function object (`typeof model === 'function'`), so TypeScript sees Function's `name`,
+ * `length`, `call` and `bind` on it: a subclass field named `name` or `length` must be a string or
+ * a number and is declared `override`.
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html
  * @example
  * class Net extends nn.Module {
  *   fc1 = new nn.Linear(4, 8);
  *   fc2 = new nn.Linear(8, 2);
- *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ *   forward(x: Tensor) { return this.fc2(this.fc1(x).relu()); }
  * }
+ * const y = new Net()(torch.randn(3, 4)); // Tensor
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the call signature of the interface below is implemented by the constructor, which returns a callable object
 export class Module {
   /** The state_dict version of this class (PyTorch's `_version`), stored in `stateDict()._metadata`. */
   static _version = 1;
@@ -164,24 +246,66 @@ export class Module {
   declare readonly _modules: Map<string, Module | null>;
   /** @internal the object behind the proxy, for writes that bypass registration */
   declare readonly _target: Module;
+  /** @internal forward pre-hooks by handle id, in registration order */
+  declare readonly _forwardPreHooks: Map<number, ForwardPreHook<any>>;
+  /** @internal forward hooks by handle id, in registration order */
+  declare readonly _forwardHooks: Map<number, ForwardHook<any>>;
 
   constructor() {
+    // The module is a function (calling it is PyTorch's __call__) with the subclass's prototype;
+    // an arrow function has no `prototype` of its own, and its `name` and `length` are removed.
+    const target = ((...args: unknown[]): unknown => callModule(proxy, args)) as unknown as Module;
+    delete (target as { name?: unknown }).name;
+    delete (target as { length?: unknown }).length;
+    Object.setPrototypeOf(target, new.target.prototype);
     const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: false, enumerable: false, configurable: false });
-    Object.defineProperties(this, {
+    Object.defineProperties(target, {
       _parameters: hidden(new Map()),
       _buffers: hidden(new Map()),
       _nonPersistentBuffers: hidden(new Set()),
       _modules: hidden(new Map()),
-      _target: hidden(this),
+      _target: hidden(target),
+      _forwardPreHooks: hidden(new Map()),
+      _forwardHooks: hidden(new Map()),
       training: { value: true, writable: true, enumerable: false, configurable: true },
     });
     // Subclass constructors (and their class fields) run against the proxy.
-    return new Proxy(this, HANDLER);
+    const proxy = new Proxy(target, HANDLER);
+    return proxy;
   }
 
-  /** The computation; subclasses override it. */
+  /** The computation; subclasses override it. Call the module (`model(x)`) to run it with the hooks. */
   forward(..._args: any[]): any {
     throw new NotImplementedError(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+
+  /**
+   * Registers a hook that runs before every call of the module (`model(...)`, not
+   * `model.forward(...)`), like `register_forward_pre_hook`. It gets the module and the argument
+   * array; returning an array replaces the arguments, any other value (but undefined or null)
+   * becomes the single argument.
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.register_forward_pre_hook
+   * @example const h = model.registerForwardPreHook((m, [x]) => [(x as Tensor).mul(2)]); h.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`registerForwardPreHook(): expected a function, got ${describeValue(hook)}`);
+    const handle = new RemovableHandle(this._forwardPreHooks);
+    this._forwardPreHooks.set(handle.id, hook);
+    return handle;
+  }
+
+  /**
+   * Registers a hook that runs after every call of the module, like `register_forward_hook`. It
+   * gets the module, the arguments and the output; returning a value (but undefined or null)
+   * replaces the output.
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.register_forward_hook
+   * @example const acts: Tensor[] = []; model.fc1.registerForwardHook((m, input, out) => { acts.push(out); });
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`registerForwardHook(): expected a function, got ${describeValue(hook)}`);
+    const handle = new RemovableHandle(this._forwardHooks);
+    this._forwardHooks.set(handle.id, hook);
+    return handle;
   }
 
   /** @internal The class name, as printed (`_get_name`). */
@@ -660,6 +784,26 @@ export class Module {
     }
     return `${main})`;
   }
+}
+
+/**
+ * Calling a module: `model(...args)` is PyTorch's `model(*args)` (`__call__`), typed with the
+ * subclass's `forward`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- implemented by Module's constructor (see the class)
+export interface Module {
+  (...args: ForwardOverloads<this['forward']>[0][0]): ForwardOverloads<this['forward']>[0][1];
+  (...args: ForwardOverloads<this['forward']>[1][0]): ForwardOverloads<this['forward']>[1][1];
+  (...args: ForwardOverloads<this['forward']>[2][0]): ForwardOverloads<this['forward']>[2][1];
+  (...args: ForwardOverloads<this['forward']>[3][0]): ForwardOverloads<this['forward']>[3][1];
+}
+
+// Modules are functions: Function.prototype's call and bind are theirs (TypeScript types a callable
+// object with them). Its non-writable `name` and `length` and its throwing `arguments` and
+// `caller` are shadowed by writable data properties, so subclasses can assign fields of those names.
+Object.setPrototypeOf(Module.prototype, Function.prototype);
+for (const [key, value] of [['name', ''], ['length', 0], ['arguments', null], ['caller', null]] as const) {
+  Object.defineProperty(Module.prototype, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
 Object.defineProperty(Module.prototype, Symbol.for('nodejs.util.inspect.custom'), {

@@ -129,7 +129,7 @@ describe('Tensor.to', () => {
     expect(() => x.to({} as never)).toThrow(TypeError);
     expect(() => x.to('float32', 'float64' as never)).toThrow(TypeError);
     expect(() => x.to(3 as never)).toThrow(TypeError);
-    expect(() => x.to({ dtype: 'float16' as never })).toThrow(TypeError);
+    expect(() => x.to({ dtype: 'float8' as never })).toThrow(TypeError);
     expect(() => x.to({ copy: 1 as never })).toThrow(TypeError);
   });
 });

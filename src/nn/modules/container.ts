@@ -37,7 +37,7 @@ function sliceBounds(n: number, start?: number, end?: number): [number, number] 
  */
 abstract class IndexedModules extends Module {
   /** The number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
 
@@ -141,10 +141,10 @@ export class Sequential extends IndexedModules {
     return new Sequential(...this, ...other);
   }
 
-  /** Feeds `input` through every module in order and returns the last output. */
+  /** Feeds `input` through every module in order (calling each, so their hooks run) and returns the last output. */
   override forward(input: any): any {
     let x = input;
-    for (const m of this._modules.values()) x = m!.forward(x);
+    for (const m of this._modules.values()) x = m!(x);
     return x;
   }
 }
@@ -216,7 +216,7 @@ export class ModuleDict extends Module {
   }
 
   /** The number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
 
