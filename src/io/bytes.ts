@@ -4,6 +4,8 @@
  * naming what was being read, so corrupt input never surfaces as a bare `RangeError`.
  */
 
+import { nodeBuiltin } from './platform.js';
+
 /**
  * A malformed or truncated file (zip, pickle or safetensors).
  * No PyTorch counterpart: PyTorch reports corrupt files as `RuntimeError`s from its zip reader.
@@ -214,8 +216,22 @@ const CRC_TABLES: Uint32Array[] = (() => {
   return t;
 })();
 
-/** CRC-32 of `data`, continuing from `crc` (0 to start). */
+let nativeCrc32: ((data: Uint8Array, crc: number) => number) | null | undefined;
+
+/**
+ * CRC-32 of `data`, continuing from `crc` (0 to start): Node's native `zlib.crc32` where it
+ * exists (Node >= 20.15), else {@link crc32Js}.
+ */
 export function crc32(data: Uint8Array, crc = 0): number {
+  if (nativeCrc32 === undefined) {
+    const z = nodeBuiltin<{ crc32?: (data: Uint8Array, crc: number) => number }>('node:zlib');
+    nativeCrc32 = typeof z?.crc32 === 'function' ? z.crc32 : null;
+  }
+  return nativeCrc32 ? nativeCrc32(data, crc) : crc32Js(data, crc);
+}
+
+/** CRC-32 of `data` in JavaScript (browsers), continuing from `crc` (0 to start). */
+export function crc32Js(data: Uint8Array, crc = 0): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let c = ~crc >>> 0;
   let i = 0;

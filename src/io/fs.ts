@@ -4,13 +4,12 @@
  * `node:fs` import to resolve and the browser build works with bytes.
  */
 import type * as NodeFs from 'node:fs';
+import { nodeBuiltin } from './platform.js';
 
 function nodeFs(what: string): typeof NodeFs {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') {
-    throw new Error(`${what}: file paths need Node.js (>= 20.16); in the browser pass the file's bytes (a Uint8Array) instead`);
-  }
-  return proc.getBuiltinModule('node:fs') as typeof NodeFs;
+  const fs = nodeBuiltin<typeof NodeFs>('node:fs');
+  if (fs === null) throw new Error(`${what}: file paths need Node.js (>= 20.16); in the browser pass the file's bytes (a Uint8Array) instead`);
+  return fs;
 }
 
 /**

@@ -29,6 +29,12 @@ export interface LoadOptions {
    * input buffer directly where alignment allows, and writing to them writes to the buffer.
    */
   copy?: boolean;
+  /**
+   * For archives re-zipped with compression: the most bytes their deflated entries may inflate
+   * to, in all (default: 16 times the file's size, at least 256 MiB). Larger expansions are
+   * refused as possible deflate bombs. torch.save's own files are uncompressed and never hit it.
+   */
+  maxInflatedBytes?: number;
 }
 
 /** Arrays loaded from Python tuples: `save` writes them back as tuples. */
@@ -74,8 +80,8 @@ function notZip(bytes: Uint8Array): never {
  * Reads a checkpoint into JS values with `RawTensor` leaves (the file's dtypes, no conversion).
  * @example const { value } = readCheckpoint(bytes);
  */
-export function readCheckpoint(bytes: Uint8Array): RawCheckpoint {
-  const { value, root, byteorder } = readPickled(bytes);
+export function readCheckpoint(bytes: Uint8Array, opts: Pick<LoadOptions, 'maxInflatedBytes'> = {}): RawCheckpoint {
+  const { value, root, byteorder } = readPickled(bytes, opts);
   return {
     value: withCleanErrors(() => toJs(value, { tensor: (t) => t, tuple: (a) => TUPLES.add(a), orderedDict: (o) => ORDERED.add(o) })),
     root,
@@ -84,10 +90,10 @@ export function readCheckpoint(bytes: Uint8Array): RawCheckpoint {
 }
 
 /** Reads a checkpoint's pickle into Python-shaped values (`PyDict`, `PyTuple`, `RawTensor`...). */
-function readPickled(bytes: Uint8Array): RawCheckpoint {
+function readPickled(bytes: Uint8Array, opts: Pick<LoadOptions, 'maxInflatedBytes'>): RawCheckpoint {
   return withCleanErrors(() => {
     if (!looksLikeZip(bytes)) notZip(bytes);
-    const zip = new ZipReader(bytes);
+    const zip = new ZipReader(bytes, { maxInflatedBytes: opts.maxInflatedBytes });
     const pkl = zip.names().find((n) => /^[^/]*\/data\.pkl$/.test(n));
     if (pkl === undefined) {
       throw new FormatError(`torch.load: the zip archive has no <root>/data.pkl, so it was not written by torch.save (entries: ${zip.names().slice(0, 5).join(', ')}${zip.entries.size > 5 ? ', ...' : ''})`);
@@ -194,7 +200,7 @@ export function toTorchlet(value: unknown, copy: boolean): unknown {
 export function load(pathOrBytes: string | Uint8Array | ArrayBuffer, opts: LoadOptions = {}): any {
   const fromPath = typeof pathOrBytes === 'string';
   const bytes = fromPath ? readFileBytes(pathOrBytes, 'torch.load') : asBytes(pathOrBytes, 'torch.load');
-  const { value } = readPickled(bytes);
+  const { value } = readPickled(bytes, opts);
   return withCleanErrors(() => toTorchlet(value, opts.copy ?? !fromPath));
 }
 

@@ -2,9 +2,11 @@
  * A minimal zip reader and writer for PyTorch checkpoints.
  *
  * Reading: the central directory (zip64 included, which PyTorch always writes), entries stored
- * (method 0, what PyTorch writes) or deflated (method 8, via the small decoder in inflate.ts so the
- * browser works too), CRC-32 checked. Sizes come from the central directory because PyTorch's
- * local headers use data descriptors (sizes 0 in the local header).
+ * (method 0, what PyTorch writes) or deflated (method 8, inflate.ts: native zlib on Node, fflate
+ * in browsers), CRC-32 checked. Sizes come from the central directory because PyTorch's local
+ * headers use data descriptors (sizes 0 in the local header). Deflated entries may not declare
+ * more than {@link maxInflatedDefault} bytes in all (a deflate bomb is refused before anything
+ * is allocated).
  *
  * Writing: stored entries whose data starts on a 64-byte boundary (PyTorch pads the local
  * header's extra field with an "FB" record the same way, so storages can be memory-mapped and
@@ -36,6 +38,25 @@ const SIG_EOCD64 = 0x06064b50;
 const SIG_EOCD64_LOCATOR = 0x07064b50;
 const U32_MAX = 0xffffffff;
 
+/** Options of {@link ZipReader}. */
+export interface ZipReaderOptions {
+  /**
+   * The most bytes that the deflated entries may inflate to, in all (default
+   * {@link maxInflatedDefault}). Stored entries do not count: they are views of the archive.
+   */
+  maxInflatedBytes?: number;
+}
+
+/**
+ * The default limit on the bytes that an archive's deflated entries may inflate to, in all:
+ * 16 times the archive's size, and at least 256 MiB. Model weights compress little (float
+ * weights to about 90% of their size), so real checkpoints stay far below it, while a deflate bomb
+ * (a small file that expands into gigabytes) is refused.
+ */
+export function maxInflatedDefault(archiveBytes: number): number {
+  return Math.max(256 * 2 ** 20, 16 * archiveBytes);
+}
+
 /** True when `bytes` starts like a zip archive (a local header or an empty archive's end record). */
 export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
@@ -51,8 +72,11 @@ export class ZipReader {
   /** Entries by name, in central-directory order. */
   readonly entries = new Map<string, ZipEntry>();
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, opts: ZipReaderOptions = {}) {
     this.bytes = bytes;
+    const maxInflated = opts.maxInflatedBytes ?? maxInflatedDefault(bytes.length);
+    if (!(maxInflated >= 0)) throw new TypeError(`maxInflatedBytes must be a number >= 0, got ${String(opts.maxInflatedBytes)}`);
+    let inflated = 0;
     const r = new ByteReader(bytes, 'zip archive');
     const eocd = findEocd(bytes);
     if (eocd < 0) throw new FormatError('not a valid zip archive: no end of central directory record (the file is truncated or not a zip)');
@@ -116,6 +140,17 @@ export class ZipReader {
       const dataOffset = localOffset + 30 + lr.u16() + lr.u16();
       if (dataOffset + compressedSize > bytes.length) throw new FormatError(`zip entry ${name} extends past the end of the file (truncated?)`);
       if (this.entries.has(name)) throw new FormatError(`zip archive has two entries named ${name}`);
+      if (method === 8) {
+        // DEFLATE expands at most ~1032x; refuse declared sizes beyond that instead of allocating them.
+        if (size > compressedSize * 1032 + 1024) throw new FormatError(`zip entry ${name} declares ${size} bytes from ${compressedSize} compressed bytes, which deflate cannot produce`);
+        inflated += size;
+        if (inflated > maxInflated) {
+          throw new FormatError(
+            `zip archive's deflated entries inflate to more than ${maxInflated} bytes (${bytes.length} bytes in the file): refused as a possible deflate bomb; ` +
+              'if the file is trusted, raise the maxInflatedBytes option',
+          );
+        }
+      }
       this.entries.set(name, { name, method, crc, compressedSize, size, dataOffset });
     }
   }
@@ -140,8 +175,6 @@ export class ZipReader {
       if (e.size !== e.compressedSize) throw new FormatError(`zip entry ${name} is stored but its sizes differ (${e.compressedSize} vs ${e.size})`);
       data = raw;
     } else {
-      // DEFLATE expands at most ~1032x; refuse declared sizes beyond that instead of allocating them.
-      if (e.size > e.compressedSize * 1032 + 1024) throw new FormatError(`zip entry ${name} declares ${e.size} bytes from ${e.compressedSize} compressed bytes, which deflate cannot produce`);
       data = inflateRaw(raw, e.size);
     }
     if (crc32(data) !== e.crc) throw new FormatError(`zip entry ${name} is corrupt (CRC-32 mismatch)`);
@@ -161,40 +194,50 @@ function findEocd(bytes: Uint8Array): number {
 /** A file to put in an archive. */
 export interface ZipFile {
   name: string;
+  /** The file's bytes. */
   data: Uint8Array;
+  /**
+   * The same bytes compressed as a raw DEFLATE stream (e.g. by `zlib.deflateRawSync(data)`): the
+   * entry is then written deflated (method 8), as tools that re-zip checkpoints write them.
+   */
+  deflated?: Uint8Array;
 }
 
 /**
- * Writes stored entries with each entry's data aligned to `align` bytes, then the central
- * directory and zip64 + classic end records (like PyTorch's writer).
+ * Writes stored entries (deflated ones when a file brings its `deflated` bytes) with each entry's
+ * data aligned to `align` bytes, then the central directory and zip64 + classic end records (like
+ * PyTorch's writer).
  * @example writeZip([{ name: 'archive/version', data: utf8Encode('3\n') }]);
  */
 export function writeZip(files: readonly ZipFile[], align = 64): Uint8Array {
   const names = files.map((f) => utf8Encode(f.name));
+  const body = files.map((f) => f.deflated ?? f.data);
+  const crcs = files.map((f) => crc32(f.data));
+  const method = (f: ZipFile): number => (f.deflated ? 8 : 0);
+  const big = (i: number): boolean => files[i]!.data.length >= U32_MAX || body[i]!.length >= U32_MAX;
   // lay out first so the archive is allocated once (checkpoints can be large)
   const offsets: number[] = [];
   const pads: number[] = [];
   let pos = 0;
-  files.forEach((f, i) => {
-    const needs64 = f.data.length >= U32_MAX;
-    const headerEnd = pos + 30 + names[i]!.length + (needs64 ? 20 : 0) + 4;
+  files.forEach((_f, i) => {
+    const headerEnd = pos + 30 + names[i]!.length + (big(i) ? 20 : 0) + 4;
     const pad = (align - (headerEnd % align)) % align;
     offsets.push(pos);
     pads.push(pad);
-    pos = headerEnd + pad + f.data.length;
+    pos = headerEnd + pad + body[i]!.length;
   });
   const cd = new ByteWriter(256 + files.length * 96);
   files.forEach((f, i) => {
-    const size64 = f.data.length >= U32_MAX;
+    const size64 = big(i);
     const off64 = offsets[i]! >= U32_MAX;
     cd.u32(SIG_CENTRAL);
     cd.u16(45);
     cd.u16(size64 || off64 ? 45 : 20);
     cd.u16(0x800);
-    cd.u16(0);
+    cd.u16(method(f));
     cd.u32(0); // time, date: 0 like PyTorch, so output is deterministic
-    cd.u32(crc32(f.data));
-    cd.u32(size64 ? U32_MAX : f.data.length);
+    cd.u32(crcs[i]!);
+    cd.u32(size64 ? U32_MAX : body[i]!.length);
     cd.u32(size64 ? U32_MAX : f.data.length);
     cd.u16(names[i]!.length);
     cd.u16((size64 ? 16 : 0) + (off64 ? 8 : 0) + (size64 || off64 ? 4 : 0));
@@ -209,7 +252,7 @@ export function writeZip(files: readonly ZipFile[], align = 64): Uint8Array {
       cd.u16((size64 ? 16 : 0) + (off64 ? 8 : 0));
       if (size64) {
         cd.u64(f.data.length);
-        cd.u64(f.data.length);
+        cd.u64(body[i]!.length);
       }
       if (off64) cd.u64(offsets[i]!);
     }
@@ -221,12 +264,13 @@ export function writeZip(files: readonly ZipFile[], align = 64): Uint8Array {
   const w = new DataView(out.buffer);
   files.forEach((f, i) => {
     let p = offsets[i]!;
-    const size64 = f.data.length >= U32_MAX;
+    const size64 = big(i);
     w.setUint32(p, SIG_LOCAL, true);
     w.setUint16(p + 4, size64 ? 45 : 20, true);
     w.setUint16(p + 6, 0x800, true);
-    w.setUint32(p + 14, crc32(f.data), true);
-    w.setUint32(p + 18, size64 ? U32_MAX : f.data.length, true);
+    w.setUint16(p + 8, method(f), true);
+    w.setUint32(p + 14, crcs[i]!, true);
+    w.setUint32(p + 18, size64 ? U32_MAX : body[i]!.length, true);
     w.setUint32(p + 22, size64 ? U32_MAX : f.data.length, true);
     w.setUint16(p + 26, names[i]!.length, true);
     w.setUint16(p + 28, (size64 ? 20 : 0) + 4 + pads[i]!, true);
@@ -236,7 +280,7 @@ export function writeZip(files: readonly ZipFile[], align = 64): Uint8Array {
       w.setUint16(p, 1, true);
       w.setUint16(p + 2, 16, true);
       setU64(w, p + 4, f.data.length);
-      setU64(w, p + 12, f.data.length);
+      setU64(w, p + 12, body[i]!.length);
       p += 20;
     }
     // PyTorch's padding record: id "FB", then filler bytes
@@ -245,7 +289,7 @@ export function writeZip(files: readonly ZipFile[], align = 64): Uint8Array {
     w.setUint16(p + 2, pads[i]!, true);
     out.fill(0x5a, p + 4, p + 4 + pads[i]!);
     p += 4 + pads[i]!;
-    out.set(f.data, p);
+    out.set(body[i]!, p);
   });
   let p = cdOffset;
   out.set(cdBytes, p);

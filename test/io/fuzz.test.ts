@@ -4,8 +4,10 @@
  * safetensors file. Every input must either load or throw one of the loaders' own errors with a
  * message, never a crash, hang or internal error (RangeError, TypeError, ...).
  */
+import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError, UnpicklingError, load } from '../../src/io/index.js';
+import { inflateRawNode, inflateRawPortable } from '../../src/io/inflate.js';
 import * as safetensors from '../../src/io/safetensors.js';
 import { ZipReader, writeZip } from '../../src/io/zip.js';
 import { fixtureBytes } from './helpers.js';
@@ -81,7 +83,7 @@ function expectClean(fn: () => unknown, label: string): Error | null {
 
 const CHECKPOINTS = ['linear.pt', 'nested.pt', 'nested_p4.pt', 'nested_p5.pt', 'views.pt', 'dtypes.pt', 'params.pt', 'adam.pt', 'deflated.pt'];
 
-describe('fuzzing torch.load and safetensors.load (3000 seeded inputs)', () => {
+describe('fuzzing torch.load and safetensors.load (3600 seeded inputs)', () => {
   it('1000 mutated archives end in clean errors or loads', () => {
     const r = rng(1);
     const corpus = CHECKPOINTS.map(fixtureBytes);
@@ -118,5 +120,22 @@ describe('fuzzing torch.load and safetensors.load (3000 seeded inputs)', () => {
       if (expectClean(() => safetensors.load(input), `safetensors input ${i}`)) errors++;
     }
     expect(errors).toBeGreaterThan(250);
+  });
+
+  it('600 mutated deflate streams end in clean errors or the declared size, with both decoders', () => {
+    const r = rng(4);
+    const zip = new ZipReader(fixtureBytes('adam.pt'));
+    const corpus = zip.names().map((n) => zip.read(n)).filter((d) => d.length > 16).map((d) => ({ z: zlib.deflateRawSync(d), size: d.length }));
+    let errors = 0;
+    for (let i = 0; i < 300; i++) {
+      const { z, size } = corpus[i % corpus.length]!;
+      const input = mutate(z, r);
+      const declared = i % 3 === 0 ? size : Math.floor(r() * 2 * size);
+      for (const inflate of [(b: Uint8Array, n: number) => inflateRawNode(zlib, b, n), inflateRawPortable]) {
+        const e = expectClean(() => expect(inflate(input, declared).length).toBe(declared), `deflate input ${i}`);
+        if (e) errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(300);
   });
 });
