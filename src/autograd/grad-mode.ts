@@ -36,10 +36,10 @@ export function setGradEnabled(mode: boolean): boolean {
 }
 
 /**
- * `Symbol.dispose` (Node.js 20 and current browsers have it; elsewhere a registered stand-in, so
- * the guard's method still has a stable key).
+ * `Symbol.dispose` (Node.js 20 has it; where it is missing, a registered stand-in, so disposable
+ * objects still have a stable method key). @internal
  */
-const DISPOSE: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
+export const DISPOSE: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
 
 /**
  * A grad-mode scope: created by `noGrad()` / `enableGrad()` with no argument, it has set the mode,

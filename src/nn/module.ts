@@ -17,7 +17,7 @@
  */
 import { checkBool, checkOptions, describeValue, isPlainObject, optional, pyTypeName } from '../validate.js';
 import '../ops/methods.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { DISPOSE, noGrad } from '../autograd/grad-mode.js';
 import { AssertionError, NotImplementedError, RuntimeError, ValueError } from '../errors.js';
 import { parseTo, type ToOptions } from '../ops/convert.js';
 import type { DeviceLike } from '../tensor/device.js';
@@ -171,7 +171,7 @@ let nextHookId = 0;
  * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.register_forward_hook
  * @example const h = model.registerForwardHook((m, input, output) => console.log(output.shape)); h.remove();
  */
-export class RemovableHandle {
+export class RemovableHandle implements Disposable {
   /** The hook's key in its dictionary (a global counter, as PyTorch's `next_id`). */
   readonly id: number;
   readonly #hooks: WeakRef<Map<number, unknown>>;
@@ -188,7 +188,7 @@ export class RemovableHandle {
   }
 
   /** `remove()`, for `using`. */
-  [Symbol.dispose](): void {
+  [DISPOSE](): void {
     this.remove();
   }
 }
