@@ -3,14 +3,8 @@
  * Node's `process.getBuiltinModule` is looked up only when a path is used, so bundlers have no
  * `node:fs` import to resolve and the browser build works with bytes.
  */
-import type * as NodeFs from 'node:fs';
-import { nodeBuiltin } from './platform.js';
-
-function nodeFs(what: string): typeof NodeFs {
-  const fs = nodeBuiltin<typeof NodeFs>('node:fs');
-  if (fs === null) throw new Error(`${what}: file paths need Node.js (>= 20.16); in the browser pass the file's bytes (a Uint8Array) instead`);
-  return fs;
-}
+import { writeFileAtomic } from './atomic-write.js';
+import { nodeFs } from './platform.js';
 
 /**
  * A file's bytes in a buffer of their own (never a slice of Node's shared pool), so that typed
@@ -29,13 +23,7 @@ export function readFileBytes(path: string, what: string): Uint8Array {
   return new Uint8Array(buf);
 }
 
-/** Writes bytes to a file. */
+/** Writes bytes to a file atomically (see atomic-write.ts): a failed write leaves the old file intact. */
 export function writeFileBytes(path: string, bytes: Uint8Array, what: string): void {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`${what}: expected a file path, got ${path === '' ? 'an empty string' : typeof path}`);
-  const fs = nodeFs(what);
-  try {
-    fs.writeFileSync(path, bytes);
-  } catch (e) {
-    throw new Error(`${what}: cannot write ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  writeFileAtomic(path, bytes, what);
 }

@@ -225,7 +225,8 @@ export function save(tensors: SafetensorsInput, metadata?: Record<string, string
 }
 
 /**
- * Saves tensors to a safetensors file (Node).
+ * Saves tensors to a safetensors file (Node), atomically: a temporary file in the same folder,
+ * flushed to disk, then renamed over `path`, so a failed save leaves the previous file intact.
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.save_file
  * @example torch.safetensors.saveFile(model.stateDict(), 'model.safetensors');
  */

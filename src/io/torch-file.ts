@@ -259,6 +259,8 @@ export interface SaveOptions {
 /**
  * Saves an object in PyTorch's zip format, readable by PyTorch 1.13 and 2.x with
  * `torch.load(f, weights_only=True)`. Writes `path` when given (Node), else returns the bytes.
+ * The write is atomic: a temporary file in the same folder, flushed to disk, then renamed over
+ * `path`, so a save that fails part-way (disk full, killed) leaves the previous file intact.
  * Tensors that share storage are saved sharing it; Parameters stay Parameters. Numbers that are
  * integers (and not -0) are written as Python ints, other numbers as floats; arrays are lists
  * (tuples when they were loaded from tuples); plain objects and `Map`s are dicts (`OrderedDict`
