@@ -165,7 +165,7 @@ export function rnnForward(a: RnnForwardArgs): void {
     if (relu) {
       for (let k = 0; k < len; k++) {
         const v = y[base + k];
-        const h = v > 0 ? v : 0;
+        const h = v <= 0 ? 0 : v; // relu; NaN stays NaN, as PyTorch's
         y[base + k] = h;
         hN[k] = h;
       }
@@ -204,8 +204,9 @@ export function rnnBackward(a: RnnBackwardArgs): void {
       // total gradient of h_t: carried from later steps + from this step's output
       const g = dy ? dh[k] + dy[base + k] : dh[k];
       const h = ws[wsH + base + k];
-      // tanh' = 1 - h², relu' = [h > 0] (PyTorch's threshold_backward on the result)
-      dpre[base + k] = relu ? (h > 0 ? g : 0) : g * (1 - h * h);
+      // tanh' = 1 - h², relu' = [h > 0] (PyTorch's threshold_backward on the result: h <= 0 ? 0 : g,
+      // so a NaN h passes g on)
+      dpre[base + k] = relu ? (h <= 0 ? 0 : g) : g * (1 - h * h);
     }
     // dh_{t-1} = dpre[t] W_hh for the live rows; the other rows keep their gradient.
     dpv.shape[1] = bt;
