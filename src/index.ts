@@ -143,6 +143,7 @@ export { matmul, mm, bmm, mv, dot, addmm } from './ops/matmul.js';
 export * as autograd from './autograd/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
+export { normExceptDim, _weightNorm } from './nn/utils/weight-norm.js';
 export { lstmLayer, gruLayer, rnnLayer, type RnnLayerOptions, type RnnTanhReluLayerOptions } from './ops/rnn.js';
 export { load, save, UnpicklingError, FormatError, type LoadOptions, type SaveOptions } from './io/index.js';
 export { safetensors } from './io/index.js';

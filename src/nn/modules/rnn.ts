@@ -302,12 +302,20 @@ export class RNNBase extends Module {
     this.resetParameters();
   }
 
-  /** The parameters in PyTorch's flat order (read live, so reassigned parameters are seen). */
-  get flatWeights(): Parameter[] {
+  /**
+   * The weights in PyTorch's flat order, read live by name at every forward: reassigned
+   * parameters are seen, and so is a weight that a reparametrization keeps as a plain attribute
+   * (`nn.utils.weightNorm(lstm, 'weight_hh_l0')`, `nn.utils.prune`), as PyTorch's
+   * `RNNBase.__setattr__` refreshes `_flat_weights`.
+   */
+  get flatWeights(): Tensor[] {
     const params = this._parameters;
     const names = this._settings.flatWeightsNames;
-    const out = new Array<Parameter>(names.length);
-    for (let i = 0; i < names.length; i++) out[i] = params.get(names[i]!)!;
+    const out = new Array<Tensor>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      out[i] = params.get(n) ?? (this as unknown as Record<string, Tensor>)[n]!;
+    }
     return out;
   }
 

@@ -10,7 +10,9 @@
  * equal batch sizes, as ATen's `_pack_padded_sequence` and `_pad_packed_sequence` do.
  * See https://pytorch.org/docs/1.13/nn.html#utilities-functions
  */
-import { checkOptions, describeValue } from '../../validate.js';
+import { checkOptions, describeValue, isPlainObject } from '../../validate.js';
+import type { ToOptions } from '../../ops/convert.js';
+import type { DeviceLike } from '../../tensor/device.js';
 import type { View } from '../../backends/backend.js';
 import { defineOp } from '../../autograd/function.js';
 import type { OpCtx } from '../../autograd/node.js';
@@ -357,24 +359,69 @@ export class PackedSequence {
   }
 
   /**
-   * `data` converted to a dtype (or device `'cpu'`); this same object when nothing changes. The
-   * index tensors are kept, as in PyTorch.
-   * @example pack.to('float64')
+   * This sequence with `data` converted, like `PackedSequence.to`: the arguments are
+   * `Tensor.to`'s (`to(dtype)`, `to(device, dtype?)`, `to(otherTensor)`, `to({ dtype, device,
+   * copy })`). Returns this same object when `data.to(...)` returns `data` itself; otherwise a new
+   * sequence whose `sortedIndices` / `unsortedIndices` are moved to data's device (keeping their
+   * int64 dtype; `copy` and `nonBlocking` apply to them too) and whose `batchSizes` stays as it is.
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.utils.rnn.PackedSequence.html
+   * @example pack.to('float64'); pack.to(torch.device('cpu')); pack.to(otherTensor)
    */
-  to(dtypeOrDevice: DType | string): PackedSequence {
-    const data = this.data.to(dtypeOrDevice);
+  to(dtype: DType, opts?: ToOptions): PackedSequence;
+  to(device: DeviceLike, dtype?: DType | null, opts?: ToOptions): PackedSequence;
+  to(tensor: Tensor, opts?: ToOptions): PackedSequence;
+  to(opts: ToOptions): PackedSequence;
+  to(...args: unknown[]): PackedSequence {
+    const data = (this.data.to as (...a: unknown[]) => Tensor)(...args);
     if (data === this.data) return this;
-    return new PackedSequence(data, this.batchSizes, this.sortedIndices, this.unsortedIndices);
+    // PyTorch: the index tensors follow data's device with the keywords other than dtype and device
+    const last = args[args.length - 1];
+    const kw: ToOptions = {};
+    if (isPlainObject(last)) {
+      const o = last as ToOptions;
+      if (o.copy !== undefined) kw.copy = o.copy;
+      if (o.nonBlocking !== undefined) kw.nonBlocking = o.nonBlocking;
+    }
+    const move = (t: Tensor | null): Tensor | null => t && t.to(data.device, null, kw);
+    return new PackedSequence(data, this.batchSizes, move(this.sortedIndices), move(this.unsortedIndices));
   }
 
-  /** `to('float32')`. */
+  /**
+   * This sequence in host memory, like `PackedSequence.cpu` (`to('cpu')`: this same object when
+   * `data` is already there).
+   * @example pack.cpu() === pack // true
+   */
+  cpu(): PackedSequence {
+    return this.to('cpu');
+  }
+
+  /**
+   * `to('cuda')`, like `PackedSequence.cuda`: without CUDA, PyTorch's
+   * `AssertionError: Torch not compiled with CUDA enabled`.
+   * @example if (torch.cuda.isAvailable()) pack = pack.cuda();
+   */
+  cuda(): PackedSequence {
+    return this.to('cuda');
+  }
+
+  /** `to('float32')`, like `PackedSequence.float`. @example pack.float() */
   float(): PackedSequence {
     return this.to('float32');
   }
 
-  /** `to('float64')`. */
+  /** `to('float64')`, like `PackedSequence.double`. @example pack.double() */
   double(): PackedSequence {
     return this.to('float64');
+  }
+
+  /** `to('int64')`, like `PackedSequence.long`. @example pack.long() */
+  long(): PackedSequence {
+    return this.to('int64');
+  }
+
+  /** `to('int32')`, like `PackedSequence.int`. @example pack.int() */
+  int(): PackedSequence {
+    return this.to('int32');
   }
 
   /** PyTorch's namedtuple repr: `PackedSequence(data=tensor(...), batch_sizes=..., ...)`. */
