@@ -6,7 +6,7 @@
  */
 import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
-import { glibcLog } from '../random/libm.js';
+import { log64 } from '../random/libm.js';
 import type { Sized } from './dataset.js';
 
 /**
@@ -155,7 +155,7 @@ function multinomial(weights: readonly number[], numSamples: number, replacement
       throw new RuntimeError('invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)');
     }
     const u = gen.uniform(new Float64Array(n), 0, 1);
-    const q = weights.map((w, i) => w / -glibcLog(1 - u[i]!));
+    const q = weights.map((w, i) => w / -log64(1 - u[i]!));
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => q[b]! - q[a]! || a - b);
     return order.slice(0, numSamples);
   }

@@ -1,7 +1,8 @@
 /**
  * Learning-rate schedulers, like `torch.optim.lr_scheduler` (PyTorch 1.13). Each computes the
  * same double-precision numbers as PyTorch's chainable (recursive) forms: the same operation
- * order, glibc's `cos`, and correctly rounded integer powers.
+ * order, a correctly rounded `cos` (equal to glibc's `cos`, which Python's `math.cos` calls, except
+ * in the last bit for about 1 argument in 1000), and correctly rounded integer powers.
  *
  * Group keys the schedulers add are camelCase in `paramGroups` (`initialLr`, `maxLr`) and
  * PyTorch's names in the optimizer's state dict (`initial_lr`, `max_lr`).
@@ -13,7 +14,7 @@
  */
 import { checkOptions, describeValue } from '../validate.js';
 import { ValueError } from '../errors.js';
-import { glibcCos } from '../random/libm.js';
+import { cos64 } from '../random/libm.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type ParamGroup, pyFloat, pyPow, toCamel, toSnake } from './optimizer.js';
 
@@ -487,16 +488,16 @@ export class CosineAnnealingLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     if (e === 0) return currentLrs(this.optimizer);
     if (this._stepCount === 1 && e > 0) {
-      return this.baseLrs.map((base) => eta + ((base - eta) * (1 + glibcCos((e * Math.PI) / T))) / 2);
+      return this.baseLrs.map((base) => eta + ((base - eta) * (1 + cos64((e * Math.PI) / T))) / 2);
     }
     if (pyMod(e - 1 - T, 2 * T) === 0) {
-      return groups.map((g, i) => g.lr + ((this.baseLrs[i]! - eta) * (1 - glibcCos(Math.PI / T))) / 2);
+      return groups.map((g, i) => g.lr + ((this.baseLrs[i]! - eta) * (1 - cos64(Math.PI / T))) / 2);
     }
-    return groups.map((g) => ((1 + glibcCos((Math.PI * e) / T)) / (1 + glibcCos((Math.PI * (e - 1)) / T))) * (g.lr - eta) + eta);
+    return groups.map((g) => ((1 + cos64((Math.PI * e) / T)) / (1 + cos64((Math.PI * (e - 1)) / T))) * (g.lr - eta) + eta);
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + glibcCos((Math.PI * this.lastEpoch) / this.TMax))) / 2);
+    return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + cos64((Math.PI * this.lastEpoch) / this.TMax))) / 2);
   }
 }
 
@@ -636,7 +637,7 @@ export class OneCycleLR extends LRScheduler {
 
   private anneal(start: number, end: number, pct: number): number {
     if (this.annealFunc === 'cos') {
-      const cosOut = glibcCos(Math.PI * pct) + 1;
+      const cosOut = cos64(Math.PI * pct) + 1;
       return end + ((start - end) / 2.0) * cosOut;
     }
     return (end - start) * pct + start;

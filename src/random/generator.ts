@@ -7,12 +7,18 @@
  * contiguous CPU tensor and produces the same values bit for bit, so a torchlet program that
  * seeds with `manualSeed(s)` and makes the same sequence of calls as a PyTorch program gets the
  * same numbers. Matched against PyTorch 1.13.1 (x86-64, AVX2 kernels, no MKL, glibc 2.36 libm).
+ * One exception: Box-Muller in double uses correctly rounded sin/cos ({@link sin64},
+ * {@link cos64}), and glibc's round the other way for about 1.4 in 1000 angles. There the double
+ * sample (about 1.3 in 1000 float64 normals, and the cached sample inside `getState()`) is one
+ * or two units in the last place away from PyTorch's. float32 normals are unaffected in practice:
+ * 16 or more elements use the float32 kernel, and rounding a double sample to float32 hides such a
+ * difference except about once in 2^28 (tools/verify-libm.ts measures all of this).
  *
  * @module
  */
 
 import { MT19937, MT_STATE_N } from './mt19937.js';
-import { avxLogf, avxSincosf, fma, fmaf, glibcCos, glibcLog, glibcSin } from './libm.js';
+import { avxLogf, avxSincosf, cos64, fma, fmaf, log64, sin64 } from './libm.js';
 
 /** A float32 or float64 output buffer. */
 export type FloatArray = Float32Array | Float64Array;
@@ -135,7 +141,7 @@ export class Generator {
       // legacy TH layout: the cached sample is rebuilt from (normal_x, normal_rho)
       const x = dv.getFloat64(5016, true);
       const rho = dv.getFloat64(5032, true);
-      this.nextDoubleNormal = rho * glibcSin(TWO_PI * x);
+      this.nextDoubleNormal = rho * sin64(TWO_PI * x);
     }
     return this;
   }
@@ -207,7 +213,8 @@ export class Generator {
    * - n >= 16: all n uniforms are drawn first (24-bit for float32, 53-bit for float64), then
    *   Box-Muller is applied to blocks of 16 (element j pairs with j + 8: cos half to j, sin half
    *   to j + 8); if n is not a multiple of 16 the last 16 elements are re-drawn and recomputed.
-   *   float32 uses the AVX2 single-precision log/sincos, float64 glibc's log/sin/cos.
+   *   float32 uses the AVX2 single-precision log/sincos, float64 {@link log64}, {@link sin64}
+   *   and {@link cos64}.
    * - n < 16: each element is a scalar double Box-Muller sample (two 53-bit uniforms give a pair;
    *   the sine half is cached in the generator and used by the next scalar normal, even in a
    *   later call), rounded to the output dtype.
@@ -239,10 +246,10 @@ export class Generator {
       const e = this.engine;
       const u1 = e.random53() * TWO_POW_M53;
       const u2 = e.random53() * TWO_POW_M53;
-      const r = Math.sqrt(-2.0 * glibcLog(1.0 - u2));
+      const r = Math.sqrt(-2.0 * log64(1.0 - u2));
       const theta = TWO_PI * u1;
-      this.nextDoubleNormal = r * glibcSin(theta);
-      ret = r * glibcCos(theta);
+      this.nextDoubleNormal = r * sin64(theta);
+      ret = r * cos64(theta);
     }
     return fma(ret, std, mean);
   }
@@ -353,14 +360,14 @@ export class Generator {
    *
    * Matches `torch.empty(n, dtype=...).exponential_(lambd)` on a PyTorch build without MKL: one
    * 53-bit uniform u per element (a 64-bit draw), the sample `-1 / lambd * log(1 - u)` computed
-   * in double with glibc's log, then rounded to the output dtype.
+   * in double with glibc's log ({@link log64}), then rounded to the output dtype.
    */
   exponential<T extends FloatArray>(out: T, lambd = 1): T {
     if (!(lambd >= 0)) throw new RangeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
     const e = this.engine;
     const scale = -1 / lambd;
     const n = out.length;
-    for (let i = 0; i < n; i++) out[i] = scale * glibcLog(1 - e.random53() * TWO_POW_M53);
+    for (let i = 0; i < n; i++) out[i] = scale * log64(1 - e.random53() * TWO_POW_M53);
     return out;
   }
 
@@ -415,10 +422,10 @@ function normalFill16Double(data: Float64Array, off: number, mean: number, std: 
   for (let j = 0; j < 8; j++) {
     const u1 = 1 - data[off + j];
     const u2 = data[off + j + 8];
-    const radius = Math.sqrt(-2 * glibcLog(u1));
+    const radius = Math.sqrt(-2 * log64(u1));
     const theta = TWO_PI * u2;
-    data[off + j] = fma(radius * glibcCos(theta), std, mean);
-    data[off + j + 8] = fma(radius * glibcSin(theta), std, mean);
+    data[off + j] = fma(radius * cos64(theta), std, mean);
+    data[off + j + 8] = fma(radius * sin64(theta), std, mean);
   }
 }
 

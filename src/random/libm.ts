@@ -1,21 +1,27 @@
 /**
- * Bit-exact scalar replicas of the floating-point math that PyTorch 1.13's CPU random kernels
- * call, so that torchlet's generator reproduces PyTorch's numbers exactly.
+ * Scalar replicas of the floating-point math that PyTorch 1.13's CPU random kernels call, so
+ * that torchlet's generator reproduces PyTorch's numbers.
  *
  * - {@link fma} / {@link fmaf}: exact fused multiply-add (binary64 / binary32). PyTorch's AVX2
  *   kernels are compiled with FMA contraction, so `x * range + from` in `uniform_` and
  *   `val * std + mean` in `normal_` are single-rounded.
- * - {@link glibcLog}, {@link glibcSin}, {@link glibcCos}: the FMA variants of glibc 2.36's `log`,
- *   `sin` and `cos` (x86-64 `__ieee754_log_fma`, `__sin_fma`, `__cos_fma`) that libtorch calls for
- *   float64 normals. V8's `Math.log/sin/cos` differ from glibc in the last bit for a few percent
- *   of inputs, so they cannot be used. The operation order (including which products are fused)
- *   was taken from the machine code of Debian 12's libm and checked against it on millions of
- *   inputs. The log table comes from Arm's optimized-routines (MIT); the sin/cos table is
- *   regenerated here from its definition (sin/cos of i/128 as a double-double).
+ * - {@link log64}: the double-precision `log` of Arm's optimized-routines (Szabolcs Nagy, 2018;
+ *   MIT, see THIRD_PARTY_NOTICES): its algorithm, its 128-entry table and its polynomials, with
+ *   the fused multiply-adds that GCC contracts when it builds that code for x86-64 with FMA.
+ *   glibc has shipped this code as its `log` since 2.28, so on x86-64 Linux this is bit for bit
+ *   the `log` that libtorch calls for float64 normals, exponentials and multinomial sampling.
+ *   (V8's `Math.log` differs in the last bit for a few percent of inputs.)
+ * - {@link sin64}, {@link cos64}: correctly rounded sine and cosine, torchlet's own derivation
+ *   (constants computed at first use from Machin's formula and Taylor series). They give the
+ *   same bits as the system `sin`/`cos` that libtorch calls wherever that library rounds
+ *   correctly; glibc's `sin`/`cos` (errors up to about 0.55 ulp) round the other way on
+ *   roughly 1.4 in 1000 of the generator's angles, where float64 normals then differ from
+ *   PyTorch's in the last bits (tools/verify-libm.ts measures this).
  * - {@link avxLogf}, {@link avxSincosf}: scalar replicas of the single-precision `log256_ps` /
- *   `sincos256_ps` (cephes polynomials, via Julien Pommier's sse_mathfun) that PyTorch's AVX2
- *   `normal_fill_16_AVX2` uses for float32 tensors of 16 or more elements, with GCC's FMA
- *   contraction applied the way the AVX2 build does.
+ *   `sincos256_ps` (cephes polynomials, via Julien Pommier's sse_mathfun and Giovanni
+ *   Garberoglio's avx_mathfun, zlib licence) that PyTorch's AVX2 `normal_fill_16_AVX2` uses for
+ *   float32 tensors of 16 or more elements, with GCC's FMA contraction applied the way the AVX2
+ *   build does.
  *
  * @module
  */
@@ -129,10 +135,11 @@ export function fmaf(a: number, b: number, c: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// glibc log (FMA variant)
+// log: Arm optimized-routines' log (MIT), FMA-contracted as in glibc's x86-64 FMA build
 // ---------------------------------------------------------------------------------------------
 
-// Tables and polynomials of Arm optimized-routines' log (LOG_TABLE_BITS = 7), as used by glibc.
+// Arm optimized-routines math/log_data.c (Copyright (c) 2018, Arm Limited, MIT): ln2hi/ln2lo,
+// poly (LOG_POLY_ORDER = 6), poly1 (LOG_POLY1_ORDER = 12) and tab (LOG_TABLE_BITS = 7).
 const LN2HI = 0.6931471805598903;
 const LN2LO = 5.497923018708371e-14;
 const LA = [-0.5000000000000001, 0.33333333331825593, -0.2499999999622955, 0.20000304511814496, -0.16667054827627667];
@@ -168,7 +175,7 @@ const LOG_INVC = [
   0.7596438763692399, 0.7551621951078668, 0.7507331780216866, 0.7463557196361751, 0.7420289364869653,
   0.7377521537065876, 0.7335242966002608, 0.729344777457841,
 ];
-// LOG_LOGC[i] = RN(-log(LOG_INVC[i])).
+// Arm's tab[i].logc: log(c) rounded to double, where LOG_INVC[i] = 1/c (see log_data.c).
 const LOG_LOGC = [
   -0.3718565645633589, -0.36620682668944937, -0.3605888069791945, -0.3550022171419869, -0.34944666968829097,
   -0.3439217713603284, -0.3384271921261188, -0.332962831494342, -0.32752794345742586, -0.32212257167088865,
@@ -202,8 +209,13 @@ const NEAR1_LO = 1 - 0.0625; // 1 - 0x1p-4
 const NEAR1_HI = 1 + 0.064697265625; // 1 + 0x1.09p-4
 const TWO27 = 134217728;
 
-/** Natural log, bit-identical to glibc 2.36's x86-64 FMA `log`. */
-export function glibcLog(x: number): number {
+/**
+ * Natural log: Arm optimized-routines' `log` (math/log.c, the HAVE_FAST_FMA variant) with GCC's
+ * FMA contraction, which is also glibc's x86-64 `log` since 2.28 (error below 0.52 ulp).
+ *
+ * @example log64(2) // 0.6931471805599453
+ */
+export function log64(x: number): number {
   if (x >= NEAR1_LO && x < NEAR1_HI) {
     if (x === 1) return 0;
     const r = x - 1;
@@ -266,195 +278,257 @@ function logCore(ixHi: number, ixLo: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// glibc sin / cos (IBM accurate library, FMA variant)
+// sin / cos: correctly rounded binary64 (torchlet's own derivation)
 // ---------------------------------------------------------------------------------------------
+//
+// Every constant below is computed at first use from its mathematical definition: pi from
+// Machin's formula in BigInt fixed point, the table from the Taylor series of sin and cos at
+// 2^-10 and exact rotations, the polynomial coefficients are Taylor's (+-1/n!). Nothing is
+// taken from another library.
+//
+// Fast path (|x| < 2^20): x = k pi/2 + r, |r| <= pi/4 (+ a hair), with pi/2 in five 33-bit
+// pieces so that every k * piece is exact and r comes out as a double-double rh + rl whose
+// error is below 2^-104 |r| + 2^-143. Then r = c + t with c = i/1024 the nearest table point
+// and |t| <= 2^-11, and
+//   sin(c + t) = S cos t + C sin t,   cos(c + t) = C cos t - S sin t,
+// with S, C the double-double sin(c), cos(c). The leading product (C t, or S t for the cosine)
+// is exact (Dekker's two-product); the remaining terms are below 2^-21 of the result and are
+// summed in double. The total error is below 2^-70.5 of the result (the largest parts are the
+// rounding of S (cos t - 1) and of that sum, each about 2^-72; the largest seen in 400 000
+// exact comparisons is 2^-73.5), so the rounding test with 2^-68 |result| (more than twice the
+// bound, plus 2^-140 for the argument reduction) decides the correctly rounded result for all
+// but about 1 call in 25 000. Those, and |x| >= 2^20, go to an exact evaluation in BigInt fixed
+// point (256 bits, more if its own rounding test fails; about 20 us), so every result is the
+// correctly rounded sin / cos. tools/verify-libm.ts checks both paths against exact values.
 
-const BIG = 52776558133248.0; // 0x1.8p45: rounds |x| to a multiple of 1/128
-const SN3 = -0.16666666666666488;
-const SN5 = 0.008333332142857223;
-const CS2 = 0.5;
-const CS4 = -0.04166666666666644;
-const CS6 = 0.001388888740079376;
-const TS1 = -0.16666666666666666;
-const TS2 = 0.008333333333332329;
-const TS3 = -0.00019841269834414642;
-const TS4 = 2.755729806860771e-6;
-const TS5 = -2.5022014848318398e-8;
-const HP0 = 1.5707963267948966; // pi/2 high part
-const HP1 = 6.123233995736766e-17; // pi/2 low part
-const HPINV = 0.6366197723675814; // 2/pi
-const TOINT = 6755399441055744.0; // 0x1.8p52
-const MP1 = 1.5707963407039642;
-const MP2 = -1.3909067564377153e-8;
-const PP3 = -4.97899623147991e-17;
-const PP4 = -1.9034889620193266e-25;
+const TAB_STEP = 1 / 1024;
+const TAB_LEN = 806; // i/1024 for i = 0..805 covers |r| <= pi/4 + 2^-11
+const VELTKAMP = 134217729; // 2^27 + 1
+const TWO_M68 = 2 ** -68;
+const TWO_M140 = 2 ** -140;
+const TWO_M26 = 2 ** -26;
+const TWO_M27 = 2 ** -27;
+const FAST_LIMIT = 1048576; // 2^20: |k| < 2^20, so k times a 33-bit piece of pi/2 is exact
+const INV_PIO2 = 2 / Math.PI; // only chooses k; any k with |r| <= pi/4 + 2^-11 works
+// Taylor coefficients of sin t - t and cos t - 1 (|t| <= 2^-11: the next terms are below 2^-100).
+const S3 = -1 / 6;
+const S5 = 1 / 120;
+const S7 = -1 / 5040;
+const C2 = -1 / 2;
+const C4 = 1 / 24;
+const C6 = -1 / 720;
 
-let sincosTable: Float64Array | undefined;
+// Per table point i: sin hi, sin lo, the Veltkamp halves of sin hi, then the same four for cos.
+let sinCosTab: Float64Array | null = null;
+// pi/2 = PIO2[0] + ... + PIO2[4] + O(2^-164); each piece is an integer below 2^33 times a power of 2.
+const PIO2 = new Float64Array(5);
 
-/**
- * The sin/cos table glibc uses: for i = 0..109, [sin hi, sin lo, cos hi, cos lo] of i/128, where
- * hi = RN(f(i/128)) and lo = RN(f(i/128) - hi). glibc's copy deviates from the exactly rounded
- * lo part in a few entries (listed in LO_FIXUPS as bit-pattern deltas), reproduced here.
- */
-/** @internal The regenerated glibc sin/cos table (exported for checks). */
-export function getSincosTable(): Float64Array {
-  if (sincosTable) return sincosTable;
-  const F = 240n; // fixed-point fraction bits
-  const ONE = 1n << F;
-  const tab = new Float64Array(440);
-  const scale = Math.pow(2, -240);
-  for (let i = 0; i < 110; i++) {
-    const x = BigInt(i) << (F - 7n);
-    const x2 = (x * x) >> F;
-    // Taylor series for sin and cos in fixed point.
-    let sTerm = x;
-    let sSum = x;
-    let cTerm = ONE;
-    let cSum = ONE;
-    for (let n = 1n; n < 60n; n++) {
-      sTerm = -(sTerm * x2 >> F) / ((2n * n) * (2n * n + 1n));
-      cTerm = -(cTerm * x2 >> F) / ((2n * n - 1n) * (2n * n));
-      sSum += sTerm;
-      cSum += cTerm;
-      if (sTerm === 0n && cTerm === 0n) break;
-    }
-    const split = (v: bigint): [number, number] => {
-      const hi = Number(v) * scale; // Number(bigint) rounds to nearest-even
-      const rest = v - BigInt(hi / scale);
-      return [hi, Number(rest) * scale];
+let piCache: { bits: number; value: bigint } | null = null;
+
+/** pi * 2^bits within 2 (Machin: pi = 16 atan(1/5) - 4 atan(1/239), with 32 or more guard bits). */
+function piFixed(bits: number): bigint {
+  if (piCache === null || piCache.bits < bits + 32) {
+    const g = bits + 64;
+    const one = 1n << BigInt(g);
+    const atanInv = (n: bigint): bigint => {
+      const n2 = n * n;
+      let power = one / n;
+      let sum = power;
+      for (let k = 3n, sign = -1n; power !== 0n; k += 2n, sign = -sign) {
+        power /= n2;
+        sum += (sign * power) / k;
+      }
+      return sum; // each term truncated: error below the number of terms (< g)
     };
-    const [sh, sl] = split(sSum);
-    const [ch, cl] = split(cSum);
-    tab[4 * i] = sh;
-    tab[4 * i + 1] = sl;
-    tab[4 * i + 2] = ch;
-    tab[4 * i + 3] = cl;
+    piCache = { bits: g, value: 16n * atanInv(5n) - 4n * atanInv(239n) };
   }
-  // [index, delta of the 64-bit pattern]
-  const LO_FIXUPS: [number, number][] = [
-    [9, 1], [41, 1], [93, 39], [107, 1], [109, 1], [133, 1], [137, 1], [145, 1], [161, -2],
-    [179, 1], [283, 1], [301, 1], [303, -2], [319, 1], [341, 1], [361, -2], [377, 1], [429, 1],
-  ];
-  for (const [idx, delta] of LO_FIXUPS) {
-    const bits = BigInt.asIntN(64, (BigInt(hiWord(tab[idx])) << 32n) | BigInt(loWord(tab[idx]))) + BigInt(delta);
-    const ub = BigInt.asUintN(64, bits);
-    tab[idx] = fromWords(Number(ub >> 32n), Number(ub & 0xffffffffn));
+  return piCache.value >> BigInt(piCache.bits - bits);
+}
+
+/** sin and cos of r * 2^-f (|r * 2^-f| < 1) in f-bit fixed point, each within 4 * 30 units. */
+function fixedSinCos(r: bigint, f: bigint): [bigint, bigint] {
+  const r2 = (r * r) >> f;
+  let s = r;
+  let sinSum = r;
+  let c = 1n << f;
+  let cosSum = c;
+  for (let n = 1n; s !== 0n || c !== 0n; n++) {
+    s = -((s * r2) >> f) / (2n * n * (2n * n + 1n));
+    c = -((c * r2) >> f) / ((2n * n - 1n) * (2n * n));
+    sinSum += s;
+    cosSum += c;
   }
-  sincosTable = tab;
+  return [sinSum, cosSum];
+}
+
+function veltkampHi(a: number): number {
+  const t = VELTKAMP * a;
+  return t - (t - a);
+}
+
+function initSinCos(): Float64Array {
+  // pi/2 in 33-bit pieces: pi * 2^200 has 202 bits, so pi/2 = v * 2^-201.
+  const v = piFixed(200);
+  for (let j = 0, shift = 169; j < 5; j++, shift -= 33) {
+    const piece = (v >> BigInt(shift)) & 0x1ffffffffn;
+    PIO2[j] = Number(piece) * 2 ** (shift - 201);
+  }
+  // sin, cos of i/1024 by rotation in 200-bit fixed point (error below 2^-180).
+  const f = 200n;
+  const scale = 2 ** -200;
+  const [sd, cd] = fixedSinCos(1n << (f - 10n), f);
+  const tab = new Float64Array(8 * TAB_LEN);
+  let s = 0n;
+  let c = 1n << f;
+  const put = (at: number, x: bigint): void => {
+    const hi = Number(x); // BigInt -> Number rounds to nearest
+    tab[at] = hi * scale;
+    tab[at + 1] = Number(x - BigInt(hi)) * scale;
+    tab[at + 2] = veltkampHi(tab[at]);
+    tab[at + 3] = tab[at] - tab[at + 2];
+  };
+  for (let i = 0; i < TAB_LEN; i++) {
+    put(8 * i, s);
+    put(8 * i + 4, c);
+    const s2 = (s * cd + c * sd) >> f;
+    c = (c * cd - s * sd) >> f;
+    s = s2;
+  }
+  sinCosTab = tab;
   return tab;
 }
 
-function copysign(mag: number, sgn: number): number {
-  const m = Math.abs(mag);
-  return sgn < 0 || Object.is(sgn, -0) ? -m : m;
+/**
+ * @internal The fast path of {@link sin64} (cosine = false) / {@link cos64}: the correctly
+ * rounded result for finite x with 2^-27 <= |x| < 2^20, or NaN when its rounding test cannot
+ * decide (then the callers use {@link exactSinCos}). Exported for tools/verify-libm.ts.
+ * @example fastSinCos(1, false) // 0.8414709848078965
+ */
+export function fastSinCos(x: number, cosine: boolean): number {
+  const tab = sinCosTab ?? initSinCos();
+  // Argument reduction: r = x - k pi/2 as rh + rl.
+  const k = Math.round(x * INV_PIO2);
+  let rh = x - k * PIO2[0]; // exact: a multiple of ulp(x) below 1 in magnitude
+  let q = k * PIO2[1];
+  let s = rh - q;
+  let bb = s - rh;
+  let rl = rh - (s - bb) - (q + bb); // two-sum error
+  rh = s;
+  q = k * PIO2[2];
+  s = rh - q;
+  bb = s - rh;
+  rl += rh - (s - bb) - (q + bb);
+  rh = s;
+  rl -= k * PIO2[3] + k * PIO2[4];
+  s = rh + rl;
+  bb = s - rh;
+  rl = rh - (s - bb) + (rl - bb);
+  rh = s;
+  let neg = false;
+  if (rh < 0) {
+    rh = -rh;
+    rl = -rl;
+    neg = true;
+  }
+  // sin x = sin r, cos r, -sin r, -cos r and cos x = cos r, -sin r, -cos r, sin r for k mod 4 = 0..3.
+  const n = (k + (cosine ? 1 : 0)) & 3;
+  const useCos = (n & 1) === 1;
+  const negate = useCos ? n === 3 : (n === 2) !== neg;
+  // r = c + t, t = th + tl
+  const i = Math.round(rh * 1024);
+  const j = 8 * i;
+  const d = rh - i * TAB_STEP; // exact: zero or a multiple of ulp(rh) larger than |rl|
+  const th = d + rl;
+  const tl = rl - (th - d);
+  const z = th * th;
+  const sg = th * z * (S3 + z * (S5 + z * S7)); // sin t - t
+  const cm = z * (C2 + z * (C4 + z * C6)) - th * tl; // cos t - 1
+  const u = VELTKAMP * th;
+  const tH = u - (u - th);
+  const tL = th - tH;
+  // sin(c + t) = S (1 + cm) + C (t + sg) and cos(c + t) = C (1 + cm) - S (t + sg): with
+  // A = S, B = C for the sine and A = C, B = -S for the cosine, A + A cm + B (t + sg).
+  const a = useCos ? j + 4 : j;
+  const b = useCos ? j : j + 4;
+  const sb = useCos ? -1 : 1;
+  const ah = tab[a];
+  const bh = sb * tab[b];
+  const bhH = sb * tab[b + 2];
+  const bhL = sb * tab[b + 3];
+  const p = bh * th;
+  const pe = bhH * tH - p + bhH * tL + bhL * tH + bhL * tL; // bh th = p + pe exactly (Dekker)
+  const h = ah + p; // fast two-sum: |p| <= 2^-11 <= ah unless ah = sin 0 = 0
+  const lo = p - (h - ah) + pe + (tab[a + 1] + ah * cm + bh * (tl + sg) + sb * tab[b + 1] * th);
+  const e = Math.abs(h) * TWO_M68 + TWO_M140;
+  const y = h + (lo + e);
+  if (y !== h + (lo - e)) return NaN;
+  return negate ? -y : y;
 }
 
-function taylorSin(xx: number, a: number, da: number): number {
-  let poly = fma(TS5, xx, TS4);
-  poly = fma(poly, xx, TS3);
-  poly = fma(poly, xx, TS2);
-  poly = fma(poly, xx, TS1);
-  const t = fma(xx, fma(poly, a, -(0.5 * da)), da);
-  return a + t;
+const fbits = new Float64Array(1);
+const fwords = new Uint32Array(fbits.buffer);
+
+/**
+ * @internal sin (cosine = false) or cos of a finite x with |x| >= 2^-27, correctly rounded, in
+ * BigInt fixed point: the slow path of {@link sin64} / {@link cos64}. Exported for
+ * tools/verify-libm.ts.
+ * @example exactSinCos(1e300, false) // -0.8178819121159085
+ */
+export function exactSinCos(x: number, cosine: boolean): number {
+  fbits[0] = Math.abs(x);
+  const hi = fwords[HI];
+  const mant = (BigInt((hi & 0xfffff) | 0x100000) << 32n) | BigInt(fwords[LO]);
+  const ex = (hi >>> 20) - 1075; // |x| = mant * 2^ex
+  for (let prec = 256; ; prec += 256) {
+    const w = prec + Math.max(0, ex + 53) + 64;
+    const halfPi = piFixed(w + 8) >> 9n; // pi/2 * 2^w within 2
+    const xf = mant << BigInt(ex + w); // ex + w >= -79 + 256
+    const k = (2n * xf + halfPi) / (2n * halfPi);
+    const r = (xf - k * halfPi) >> BigInt(w - prec); // within 2 units of 2^-prec
+    const [sr, cr] = fixedSinCos(r, BigInt(prec));
+    const n = Number(k & 3n) + (cosine ? 1 : 0);
+    let v = (n & 1) === 1 ? cr : sr;
+    if ((n & 2) !== 0) v = -v;
+    if (!cosine && x < 0) v = -v;
+    const err = 1024n;
+    const a = Number(v - err);
+    if (a === Number(v + err) || prec >= 768) {
+      // scale by 2^-prec in two exact steps (the result is far above the subnormal range)
+      return a * 2 ** -(prec >> 1) * 2 ** -(prec - (prec >> 1));
+    }
+  }
 }
 
-/** sin(x + dx) for |x| < ~0.855, as glibc's do_sin. */
-function doSin(x: number, dx: number): number {
-  if (Math.abs(x) < 0.126) return taylorSin(x * x, x, dx);
-  const tab = getSincosTable();
-  const xold = x;
-  if (x <= 0) dx = -dx;
+/** sin64 / cos64 past their tiny-argument shortcuts. */
+function sinOrCos(x: number, cosine: boolean): number {
   const ax = Math.abs(x);
-  const u = BIG + ax;
-  const k = loWord(u) << 2;
-  const xr = ax - (u - BIG);
-  const xx = xr * xr;
-  const s = xr + fma(xr * xx, fma(xx, SN5, SN3), dx);
-  const c = fma(xr, dx, xx * fma(xx, fma(xx, CS6, CS4), CS2));
-  const sn = tab[k];
-  const ssn = tab[k + 1];
-  const cs = tab[k + 2];
-  const ccs = tab[k + 3];
-  const cor = fma(s, cs, fma(-c, sn, fma(s, ccs, ssn)));
-  return copysign(sn + cor, xold);
-}
-
-/** cos(x + dx) for |x| < ~0.855, as glibc's do_cos. */
-function doCos(x: number, dx: number): number {
-  const tab = getSincosTable();
-  if (x < 0) dx = -dx;
-  const ax = Math.abs(x);
-  const u = BIG + ax;
-  const k = loWord(u) << 2;
-  const xr = ax - (u - BIG) + dx;
-  const xx = xr * xr;
-  const s = fma(xr * xx, fma(xx, SN5, SN3), xr);
-  const c = xx * fma(xx, fma(xx, CS6, CS4), CS2);
-  const sn = tab[k];
-  const ssn = tab[k + 1];
-  const cs = tab[k + 2];
-  const ccs = tab[k + 3];
-  const cor = fma(-s, sn, fma(-c, cs, fma(-s, ssn, ccs)));
-  return cs + cor;
-}
-
-/** Reduce x modulo pi/2 (|x| < 105414350): returns quadrant; writes a + da into `out`. */
-function reduceSincos(x: number, out: Float64Array): number {
-  const t = fma(x, HPINV, TOINT);
-  const xn = t - TOINT;
-  const n = loWord(t) & 3;
-  let y = fma(-xn, MP1, x);
-  y = fma(-xn, MP2, y);
-  const t2 = fma(-xn, PP3, y);
-  const db = fma(-xn, PP3, y - t2);
-  const b = fma(-xn, PP4, t2);
-  out[0] = b;
-  out[1] = db + fma(-xn, PP4, t2 - b);
-  return n;
-}
-
-const red = new Float64Array(2);
-
-function doSincos(a: number, da: number, n: number): number {
-  const r = (n & 1) !== 0 ? doCos(a, da) : doSin(a, da);
-  return (n & 2) !== 0 ? -r : r;
+  if (ax < FAST_LIMIT) {
+    const y = fastSinCos(x, cosine);
+    if (y === y) return y;
+  } else if (!(ax < Infinity)) {
+    return NaN;
+  }
+  return exactSinCos(x, cosine);
 }
 
 /**
- * sin(x), bit-identical to glibc 2.36's x86-64 FMA `sin` for |x| < 105414350 (beyond that,
- * where glibc uses a multi-precision reduction, this falls back to `Math.sin`).
+ * sin(x), correctly rounded (the binary64 number nearest to the exact sine) for every double.
+ * torchlet's float64 normal samples use it (Box-Muller's sine half).
+ *
+ * @example sin64(Math.PI / 6) // 0.49999999999999994
  */
-export function glibcSin(x: number): number {
-  const k = hiWord(x) & 0x7fffffff;
-  if (k < 0x3e500000) return x;
-  if (k < 0x3feb6000) return doSin(x, 0);
-  if (k < 0x400368fd) return copysign(doCos(HP0 - Math.abs(x), HP1), x);
-  if (k < 0x419921fb) {
-    const n = reduceSincos(x, red);
-    return doSincos(red[0], red[1], n);
-  }
-  return Math.sin(x);
+export function sin64(x: number): number {
+  return Math.abs(x) < TWO_M26 ? x : sinOrCos(x, false);
 }
 
 /**
- * cos(x), bit-identical to glibc 2.36's x86-64 FMA `cos` for |x| < 105414350 (beyond that
- * this falls back to `Math.cos`).
+ * cos(x), correctly rounded (the binary64 number nearest to the exact cosine) for every double.
+ * torchlet's float64 normal samples (Box-Muller's cosine half) and cosine schedules use it.
+ *
+ * @example cos64(Math.PI / 3) // 0.5000000000000001
  */
-export function glibcCos(x: number): number {
-  const k = hiWord(x) & 0x7fffffff;
-  if (k < 0x3e400000) return 1;
-  if (k < 0x3feb6000) return doCos(x, 0);
-  if (k < 0x400368fd) {
-    const y = HP0 - Math.abs(x);
-    const a = y + HP1;
-    const da = y - a + HP1;
-    return doSin(a, da);
-  }
-  if (k < 0x419921fb) {
-    const n = reduceSincos(x, red);
-    return doSincos(red[0], red[1], n + 1);
-  }
-  return Math.cos(x);
+export function cos64(x: number): number {
+  return Math.abs(x) < TWO_M27 ? 1 : sinOrCos(x, true);
 }
 
 // ---------------------------------------------------------------------------------------------
