@@ -85,7 +85,7 @@ describe('gradgradcheck on every recurrent module and cell (float64)', () => {
   const d = { dtype: 'float64' as const };
   const MODULES: [string, () => torch.nn.Module, number[], boolean][] = [
     ['LSTM', () => new nn.LSTM(1, 2, d), [2, 2, 1], false],
-    ['LSTM 2 layers bidirectional batchFirst, bias=false', () => new nn.LSTM(1, 2, { ...d, numLayers: 2, bidirectional: true, batchFirst: true, bias: false }), [1, 2, 1], false],
+    ['LSTM 2 layers bidirectional batchFirst, bias=false', () => new nn.LSTM(1, 1, { ...d, numLayers: 2, bidirectional: true, batchFirst: true, bias: false }), [1, 2, 1], false],
     ['LSTM projSize', () => new nn.LSTM(1, 2, { ...d, projSize: 1 }), [2, 2, 1], false],
     ['LSTM packed', () => new nn.LSTM(1, 2, d), [2, 2, 1], true],
     ['GRU', () => new nn.GRU(1, 2, d), [2, 2, 1], false],
@@ -101,9 +101,9 @@ describe('gradgradcheck on every recurrent module and cell (float64)', () => {
       const r = m as torch.nn.RNNBase;
       const S = r.numLayers * (r.bidirectional ? 2 : 1);
       const B = shape[r.batchFirst ? 0 : 1]!;
-      const h0 = torch.randn([S, B, r.projSize || 2], d).requiresGrad_();
+      const h0 = torch.randn([S, B, r.projSize || r.hiddenSize], d).requiresGrad_();
       const lstm = m instanceof nn.LSTM;
-      const c0 = torch.randn([S, B, 2], d).requiresGrad_();
+      const c0 = torch.randn([S, B, r.hiddenSize], d).requiresGrad_();
       const fn = (xx: T, hh: T, cc: T) => {
         // packed: lengths [2, 1], the data rows of a time-major [2, 2, 1] input
         const input = packed ? new PackedSequence(xx.reshape([4, 1]).narrow(0, 0, 3), [2, 1]) : xx;
