@@ -11,6 +11,8 @@ const VERBATIM = [
   // parameters and buffers (state_dict keys): weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, ...
   '(weight|bias)_(ih|hh|hr)(_l\\d+(_reverse)?)?',
   'running_mean', 'running_var', 'num_batches_tracked',
+  // attention (state_dict keys): MultiheadAttention's parameters and out_proj, TransformerEncoderLayer's self_attn
+  '(in|q|k|v)_proj_weight', 'in_proj_bias', 'out_proj', 'bias_[kv]', 'self_attn',
   // optimizer state and param-group keys (torch.optim state_dict)
   'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'momentum_buffer', 'square_avg', 'grad_avg', 'param_groups',
   'weight_decay', 'lr_decay', 'initial_accumulator_value', 'initial_lr',

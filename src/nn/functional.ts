@@ -658,8 +658,8 @@ export function pad(input: Tensor, padding: readonly number[], mode: 'constant' 
 
 // ---------------------------------------------------------------- re-exports
 
-// Convolution and pooling (src/ops/conv.ts) and the losses (./functional-loss.ts) complete
-// `nn.functional`.
+// Convolution and pooling (src/ops/conv.ts), the losses (./functional-loss.ts) and attention
+// (./functional-attention.ts) complete `nn.functional`.
 export { conv1d, maxPool1d, avgPool1d, type Conv1dOptions, type MaxPool1dOptions, type AvgPool1dOptions } from '../ops/conv.js';
 export {
   mseLoss,
@@ -681,6 +681,12 @@ export {
   type BCEWithLogitsLossOptions,
   type KLDivLossOptions,
 } from './functional-loss.js';
+export {
+  multiHeadAttentionForward,
+  scaledDotProductAttention,
+  type MultiHeadAttentionForwardOptions,
+  type ScaledDotProductAttentionOptions,
+} from './functional-attention.js';
 
 // ---------------------------------------------------------------- normalize
 

@@ -25,6 +25,21 @@ export { LayerNorm, BatchNorm1d, BatchNormBase, type LayerNormOptions, type Batc
 export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, ELU, Softplus } from './modules/activation.js';
 export { Sequential, ModuleList, ModuleDict } from './modules/container.js';
 export { Flatten } from './modules/flatten.js';
+export {
+  MultiheadAttention,
+  NonDynamicallyQuantizableLinear,
+  type MultiheadAttentionOptions,
+  type MultiheadAttentionForwardOptions,
+} from './modules/attention.js';
+export {
+  TransformerEncoderLayer,
+  TransformerEncoder,
+  type TransformerActivation,
+  type TransformerEncoderLayerOptions,
+  type TransformerEncoderLayerForwardOptions,
+  type TransformerEncoderOptions,
+  type TransformerEncoderForwardOptions,
+} from './modules/transformer.js';
 export { Conv1d, type Conv1dModuleOptions } from './modules/conv.js';
 export { MaxPool1d, AvgPool1d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from './modules/pooling.js';
 export * from './modules/loss.js';
