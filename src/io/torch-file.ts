@@ -14,7 +14,7 @@
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { Parameter } from '../nn/parameter.js';
 import { isFloating } from '../tensor/dtype.js';
-import { FormatError, utf8Decode, utf8Encode } from './bytes.js';
+import { FormatError, latin1Decode, utf8Decode, utf8Encode } from './bytes.js';
 import { RawStorage, RawTensor, STORAGE_CLASS_DTYPE, STORED, decodeStorage, encodeStorage, swapBytes } from './dtypes.js';
 import { readFileBytes, writeFileBytes } from './fs.js';
 import { type PickleHooks, type TensorRecord, pickleObject } from './pickler.js';
@@ -63,7 +63,7 @@ function notZip(bytes: Uint8Array): never {
         'Re-save it with PyTorch >= 1.6: torch.save(torch.load(f), f2)',
     );
   }
-  if (bytes.length >= 262 && utf8Decode(bytes.subarray(257, 262), 'header') === 'ustar') {
+  if (bytes.length >= 262 && latin1Decode(bytes.subarray(257, 262)) === 'ustar') {
     throw new FormatError("torch.load: this is PyTorch's tar-based serialization format (PyTorch < 0.4), which torchlet does not read");
   }
   if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5) {

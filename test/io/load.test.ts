@@ -127,6 +127,9 @@ describe('torch.load refuses what it must not run or cannot hold', () => {
     expect(() => load(new Uint8Array(0))).toThrow('torch.load: the file is empty');
     expect(() => load(fixtureBytes('basic.safetensors'))).toThrow('this looks like a safetensors file; use torch.safetensors.load');
     expect(() => load(new TextEncoder().encode('hello world'))).toThrow('not a PyTorch checkpoint (expected a zip archive; the file starts with 68 65 6c 6c 6f 20 77 6f)');
+    // binary noise (bytes that are not UTF-8 where a tar archive says "ustar")
+    const noise = new Uint8Array(1000).map((_, i) => (i * 151 + 7) & 0xff);
+    expect(() => load(noise)).toThrow('torch.load: not a PyTorch checkpoint (expected a zip archive; the file starts with 07 9e 35 cc 63 fa 91 28)');
     expect(() => load(fixturePath('does-not-exist.pt'))).toThrow(/torch\.load: cannot read .*does-not-exist\.pt: ENOENT/);
     expect(() => load(42 as never)).toThrow('torch.load: expected a file path or bytes (Uint8Array), got number');
   });
