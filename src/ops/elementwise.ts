@@ -533,10 +533,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
       `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`,
     );
   }
-  const shape = broadcastShapes(x.shape, mask.shape);
-  if (shape.length !== x.shape.length || shape.some((s, i) => s !== x.shape[i])) {
-    throw new RuntimeError(`The expanded size of the mask must match the existing size of the tensor`);
-  }
+  // out of place, input and mask broadcast together (PyTorch's expand_outplace); in place
+  // (maskedFill_), a mask wider than the tensor fails the in-place shape check
+  broadcastShapes(x.shape, mask.shape);
   const v = value instanceof Tensor ? value.to(x.dtype) : asTensor(value, x.dtype);
   return where(mask, v, x);
 }

@@ -187,6 +187,7 @@ describe('errors match PyTorch', () => {
     'arange step': () => torch.arange(0, 5, 0),
     'arange sign': () => torch.arange(5, 0, 1),
     'mean int': () => torch.tensor([1, 2]).mean(),
+    'masked_fill_ mask wider': () => torch.zeros(1, 3, 4).maskedFill_(torch.ones([2, 1, 4], { dtype: 'bool' }), 1.0),
   };
   for (const e of fx.errors) {
     it(e.name, () => {
