@@ -204,9 +204,6 @@ export function load(pathOrBytes: string | Uint8Array | ArrayBuffer, opts: LoadO
   return withCleanErrors(() => toTorchlet(value, opts.copy ?? !fromPath));
 }
 
-/** Storage classes of torchlet dtypes. */
-const STORAGE_CLASS = { float32: 'FloatStorage', float64: 'DoubleStorage', int64: 'LongStorage', int32: 'IntStorage', bool: 'BoolStorage' } as const;
-
 /** Describes torchlet tensors and raw file tensors to the pickler. */
 export const PICKLE_HOOKS: PickleHooks = {
   tensor(v: object): TensorRecord | undefined {
@@ -214,7 +211,7 @@ export const PICKLE_HOOKS: PickleHooks = {
       const storage = v.storage;
       return {
         storage,
-        storageClass: STORAGE_CLASS[v.dtype],
+        storageClass: STORED[v.dtype].storageClass,
         storageNumel: storage.data.length,
         storageBytes: () => encodeStorage(storage.data, v.dtype),
         offset: v.offset,

@@ -5,7 +5,7 @@
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { IndexError, RuntimeError, ValueError as ValueErrorLike } from '../errors.js';
-import { type DType, promoteTypes as promote } from '../tensor/dtype.js';
+import { type DType, legacyTypeName, promoteTypes as promote } from '../tensor/dtype.js';
 import { emptyTensor, makeView } from '../tensor/create.js';
 import { Tensor, contiguousStrides, normDim, shapeNumel } from '../tensor/tensor.js';
 import { backend, castRaw, checkInt, viewOf, backendOf } from './util.js';
@@ -262,7 +262,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   intList('expand', 'size', shape);
   if (shape.length < x.dim()) {
     throw new RuntimeError(
-      `expand(${legacy(x)}{[${x.shape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+      `expand(${legacyTypeName(x.dtype)}{[${x.shape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
     );
   }
   const off = shape.length - x.dim();
@@ -284,10 +284,6 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   });
   if (target.every((s, i) => s === x.shape[i]) && target.length === x.dim()) return aliasView(x);
   return expandOp(x, target);
-}
-
-function legacy(x: Tensor): string {
-  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[x.dtype];
 }
 
 /** A view of the whole tensor (identity geometry); differentiable. */

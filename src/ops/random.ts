@@ -8,7 +8,7 @@ import { defaultGenerator, Generator } from '../random/generator.js';
 import { warnOnce } from '../warnings.js';
 import { checkNumber, checkOptions, describeValue } from '../validate.js';
 import { wrapArray } from '../tensor/create.js';
-import { allocArray, type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
+import { allocArray, type DType, type FloatArray, isFloating, refuseRandomFill, scalarTypeName } from '../tensor/dtype.js';
 import { type Tensor, shapeNumel } from '../tensor/tensor.js';
 import { applyInPlace } from './inplace.js';
 import type { MethodTable } from '../tensor/methods.js';
@@ -42,6 +42,7 @@ function genOf(fn: string, nums: [string, unknown][], opts: unknown): Generator 
  * @example const r = drawTensor([3], 'float32', (a) => defaultGenerator.uniform(a, 0, 1));
  */
 export function drawTensor(shape: readonly number[], dtype: DType, draw: (out: FloatArray) => void): Tensor {
+  refuseRandomFill(dtype);
   const data = allocArray(dtype, shapeNumel(shape)) as FloatArray;
   draw(data);
   return wrapArray(data, shape, dtype);
@@ -94,6 +95,11 @@ const FULL_RANGE: Record<DType, bigint> = {
   int64: 1n << 63n,
   int32: 1n << 31n,
   bool: 2n,
+  float16: (1n << 11n) + 1n,
+  bfloat16: (1n << 8n) + 1n,
+  int16: 1n << 15n,
+  int8: 1n << 7n,
+  uint8: 1n << 8n,
 };
 
 /** A bound after a round trip int64 -> float dtype -> int64 (`static_cast` both ways). */

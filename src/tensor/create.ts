@@ -5,7 +5,7 @@ import type { Device, View } from '../backends/backend.js';
 import { acceleratorFor, backend, backendFor } from '../backends/registry.js';
 import { routine } from '../backends/routine.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, type TypedArray } from './dtype.js';
+import { type DType, type TypedArray, elementSize, toStored } from './dtype.js';
 import { Storage, Tensor, contiguousStrides, shapeNumel } from './tensor.js';
 
 /** Most elements one tensor can hold: V8's typed-array length limit. */
@@ -28,7 +28,7 @@ export function emptyTensor(shape: readonly number[], dtype: DType, device: Devi
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     // PyTorch: "DefaultCPUAllocator: not enough memory: you tried to allocate N bytes."
-    const bytes = n * (dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'bool' ? 1 : 4);
+    const bytes = n * elementSize(dtype);
     throw new RuntimeError(`DefaultCPUAllocator: not enough memory: you tried to allocate ${bytes} bytes.`, { cause: e });
   }
   return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
@@ -68,6 +68,6 @@ export function makeView(src: Tensor, shape: readonly number[], strides: readonl
 /** A 0-d tensor holding one value. */
 export function scalarTensor(value: number, dtype: DType): Tensor {
   const t = emptyTensor([], dtype);
-  t.storage.data[0] = value;
+  t.storage.data[0] = toStored(dtype, value);
   return t;
 }

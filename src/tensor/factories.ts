@@ -6,7 +6,7 @@ import { RuntimeError, ValueError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
 import { sizesArg, checkSizes } from '../ops/util.js';
 import { checkBool, checkInt, checkOptions, describeValue, isPlainObject } from '../validate.js';
-import { type DType, DTYPES, isFloating, type TypedArray } from './dtype.js';
+import { type DType, DTYPES, isFloating, refuseRandomFill, scalarTypeName, toStored, type TypedArray } from './dtype.js';
 import { emptyTensor, wrapArray } from './create.js';
 import { type DeviceLike, requireCpu, toDevice } from './device.js';
 import { Tensor } from './tensor.js';
@@ -89,14 +89,17 @@ export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
     if (data instanceof Float32Array) dtype = 'float32';
     else if (data instanceof Float64Array) dtype = 'float64';
     else if (data instanceof Int32Array) dtype = 'int32';
+    else if (data instanceof Int16Array) dtype = 'int16';
+    else if (data instanceof Int8Array) dtype = 'int8';
+    else if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) dtype = 'uint8';
     else if (data instanceof BigInt64Array) {
       dtype = 'int64';
       arr = Array.from(data as BigInt64Array, (v) => Number(v));
-    } else dtype = 'int32'; // Deviation: other integer typed arrays become int32 (no uint8/int16 dtypes)
+    } else dtype = 'int64'; // Deviation: Uint16Array, Uint32Array and BigUint64Array (no such PyTorch 1.13 dtypes) become int64
     const target = opts.dtype ?? dtype;
     const t = emptyTensor([arr.length], target);
     const d = t.storage.data;
-    for (let i = 0; i < arr.length; i++) d[i] = castIn(Number(arr[i]), target);
+    for (let i = 0; i < arr.length; i++) d[i] = toStored(target, Number(arr[i]));
     return finish(t, opts);
   }
   const shape: number[] = [];
@@ -140,21 +143,16 @@ export function tensor(data: unknown, opts: TensorOptions = {}): Tensor {
   const dtype = opts.dtype ?? inferred;
   const t = emptyTensor(shape, dtype);
   const d = t.storage.data;
-  for (let i = 0; i < flat.length; i++) d[i] = castIn(flat[i]!, dtype);
+  for (let i = 0; i < flat.length; i++) d[i] = toStored(dtype, flat[i]!);
   return finish(t, opts);
 }
 
-function castIn(v: number, dtype: DType): number {
-  if (dtype === 'bool') return v !== 0 ? 1 : 0;
-  if (dtype === 'int64' || dtype === 'int32') return Math.trunc(v);
-  return v;
-}
 
 /** Tensor filled with `value`. */
 function filled(shape: number[], value: number, opts: TensorOptions): Tensor {
   checkDType(opts.dtype);
   const t = emptyTensor(shape, opts.dtype ?? 'float32');
-  if (value !== 0) t.storage.data.fill(castIn(value, t.dtype));
+  if (value !== 0) t.storage.data.fill(toStored(t.dtype, value));
   return finish(t, opts);
 }
 
@@ -280,7 +278,7 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   checkAllocSize('arange()', n);
   const t = emptyTensor([n], dtype);
   const d = t.storage.data;
-  for (let i = 0; i < n; i++) d[i] = castIn(start + i * step, dtype);
+  for (let i = 0; i < n; i++) d[i] = toStored(dtype, start + i * step);
   return finish(t, opts);
 }
 
@@ -299,14 +297,14 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const t = emptyTensor([steps], dtype);
   const d = t.storage.data;
   const f = dtype === 'float32' ? Math.fround : (x: number) => x;
-  if (steps === 1) d[0] = castIn(start, dtype);
+  if (steps === 1) d[0] = toStored(dtype, start);
   else if (steps > 1) {
     // PyTorch parity: the first half counts up from start, the second half down from end, in the dtype's arithmetic.
     const step = f((f(end) - f(start)) / (steps - 1));
     const half = Math.floor(steps / 2);
     for (let i = 0; i < steps; i++) {
       const v = i < half ? f(f(start) + f(step * i)) : f(f(end) - f(step * (steps - i - 1)));
-      d[i] = castIn(v, dtype);
+      d[i] = toStored(dtype, v);
     }
   }
   return finish(t, opts);
@@ -330,7 +328,8 @@ export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions)
   if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
   if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
   const t = filled([n, cols], 0, opts);
-  for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = 1;
+  const one = toStored(t.dtype, 1);
+  for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = one;
   return t;
 }
 
@@ -338,8 +337,9 @@ function randFloat(kind: 'rand' | 'randn', args: SizeArgs): Tensor {
   const [shape, opts] = splitArgs<RandomOptions>(`${kind}()`, args, true);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloating(dtype)) {
-    throw new RuntimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${dtype === 'int64' ? 'Long' : dtype === 'int32' ? 'Int' : 'Bool'}'`);
+    throw new RuntimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalarTypeName(dtype)}'`);
   }
+  refuseRandomFill(dtype);
   const t = emptyTensor(shape, dtype);
   const gen = opts.generator ?? defaultGenerator;
   if (kind === 'rand') gen.uniform(t.storage.data as Float32Array, 0, 1);
@@ -390,7 +390,14 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
   checkSizes(shape);
   const dtype = opts.dtype ?? 'int64';
   const t = emptyTensor(shape, dtype);
-  (opts.generator ?? defaultGenerator).randint(t.storage.data as Float64Array, low, high);
+  const gen = opts.generator ?? defaultGenerator;
+  const d = t.storage.data;
+  if (d instanceof Float64Array || d instanceof Int32Array) gen.randint(d, low, high);
+  else {
+    // the same draws (one 32-bit draw per element below a range of 2^32), stored in the dtype
+    const wide = gen.randint(new Float64Array(d.length), low, high);
+    for (let i = 0; i < d.length; i++) d[i] = toStored(dtype, wide[i]!);
+  }
   return finish(t, opts);
 }
 

@@ -13,7 +13,7 @@
  */
 import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions } from '../validate.js';
 import { ValueError } from '../errors.js';
-import type { DType } from './dtype.js';
+import { type DType, isIntegral } from './dtype.js';
 
 /** The options `torch.set_printoptions` controls. */
 export interface PrintOptions {
@@ -188,7 +188,7 @@ function makeFormatter(sample: readonly number[], dtype: DType, opts: PrintOptio
   const p = opts.precision;
   const pad = (s: string, w: number): string => (s.length < w ? ' '.repeat(w - s.length) + s : s);
 
-  if (dtype === 'bool' || dtype === 'int32' || dtype === 'int64') {
+  if (dtype === 'bool' || isIntegral(dtype)) {
     const str = dtype === 'bool' ? (v: number) => (v ? 'True' : 'False') : (v: number) => String(v);
     let width = 1;
     for (const v of sample) width = Math.max(width, str(v).length);
@@ -258,17 +258,18 @@ function tupleStr(shape: readonly number[]): string {
 
 function needsDTypeSuffix(dtype: DType): boolean {
   // float32 (the default dtype), int64 and bool are implied by the printed values.
-  return dtype === 'float64' || dtype === 'int32';
+  return dtype !== 'float32' && dtype !== 'int64' && dtype !== 'bool';
 }
 
 /**
  * Formats a tensor exactly as PyTorch 1.13's `str(t)` / `print(t)` does, honouring
  * {@link printOptions}.
  *
- * @param values the tensor's elements in row-major (contiguous) order; bool as 0/1. float32
- *   elements are rounded to float32 first (a no-op for values read from a `Float32Array`).
+ * @param values the tensor's elements in row-major (contiguous) order; bool as 0/1; float16 and
+ *   bfloat16 as their values (PyTorch prints them as float32). float32 elements are rounded to
+ *   float32 first (a no-op for values read from a `Float32Array`).
  * @param shape the tensor's shape; `[]` is a 0-d tensor.
- * @param dtype the tensor's dtype; `float64` and `int32` add a `dtype=` suffix.
+ * @param dtype the tensor's dtype; every dtype but float32, int64 and bool adds a `dtype=` suffix.
  * @param extra autograd state: `requiresGrad` adds `requires_grad=True` (leaves), `gradFn` (e.g.
  *   `'AddBackward0'`) adds `grad_fn=<AddBackward0>` and takes precedence.
  * @returns the string, e.g. `tensor([1., 2.], dtype=torch.float64)`.

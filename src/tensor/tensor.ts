@@ -6,7 +6,7 @@
 import type { Device } from '../backends/backend.js';
 import { type Device as TorchDevice, deviceOf } from './device.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
-import { type DType, type TypedArray, isFloating } from './dtype.js';
+import { type DType, type TypedArray, decodeReducedFloat, fromStored, isFloating, isReducedFloatArray } from './dtype.js';
 import type { Node } from '../autograd/node.js';
 import { describeValue, pyTypeName } from '../validate.js';
 
@@ -341,7 +341,7 @@ export class Tensor {
   }
 
   /**
-   * True for float32 and float64 tensors.
+   * True for the floating dtypes: float32, float64, float16 and bfloat16.
    * See https://pytorch.org/docs/1.13/generated/torch.Tensor.is_floating_point.html
    * @example torch.arange(3).isFloatingPoint() // false
    */
@@ -350,11 +350,19 @@ export class Tensor {
   }
 
   /**
-   * Elements in row-major order as a fresh contiguous typed array.
+   * Elements in row-major order as a fresh contiguous typed array: the storage's array type
+   * (`Int8Array` for int8, `Float64Array` for int64, ...), except float16 and bfloat16, whose values
+   * come as a `Float32Array` (exact; their storage holds bit patterns).
    * See https://pytorch.org/docs/1.13/generated/torch.Tensor.numpy.html
    * @example torch.tensor([[1, 2], [3, 4]]).t().dataSync() // [1, 3, 2, 4], a typed array
    */
   dataSync(): TypedArray {
+    const raw = this.#rawElements();
+    return isReducedFloatArray(raw) ? decodeReducedFloat(raw) : raw;
+  }
+
+  /** This view's stored elements in row-major order (float16/bfloat16 as bit patterns). */
+  #rawElements(): TypedArray {
     const n = this.numel();
     const C = this.storage.data.constructor as new (n: number) => TypedArray;
     const out = new C(n);
@@ -389,7 +397,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new ValueError('only one element tensors can be converted to Python scalars');
     }
-    const v = this.storage.data[this.offset]!;
+    const v = fromStored(this.dtype, this.storage.data[this.offset]!);
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 

@@ -21,6 +21,30 @@ import { optimKernels } from './kernels/optim.js';
 import { sortKernels } from './kernels/sort.js';
 import { blasKernels } from './kernels/blas.js';
 import { samplingKernels } from './kernels/sampling.js';
+import { guardReducedFloat } from './kernels/reduced-float.js';
+
+/** The fused routines, each refusing float16/bfloat16 arrays or widening them (kernels/reduced-float.ts). */
+const fusedRoutines = guardReducedFloat({
+  conv1dForward,
+  conv1dBackward,
+  pool1dForward,
+  pool1dBackward,
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
+  rnnForward,
+  rnnBackward,
+  ...normKernels,
+  ...embeddingKernels,
+  tileRows: fillKernels.tileRows,
+  ...lossKernels,
+  ...linalgKernels,
+  ...optimKernels,
+  ...sortKernels,
+  ...blasKernels,
+  ...samplingKernels,
+});
 
 /** The js backend singleton. */
 export const jsBackend: Backend = {
@@ -35,26 +59,9 @@ export const jsBackend: Backend = {
   gemm,
   take,
   put,
-  conv1dForward,
-  conv1dBackward,
-  pool1dForward,
-  pool1dBackward,
-  lstmForward,
-  lstmBackward,
-  gruForward,
-  gruBackward,
-  rnnForward,
-  rnnBackward,
   softmax,
   softmaxBackward,
   scan,
-  ...normKernels,
-  ...embeddingKernels,
-  ...fillKernels,
-  ...lossKernels,
-  ...linalgKernels,
-  ...optimKernels,
-  ...sortKernels,
-  ...blasKernels,
-  ...samplingKernels,
+  fill: fillKernels.fill,
+  ...fusedRoutines,
 };

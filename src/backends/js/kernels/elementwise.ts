@@ -7,7 +7,8 @@
  * there is no per-element dispatch or closure.
  */
 import type { BinaryOp, UnaryOp, View } from '../../backend.js';
-import type { TypedArray } from '../../../tensor/dtype.js';
+import { BFloat16Bits, type TypedArray, isBoolArray } from '../../../tensor/dtype.js';
+import { isReducedFloatArray, rowMajor, storeReduced, viaFloat32, widen } from './reduced-float.js';
 
 /** Number of elements of a shape. */
 function numelOf(shape: readonly number[]): number {
@@ -71,13 +72,21 @@ export function isContiguousView(v: View): boolean {
   return true;
 }
 
-/** Strided copy from x into out (out may be strided); values are converted by the typed arrays. */
+/**
+ * Strided copy from x into out (out may be strided); values are converted by the typed arrays
+ * (integer targets truncate toward zero and wrap around), float16/bfloat16 by rounding to nearest
+ * even from float32 (a float64 source is rounded to float32 first, as PyTorch converts).
+ */
 export function copy(x: View, out: View): void {
   const n = numelOf(out.shape);
   if (n === 0) return;
   const xd = x.data;
   const od = out.data;
-  const boolOut = od instanceof Uint8Array;
+  if (xd.constructor !== od.constructor && (isReducedFloatArray(xd) || isReducedFloatArray(od))) {
+    copyReduced(x, out, n);
+    return;
+  }
+  const boolOut = isBoolArray(od);
   if (xd.constructor === od.constructor && isContiguousView(x) && isContiguousView(out)) {
     (od as Float64Array).set(xd.subarray(x.offset, x.offset + n) as Float64Array, out.offset);
     return;
@@ -139,6 +148,19 @@ function copyFloat(x: View, out: View, n: number): void {
   }
 }
 
+/** `copy` between different element types where one side is float16/bfloat16. */
+function copyReduced(x: View, out: View, n: number): void {
+  const wx = widen(x);
+  if (!isReducedFloatArray(out.data)) {
+    copy(wx, out);
+    return;
+  }
+  const tmp = new Float32Array(n);
+  copy(wx, { data: tmp, shape: out.shape, strides: rowMajor(out.shape), offset: 0 });
+  // PyTorch's vectorised float32 -> bfloat16 conversion writes NaN as 0xffff
+  storeReduced(tmp, out, x.data instanceof Float32Array && out.data instanceof BFloat16Bits ? 0xffff : undefined);
+}
+
 /** Truncates float values toward zero when writing into integer storage held as Float64Array (int64). */
 export function truncInPlace(data: Float64Array, offset: number, n: number): void {
   for (let i = offset; i < offset + n; i++) data[i] = Math.trunc(data[i]!);
@@ -173,6 +195,10 @@ export { erf as erfScalar };
 export function unary(op: UnaryOp, x: View, out: View, params: readonly number[] = []): void {
   const n = numelOf(x.shape);
   if (n === 0) return;
+  if (isReducedFloatArray(x.data) || isReducedFloatArray(out.data)) {
+    viaFloat32([x], out, ([wx], wo) => unary(op, wx!, wo!, params));
+    return;
+  }
   const xd = x.data;
   const od = out.data as TypedArray;
   const inner = innerSize(x.shape);
@@ -355,6 +381,10 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
 export function binary(op: BinaryOp, a: View, b: View, out: View): void {
   const n = numelOf(out.shape);
   if (n === 0) return;
+  if (isReducedFloatArray(a.data) || isReducedFloatArray(b.data) || isReducedFloatArray(out.data)) {
+    viaFloat32([a, b], out, ([wa, wb], wo) => binary(op, wa!, wb!, wo!));
+    return;
+  }
   const ad = a.data;
   const bd = b.data;
   const od = out.data as TypedArray;
@@ -452,6 +482,12 @@ export function binary(op: BinaryOp, a: View, b: View, out: View): void {
 export function where(cond: View, a: View, b: View, out: View): void {
   const n = numelOf(out.shape);
   if (n === 0) return;
+  // a selection: float16/bfloat16 patterns move unchanged when a, b and out share their type
+  const C = out.data.constructor;
+  if ((isReducedFloatArray(a.data) || isReducedFloatArray(b.data) || isReducedFloatArray(out.data)) && (a.data.constructor !== C || b.data.constructor !== C)) {
+    viaFloat32([cond, a, b], out, ([wc, wa, wb], wo) => where(wc!, wa!, wb!, wo!));
+    return;
+  }
   const cd = cond.data;
   const ad = a.data;
   const bd = b.data;

@@ -2,10 +2,12 @@
  * Reference fill kernels; the arguments are declared in backends/routines/fill.ts.
  */
 import type { FillArgs, FillRoutines, TileRowsArgs } from '../../routines/fill.js';
+import { storedValueFor } from './reduced-float.js';
 
 /** out[:] = value. */
 function fill(a: FillArgs): void {
-  a.out.fill(a.value);
+  // float16/bfloat16 storage holds the value's bit pattern
+  a.out.fill(storedValueFor(a.out, a.value));
 }
 
 /** out[r, :] = row for every row r: the first row copied in, then the filled part doubled each time. */

@@ -62,6 +62,7 @@
  *   - Scratch buffers are module-level, grown on demand, never shrunk, and shared by all calls.
  */
 import type { GemmOptions, View } from '../../backend.js';
+import { anyReduced, viaFloat32 } from './reduced-float.js';
 import type { FloatArray, TypedArray } from '../../../tensor/dtype.js';
 
 /** Micro-tile rows (of A / C). The micro-kernel below is hand-unrolled for MR = NR = 4. */
@@ -116,6 +117,14 @@ export function gemm(a: View, b: View, out: View, o: GemmOptions): void {
     );
   }
   if (nb === 0 || m === 0 || n === 0) return;
+  if (anyReduced([a, b, out])) {
+    // float16/bfloat16: products summed in float, each output rounded once
+    checkBounds(a, 'a');
+    checkBounds(b, 'b');
+    checkBounds(out, 'out');
+    viaFloat32([a, b], out, ([wa, wb], wo) => gemm(wa!, wb!, wo!, o));
+    return;
+  }
   checkBounds(a, 'a');
   checkBounds(b, 'b');
   checkBounds(out, 'out');

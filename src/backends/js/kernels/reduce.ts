@@ -10,6 +10,8 @@
  * The kernels along one dim (softmax, its backward, scans) are at the end of the file.
  */
 import type { ReduceOp, ScanOp, ScanOptions, SoftmaxOp, View } from '../../backend.js';
+import { isBoolArray } from '../../../tensor/dtype.js';
+import { anyReduced, rowMajor, viaFloat32 } from './reduced-float.js';
 
 function numelOf(shape: readonly number[]): number {
   let n = 1;
@@ -19,6 +21,11 @@ function numelOf(shape: readonly number[]): number {
 
 /** Reduce x over dims into out. */
 export function reduce(op: ReduceOp, x: View, dims: readonly number[], out: View): void {
+  if (anyReduced([x, out])) {
+    // float16/bfloat16: accumulated in float (here float64), the result rounded once
+    viaFloat32([x], out, ([wx], wo) => reduce(op, wx!, dims, wo!));
+    return;
+  }
   if (op === 'argmax' || op === 'argmin') {
     argReduce(op === 'argmax', x, dims, out);
     return;
@@ -97,7 +104,7 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], out: View
     }
   }
   const od = out.data;
-  if (od instanceof Uint8Array) for (let i = 0; i < outN; i++) od[out.offset + i] = acc[i] !== 0 ? 1 : 0;
+  if (isBoolArray(od)) for (let i = 0; i < outN; i++) od[out.offset + i] = acc[i] !== 0 ? 1 : 0;
   else (od as Float64Array).set(acc, out.offset);
 }
 
@@ -217,17 +224,6 @@ function rowBases(shape: readonly number[], strides: readonly number[], offset: 
   return out;
 }
 
-/** Row-major strides (no gaps), the layout of every `out` view. */
-function denseStrides(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    st[d] = s;
-    s *= shape[d]!;
-  }
-  return st;
-}
-
 /** A 0-d view seen as one row of length 1, so kernels along a dim need no scalar special case. */
 function asRow(v: View): View {
   return v.shape.length === 0 ? { data: v.data, shape: [1], strides: [1], offset: v.offset } : v;
@@ -244,13 +240,17 @@ function asRow(v: View): View {
  * which is PyTorch's answer.
  */
 export function softmax(op: SoftmaxOp, x0: View, dim: number, out0: View): void {
+  if (anyReduced([x0, out0])) {
+    viaFloat32([x0], out0, ([wx], wo) => softmax(op, wx!, dim, wo!));
+    return;
+  }
   const x = asRow(x0);
   const out = asRow(out0);
   const len = x.shape[dim]!;
   const xb = rowBases(x.shape, x.strides, x.offset, dim);
-  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  const ob = rowBases(out.shape, rowMajor(out.shape), out.offset, dim);
   const sx = x.strides[dim]!;
-  const so = denseStrides(out.shape)[dim]!;
+  const so = rowMajor(out.shape)[dim]!;
   const xd = x.data;
   const od = out.data;
   const tmp = new Float64Array(len); // exp(x - m) of the current row, kept in float64
@@ -285,16 +285,20 @@ export function softmax(op: SoftmaxOp, x0: View, dim: number, out0: View): void 
  *   log_softmax: gx = gy - exp(y) * sum(gy)
  */
 export function softmaxBackward(op: SoftmaxOp, y0: View, gy0: View, dim: number, out0: View): void {
+  if (anyReduced([y0, gy0, out0])) {
+    viaFloat32([y0, gy0], out0, ([wy, wg], wo) => softmaxBackward(op, wy!, wg!, dim, wo!));
+    return;
+  }
   const y = asRow(y0);
   const gy = asRow(gy0);
   const out = asRow(out0);
   const len = y.shape[dim]!;
   const yb = rowBases(y.shape, y.strides, y.offset, dim);
   const gb = rowBases(gy.shape, gy.strides, gy.offset, dim);
-  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  const ob = rowBases(out.shape, rowMajor(out.shape), out.offset, dim);
   const sy = y.strides[dim]!;
   const sg = gy.strides[dim]!;
-  const so = denseStrides(out.shape)[dim]!;
+  const so = rowMajor(out.shape)[dim]!;
   const yd = y.data;
   const gd = gy.data;
   const od = out.data;
@@ -319,13 +323,18 @@ export function softmaxBackward(op: SoftmaxOp, y0: View, gy0: View, dim: number,
  * writes the accumulator before folding in the current element (out[0] is the identity).
  */
 export function scan(op: ScanOp, x0: View, dim: number, out0: View, o: ScanOptions): void {
+  if (anyReduced([x0, out0])) {
+    // float16/bfloat16: a float accumulator, each output rounded once (PyTorch's acc_type)
+    viaFloat32([x0], out0, ([wx], wo) => scan(op, wx!, dim, wo!, o));
+    return;
+  }
   const x = asRow(x0);
   const out = asRow(out0);
   const len = x.shape[dim]!;
   const xb = rowBases(x.shape, x.strides, x.offset, dim);
-  const ob = rowBases(out.shape, denseStrides(out.shape), out.offset, dim);
+  const ob = rowBases(out.shape, rowMajor(out.shape), out.offset, dim);
   let sx = x.strides[dim]!;
-  let so = denseStrides(out.shape)[dim]!;
+  let so = rowMajor(out.shape)[dim]!;
   const first = o.reverse ? len - 1 : 0;
   if (o.reverse) {
     sx = -sx;
