@@ -414,6 +414,11 @@ export class PackedSequence {
     return this.to('float64');
   }
 
+  /** `to('float16')`, like `PackedSequence.half`. @example pack.half() */
+  half(): PackedSequence {
+    return this.to('float16');
+  }
+
   /** `to('int64')`, like `PackedSequence.long`. @example pack.long() */
   long(): PackedSequence {
     return this.to('int64');
@@ -422,6 +427,21 @@ export class PackedSequence {
   /** `to('int32')`, like `PackedSequence.int`. @example pack.int() */
   int(): PackedSequence {
     return this.to('int32');
+  }
+
+  /** `to('int16')`, like `PackedSequence.short`. @example pack.short() */
+  short(): PackedSequence {
+    return this.to('int16');
+  }
+
+  /** `to('int8')`, like `PackedSequence.char`. @example pack.char() */
+  char(): PackedSequence {
+    return this.to('int8');
+  }
+
+  /** `to('uint8')`, like `PackedSequence.byte`. @example pack.byte() */
+  byte(): PackedSequence {
+    return this.to('uint8');
   }
 
   /** PyTorch's namedtuple repr: `PackedSequence(data=tensor(...), batch_sizes=..., ...)`. */
