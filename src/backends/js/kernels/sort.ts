@@ -1,137 +1,219 @@
 /**
  * Reference sort kernels; the arguments are declared in backends/routines/sort.ts.
+ *
+ * The unstable sort, partial sort and selection (`Arrangement`) were written from the textbook
+ * algorithms: Musser's introsort and introselect, Sedgewick's median-of-three quicksort with
+ * Hoare's unguarded partition, Floyd's heap construction and Williams' heapsort, and straight
+ * insertion sort. Their order for equal keys is validated against PyTorch 1.13's CPU outputs
+ * (test/fixtures/sort.json, test/fixtures/sort_ties.json).
  */
 import type { KthvalueAlongArgs, LineArgs, MedianAlongArgs, ModeAlongArgs, SortAlongArgs, SortRoutines, TopkAlongArgs } from '../../routines/sort.js';
 
 /** "p goes before q" over positions of a line. */
 type Before = (p: number, q: number) => boolean;
 
+/** Ranges at most this long are left to the final insertion pass of `sort` (introsort's cutoff). */
+const SMALL_RUN = 16;
+
+/** floor(log2(n)) for 1 <= n < 2^31. */
+const log2Floor = (n: number): number => 31 - Math.clz32(n);
+
 /**
- * libstdc++'s `std::sort`, `std::partial_sort` and `std::nth_element` over `a` (positions compared
- * by `before`), which PyTorch 1.13's CPU sort (stable=false) and topk run. None is stable: equal
- * keys come out in an order that only these exact algorithms reproduce (introsort: median of three,
- * unguarded partition, heapsort past the depth limit, insertion sort in runs of 16).
+ * Unstable sorting and selection over an array `a` of positions compared by `before`, moving
+ * elements exactly as the C++ standard library algorithms that PyTorch 1.13's CPU kernels call
+ * (sort: std::sort, partialSort: std::partial_sort, nthElement: std::nth_element). Equal keys end
+ * up in the order these moves leave them, so each step below (the depth limit, the pivot's median
+ * of three, the unguarded partition, the heap layout, the insertion pass) decides the order PyTorch
+ * reports for ties. Written from the textbook algorithms (see the file header), not from a library.
+ * Exported for tools/fixtures/sort_adversary.ts, which searches inputs that reach its fallbacks.
  */
-function stl(a: number[], before: Before) {
-  const THRESHOLD = 16;
-  const swap = (i: number, j: number): void => {
+export class Arrangement {
+  constructor(
+    private readonly a: number[],
+    private readonly before: Before,
+  ) {}
+
+  /** Sorts [lo, hi): introsort down to runs of SMALL_RUN, then one insertion pass over the range. */
+  sort(lo: number, hi: number): void {
+    if (hi - lo < 2) return;
+    this.quickPhase(lo, hi, 2 * log2Floor(hi - lo));
+    if (hi - lo <= SMALL_RUN) {
+      this.insertionSort(lo, hi);
+      return;
+    }
+    // The first run holds the smallest element of the range, so the rest need no bound check.
+    this.insertionSort(lo, lo + SMALL_RUN);
+    for (let k = lo + SMALL_RUN; k < hi; k++) this.sinkBack(k);
+  }
+
+  /** The `mid - lo` smallest of [lo, hi) in order at the front (heap selection, then heapsort). */
+  partialSort(lo: number, mid: number, hi: number): void {
+    this.heapSelect(lo, mid, hi);
+    for (let end = mid - 1; end > lo; end--) this.popTo(lo, end, end);
+  }
+
+  /** Introselect: the element that belongs at `nth` lands there, no greater before it, no smaller after. */
+  nthElement(lo: number, nth: number, hi: number): void {
+    if (lo === hi || nth === hi) return;
+    let budget = 2 * log2Floor(hi - lo);
+    while (hi - lo > 3) {
+      if (budget === 0) {
+        // Too many bad pivots: a heap of the nth + 1 smallest, whose top is the answer.
+        this.heapSelect(lo, nth + 1, hi);
+        this.swap(lo, nth);
+        return;
+      }
+      budget--;
+      const cut = this.splitAtPivot(lo, hi);
+      if (cut <= nth) lo = cut;
+      else hi = cut;
+    }
+    this.insertionSort(lo, hi);
+  }
+
+  private swap(i: number, j: number): void {
+    const { a } = this;
     const t = a[i]!;
     a[i] = a[j]!;
     a[j] = t;
-  };
-  // std::__adjust_heap: sift the hole down to a leaf, then push `value` up from there.
-  const adjustHeap = (first: number, hole: number, len: number, value: number): void => {
-    const top = hole;
-    let child = hole;
-    while (child < Math.floor((len - 1) / 2)) {
-      child = 2 * (child + 1);
-      if (before(a[first + child]!, a[first + child - 1]!)) child--;
-      a[first + hole] = a[first + child]!;
+  }
+
+  /**
+   * Quicksort passes over [lo, hi) until every piece is at most SMALL_RUN long, recursing into
+   * the upper piece and looping on the lower; a piece that exhausts `budget` is heapsorted.
+   */
+  private quickPhase(lo: number, hi: number, budget: number): void {
+    while (hi - lo > SMALL_RUN) {
+      if (budget === 0) {
+        this.partialSort(lo, hi, hi);
+        return;
+      }
+      budget--;
+      const cut = this.splitAtPivot(lo, hi);
+      this.quickPhase(cut, hi, budget);
+      hi = cut;
+    }
+  }
+
+  /**
+   * Moves the median of a[lo + 1], a[middle], a[hi - 1] to lo, then partitions (lo, hi) around it;
+   * returns where the upper part begins.
+   */
+  private splitAtPivot(lo: number, hi: number): number {
+    const middle = lo + ((hi - lo) >> 1);
+    this.medianOfThreeTo(lo, lo + 1, middle, hi - 1);
+    return this.hoare(lo + 1, hi, lo);
+  }
+
+  /** Swaps the median of the elements at x, y, z (by `before`) into `dest`. */
+  private medianOfThreeTo(dest: number, x: number, y: number, z: number): void {
+    const { a, before } = this;
+    const ax = a[x]!;
+    const ay = a[y]!;
+    const az = a[z]!;
+    let m: number;
+    if (before(ax, ay)) m = before(ay, az) ? y : before(ax, az) ? z : x;
+    else m = before(ax, az) ? x : before(ay, az) ? z : y;
+    this.swap(dest, m);
+  }
+
+  /**
+   * Hoare's partition of [left, right) around the pivot at `pivot`, without bound checks (the
+   * median of three guarantees a stopper on each side): returns the first index of the part that
+   * is not before the pivot.
+   */
+  private hoare(left: number, right: number, pivot: number): number {
+    const { a, before } = this;
+    const p = a[pivot]!;
+    for (;;) {
+      while (before(a[left]!, p)) left++;
+      right--;
+      while (before(p, a[right]!)) right--;
+      if (left >= right) return left;
+      this.swap(left, right);
+      left++;
+    }
+  }
+
+  /** Straight insertion sort of [lo, hi); an element before a[lo] jumps straight to the front. */
+  private insertionSort(lo: number, hi: number): void {
+    const { a, before } = this;
+    for (let k = lo + 1; k < hi; k++) {
+      const v = a[k]!;
+      if (before(v, a[lo]!)) {
+        a.copyWithin(lo + 1, lo, k);
+        a[lo] = v;
+      } else this.sinkBack(k);
+    }
+  }
+
+  /** Moves a[k] down past every element it goes before; something at or below k stops it. */
+  private sinkBack(k: number): void {
+    const { a, before } = this;
+    const v = a[k]!;
+    let j = k;
+    while (before(v, a[j - 1]!)) {
+      a[j] = a[j - 1]!;
+      j--;
+    }
+    a[j] = v;
+  }
+
+  /**
+   * Max-heap (by `before`) of `size` elements stored from `base` (children of i at 2i + 1, 2i + 2):
+   * fills the hole at `start` by walking it down to a leaf along the larger children, then lets `v`
+   * rise from there no higher than `start`.
+   */
+  private siftIn(base: number, start: number, size: number, v: number): void {
+    const { a, before } = this;
+    let hole = start;
+    let child = start;
+    const lastFull = (size - 1) >> 1; // nodes below this index have two children
+    while (child < lastFull) {
+      child = 2 * child + 2; // right child
+      if (before(a[base + child]!, a[base + child - 1]!)) child--; // left one is larger
+      a[base + hole] = a[base + child]!;
       hole = child;
     }
-    if ((len & 1) === 0 && child === Math.floor((len - 2) / 2)) {
-      child = 2 * (child + 1);
-      a[first + hole] = a[first + child - 1]!;
-      hole = child - 1;
+    if (size % 2 === 0 && child === (size - 2) >> 1) {
+      // Even size: the last inner node has a lone left child.
+      child = 2 * child + 1;
+      a[base + hole] = a[base + child]!;
+      hole = child;
     }
-    for (let parent = Math.floor((hole - 1) / 2); hole > top && before(a[first + parent]!, value); parent = Math.floor((hole - 1) / 2)) {
-      a[first + hole] = a[first + parent]!;
+    while (hole > start) {
+      const parent = (hole - 1) >> 1;
+      if (!before(a[base + parent]!, v)) break;
+      a[base + hole] = a[base + parent]!;
       hole = parent;
     }
-    a[first + hole] = value;
-  };
-  // std::__pop_heap: the top of heap [first, last) moves to `result`, whose value sifts in.
-  const popHeap = (first: number, last: number, result: number): void => {
-    const v = a[result]!;
-    a[result] = a[first]!;
-    adjustHeap(first, 0, last - first, v);
-  };
-  const makeHeap = (first: number, last: number): void => {
-    const len = last - first;
-    for (let parent = Math.floor((len - 2) / 2); len >= 2 && parent >= 0; parent--) adjustHeap(first, parent, len, a[first + parent]!);
-  };
-  const sortHeap = (first: number, last: number): void => {
-    for (; last - first > 1; last--) popHeap(first, last - 1, last - 1);
-  };
-  // std::__heap_select: the `middle - first` first elements (in `before` order) into a heap at the front.
-  const heapSelect = (first: number, middle: number, last: number): void => {
-    makeHeap(first, middle);
-    for (let i = middle; i < last; i++) if (before(a[i]!, a[first]!)) popHeap(first, middle, i);
-  };
-  const medianToFirst = (result: number, x: number, y: number, z: number): void => {
-    const [ax, ay, az] = [a[x]!, a[y]!, a[z]!];
-    if (before(ax, ay)) swap(result, before(ay, az) ? y : before(ax, az) ? z : x);
-    else swap(result, before(ax, az) ? x : before(ay, az) ? z : y);
-  };
-  // std::__unguarded_partition_pivot
-  const partitionPivot = (first: number, last: number): number => {
-    medianToFirst(first, first + 1, first + Math.floor((last - first) / 2), last - 1);
-    let lo = first + 1;
-    let hi = last;
-    for (;;) {
-      while (before(a[lo]!, a[first]!)) lo++;
-      hi--;
-      while (before(a[first]!, a[hi]!)) hi--;
-      if (!(lo < hi)) return lo;
-      swap(lo, hi);
-      lo++;
-    }
-  };
-  const introsort = (first: number, last: number, depth: number): void => {
-    while (last - first > THRESHOLD) {
-      if (depth === 0) {
-        heapSelect(first, last, last);
-        return sortHeap(first, last);
-      }
-      depth--;
-      const cut = partitionPivot(first, last);
-      introsort(cut, last, depth);
-      last = cut;
-    }
-  };
-  const linearInsert = (i: number): void => {
-    const v = a[i]!;
-    for (let j = i - 1; before(v, a[j]!); j--, i--) a[i] = a[j]!;
-    a[i] = v;
-  };
-  const insertionSort = (first: number, last: number): void => {
-    for (let i = first + 1; i < last; i++) {
-      if (before(a[i]!, a[first]!)) {
-        const v = a[i]!;
-        a.copyWithin(first + 1, first, i);
-        a[first] = v;
-      } else linearInsert(i);
-    }
-  };
-  const lg = (n: number): number => Math.floor(Math.log2(n));
-  return {
-    /** std::sort(first, last) */
-    sort(first: number, last: number): void {
-      if (last - first < 2) return;
-      introsort(first, last, 2 * lg(last - first));
-      insertionSort(first, Math.min(last, first + THRESHOLD));
-      for (let i = first + THRESHOLD; i < last; i++) linearInsert(i);
-    },
-    /** std::partial_sort(first, middle, last) */
-    partialSort(first: number, middle: number, last: number): void {
-      heapSelect(first, middle, last);
-      sortHeap(first, middle);
-    },
-    /** std::nth_element(first, nth, last) (std::__introselect) */
-    nthElement(first: number, nth: number, last: number): void {
-      if (first === last || nth === last) return;
-      for (let depth = 2 * lg(last - first); last - first > 3; depth--) {
-        if (depth === 0) {
-          heapSelect(first, nth + 1, last);
-          return swap(first, nth);
-        }
-        const cut = partitionPivot(first, last);
-        if (cut <= nth) first = cut;
-        else last = cut;
-      }
-      insertionSort(first, last);
-    },
-  };
+    a[base + hole] = v;
+  }
+
+  /** Floyd's bottom-up construction of a heap over [lo, hi). */
+  private heapify(lo: number, hi: number): void {
+    const size = hi - lo;
+    for (let node = (size - 2) >> 1; size >= 2 && node >= 0; node--) this.siftIn(lo, node, size, this.a[lo + node]!);
+  }
+
+  /** The top of the heap [lo, hi) goes to `dest`, and the element that was at `dest` sifts in. */
+  private popTo(lo: number, hi: number, dest: number): void {
+    const { a } = this;
+    const v = a[dest]!;
+    a[dest] = a[lo]!;
+    this.siftIn(lo, 0, hi - lo, v);
+  }
+
+  /** Keeps in a heap over [lo, mid) the mid - lo smallest of [lo, hi), scanning [mid, hi) once. */
+  private heapSelect(lo: number, mid: number, hi: number): void {
+    this.heapify(lo, mid);
+    for (let k = mid; k < hi; k++) if (this.before(this.a[k]!, this.a[lo]!)) this.popTo(lo, mid, k);
+  }
+}
+
+/** Sorting and selection over the positions `a`, in PyTorch's CPU order for equal keys. */
+function stl(a: number[], before: Before): Arrangement {
+  return new Arrangement(a, before);
 }
 
 /**
