@@ -2,16 +2,16 @@
  * The element types found in checkpoint files, their names in PyTorch's pickles and in
  * safetensors headers, and conversions between file bytes and torchlet's typed arrays.
  *
- * torchlet holds float32, float64, int64 (float64-backed), int32 and bool. Other file dtypes are
- * widened when loaded: float16 and bfloat16 to float32 (exact), int16, int8 and uint8 to int32
- * (exact). int64 values beyond 2^53 cannot be held exactly and are refused with an error.
- * `RawTensor` keeps a file's tensor in its original dtype, for `inspect` and `convert`.
+ * Every file dtype is a torchlet dtype and loads as itself: float16 and bfloat16 as their bit
+ * patterns (`Float16Bits`, `BFloat16Bits`), so a loaded tensor saves back byte for byte. int64
+ * values beyond 2^53 cannot be held exactly and are refused with an error. `RawTensor` keeps a
+ * file's tensor as its bytes, for `inspect` and `convert`.
  */
-import type { DType, TypedArray } from '../tensor/dtype.js';
+import { BFloat16Bits, ByteArray, type DType, Float16Bits, type TypedArray } from '../tensor/dtype.js';
 import { FormatError, LITTLE_ENDIAN } from './bytes.js';
 
-/** A dtype as stored in a file. */
-export type StoredDType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+/** A dtype as stored in a file (every torchlet dtype). */
+export type StoredDType = DType;
 
 interface StoredInfo {
   /** Bytes per element. */
@@ -20,22 +20,20 @@ interface StoredInfo {
   storageClass: string;
   /** safetensors' dtype code. */
   safetensors: string;
-  /** The torchlet dtype it loads as. */
-  torchlet: DType;
 }
 
 /** Facts about every dtype a file may hold. */
 export const STORED: Readonly<Record<StoredDType, StoredInfo>> = {
-  float32: { itemsize: 4, storageClass: 'FloatStorage', safetensors: 'F32', torchlet: 'float32' },
-  float64: { itemsize: 8, storageClass: 'DoubleStorage', safetensors: 'F64', torchlet: 'float64' },
-  float16: { itemsize: 2, storageClass: 'HalfStorage', safetensors: 'F16', torchlet: 'float32' },
-  bfloat16: { itemsize: 2, storageClass: 'BFloat16Storage', safetensors: 'BF16', torchlet: 'float32' },
-  int64: { itemsize: 8, storageClass: 'LongStorage', safetensors: 'I64', torchlet: 'int64' },
-  int32: { itemsize: 4, storageClass: 'IntStorage', safetensors: 'I32', torchlet: 'int32' },
-  int16: { itemsize: 2, storageClass: 'ShortStorage', safetensors: 'I16', torchlet: 'int32' },
-  int8: { itemsize: 1, storageClass: 'CharStorage', safetensors: 'I8', torchlet: 'int32' },
-  uint8: { itemsize: 1, storageClass: 'ByteStorage', safetensors: 'U8', torchlet: 'int32' },
-  bool: { itemsize: 1, storageClass: 'BoolStorage', safetensors: 'BOOL', torchlet: 'bool' },
+  float32: { itemsize: 4, storageClass: 'FloatStorage', safetensors: 'F32' },
+  float64: { itemsize: 8, storageClass: 'DoubleStorage', safetensors: 'F64' },
+  float16: { itemsize: 2, storageClass: 'HalfStorage', safetensors: 'F16' },
+  bfloat16: { itemsize: 2, storageClass: 'BFloat16Storage', safetensors: 'BF16' },
+  int64: { itemsize: 8, storageClass: 'LongStorage', safetensors: 'I64' },
+  int32: { itemsize: 4, storageClass: 'IntStorage', safetensors: 'I32' },
+  int16: { itemsize: 2, storageClass: 'ShortStorage', safetensors: 'I16' },
+  int8: { itemsize: 1, storageClass: 'CharStorage', safetensors: 'I8' },
+  uint8: { itemsize: 1, storageClass: 'ByteStorage', safetensors: 'U8' },
+  bool: { itemsize: 1, storageClass: 'BoolStorage', safetensors: 'BOOL' },
 };
 
 /** `'FloatStorage'` -> `'float32'`, for every storage class above. */
@@ -149,23 +147,6 @@ export function checkGeometry(what: string, storageNumel: number, offset: number
   }
 }
 
-let HALF_TABLE: Float32Array | null = null;
-/** All 65536 float16 values as float32 (built once, 256 KB). */
-function halfTable(): Float32Array {
-  if (HALF_TABLE) return HALF_TABLE;
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    if (e === 0) t[h] = s * m * 2 ** -24;
-    else if (e === 31) t[h] = m ? NaN : s * Infinity;
-    else t[h] = s * (1 + m / 1024) * 2 ** (e - 15);
-  }
-  HALF_TABLE = t;
-  return t;
-}
-
 /** Reverses the byte order of each `itemsize`-byte element (for big-endian files). */
 export function swapBytes(bytes: Uint8Array, itemsize: number): Uint8Array {
   const out = new Uint8Array(bytes.length);
@@ -175,7 +156,8 @@ export function swapBytes(bytes: Uint8Array, itemsize: number): Uint8Array {
 
 /**
  * A file storage's elements as the typed array torchlet uses for its dtype. With `copy` false and
- * the bytes suitably aligned, float32, float64, int32 and bool share memory with `bytes`.
+ * the bytes suitably aligned, every dtype but int64 shares memory with `bytes` (bool only when
+ * every byte is 0 or 1).
  */
 export function decodeStorage(raw: RawStorage, copy: boolean): TypedArray {
   if (!LITTLE_ENDIAN) throw new FormatError('torchlet reads checkpoint files on little-endian platforms only');
@@ -183,46 +165,35 @@ export function decodeStorage(raw: RawStorage, copy: boolean): TypedArray {
   const n = raw.numel;
   const size = STORED[dtype].itemsize;
   const aligned = bytes.byteOffset % size === 0;
-  const view = <T>(C: new (b: ArrayBufferLike, o: number, n: number) => T): T | null => (!copy && aligned ? new C(bytes.buffer, bytes.byteOffset, n) : null);
-  // An aligned source copy (a fresh buffer) lets the typed-array paths below run on any input.
+  // a view of the bytes, or of an aligned copy of them
+  const view = <T>(C: new (b: ArrayBufferLike, o: number, n: number) => T): T => (!copy && aligned ? new C(bytes.buffer, bytes.byteOffset, n) : new C(bytes.slice().buffer, 0, n));
+  // An aligned source copy (a fresh buffer) lets the int64 path below run on any input.
   const src = (): Uint8Array => (aligned ? bytes : bytes.slice());
   switch (dtype) {
     case 'float32':
-      return view(Float32Array) ?? new Float32Array(bytes.slice().buffer, 0, n);
+      return view(Float32Array);
     case 'float64':
-      return view(Float64Array) ?? new Float64Array(bytes.slice().buffer, 0, n);
+      return view(Float64Array);
     case 'int32':
-      return view(Int32Array) ?? new Int32Array(bytes.slice().buffer, 0, n);
+      return view(Int32Array);
+    case 'float16':
+      return view(Float16Bits);
+    case 'bfloat16':
+      return view(BFloat16Bits);
+    case 'int16':
+      return view(Int16Array);
+    case 'int8':
+      return view(Int8Array);
+    case 'uint8':
+      return view(ByteArray);
     case 'bool': {
       let clean = true;
       for (let i = 0; i < n; i++) if (bytes[i]! > 1) clean = false;
-      if (clean) return view(Uint8Array) ?? bytes.slice();
+      if (clean) return view(Uint8Array);
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) out[i] = bytes[i] ? 1 : 0;
       return out;
     }
-    case 'float16': {
-      const t = halfTable();
-      const h = new Uint16Array(src().buffer, aligned ? bytes.byteOffset : 0, n);
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = t[h[i]!]!;
-      return out;
-    }
-    case 'bfloat16': {
-      const h = new Uint16Array(src().buffer, aligned ? bytes.byteOffset : 0, n);
-      const out = new Float32Array(n);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) bits[i] = h[i]! << 16;
-      return out;
-    }
-    case 'int16': {
-      const h = new Int16Array(src().buffer, aligned ? bytes.byteOffset : 0, n);
-      return Int32Array.from(h);
-    }
-    case 'int8':
-      return Int32Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, n));
-    case 'uint8':
-      return Int32Array.from(bytes);
     case 'int64': {
       const w = new Int32Array(src().buffer, aligned ? bytes.byteOffset : 0, n * 2);
       const out = new Float64Array(n);

@@ -11,6 +11,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { wrapArray } from '../tensor/create.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { ByteReader, FormatError, utf8Decode, utf8Encode } from './bytes.js';
 import { RawStorage, RawTensor, SAFETENSORS_DTYPE, STORED, type StoredDType, decodeStorage, encodeStorage } from './dtypes.js';
 import { readFileBytes, writeFileBytes } from './fs.js';
@@ -125,17 +126,17 @@ function asBytes(src: unknown, what: string): Uint8Array {
 /** Options of `load` / `loadFile`. */
 export interface SafetensorsLoadOptions {
   /**
-   * Copy tensor data (default false: float32, float64, int32 and bool tensors view the input
-   * buffer where it is aligned, without copying).
+   * Copy tensor data (default false: tensors of every dtype but int64 view the input buffer where
+   * it is aligned, without copying).
    */
   copy?: boolean;
 }
 
 /**
- * Loads the tensors of a safetensors file from bytes, in header order. F32, F64, I32 and BOOL
- * tensors view `bytes` without copying where alignment allows (pass `{ copy: true }` to copy);
- * F16 and BF16 are widened to float32, I16, I8 and U8 to int32, I64 to int64 (values within
- * ±2^53). The `__metadata__` strings are available from `metadata(bytes)`.
+ * Loads the tensors of a safetensors file from bytes, in header order, each in its file dtype
+ * (F16 float16, BF16 bfloat16, I8 int8, U8 uint8, I16 int16, ...; I64 values within ±2^53).
+ * Tensors view `bytes` without copying where alignment allows (pass `{ copy: true }` to copy),
+ * except int64. The `__metadata__` strings are available from `metadata(bytes)`.
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.load
  * @example const sd = torch.safetensors.load(bytes); model.loadStateDict(sd);
  */
@@ -145,7 +146,7 @@ export function load(bytes: Uint8Array | ArrayBuffer, opts: SafetensorsLoadOptio
   try {
     for (const t of f.tensors) {
       const data = decodeStorage(new RawStorage(t.dtype, t.bytes, t.name), opts.copy ?? false);
-      defineKey(out, t.name, wrapArray(data, t.shape, STORED[t.dtype].torchlet));
+      defineKey(out, t.name, wrapArray(data, t.shape, t.dtype));
     }
   } catch (e) {
     if (e instanceof FormatError) throw new SafetensorError(`safetensors: ${e.message}`);
@@ -172,12 +173,19 @@ export function metadata(bytes: Uint8Array | ArrayBuffer): Record<string, string
   return parse(bytes as Uint8Array).metadata;
 }
 
+/** A tensor's stored elements, row-major (float16/bfloat16 as their bit patterns, unlike `dataSync`). */
+function storedElements(t: Tensor): TypedArray {
+  const c = t.detach().contiguous();
+  return c.storage.data.subarray(c.offset, c.offset + c.numel());
+}
+
 /** Tensors to save: torchlet tensors, or raw file tensors (kept in their dtype). */
 export type SafetensorsInput = Record<string, Tensor | RawTensor> | Map<string, Tensor | RawTensor>;
 
 /**
  * Serialises tensors to safetensors bytes: each tensor's elements, row-major, in its dtype
- * (float32 -> F32, float64 -> F64, int64 -> I64, int32 -> I32, bool -> BOOL). Header keys keep
+ * (float32 -> F32, float64 -> F64, float16 -> F16, bfloat16 -> BF16, int64 -> I64, int32 -> I32,
+ * int16 -> I16, int8 -> I8, uint8 -> U8, bool -> BOOL). Header keys keep
  * the given order; the data is laid out widest dtype first so every tensor is aligned.
  * See https://huggingface.co/docs/safetensors/api/torch#safetensors.torch.save
  * @example const bytes = torch.safetensors.save(model.stateDict(), { format: 'pt' });
@@ -190,7 +198,7 @@ export function save(tensors: SafetensorsInput, metadata?: Record<string, string
     if (name === '__metadata__') throw new SafetensorError('safetensors.save: "__metadata__" is reserved and cannot name a tensor');
     if (t instanceof RawTensor) return { name, dtype: t.dtype, shape: t.shape.slice(), bytes: () => t.contiguousBytes() };
     if (t instanceof Tensor) {
-      return { name, dtype: t.dtype as StoredDType, shape: t.shape.slice(), bytes: () => encodeStorage(t.dataSync(), t.dtype) };
+      return { name, dtype: t.dtype, shape: t.shape.slice(), bytes: () => encodeStorage(storedElements(t), t.dtype) };
     }
     throw new TypeError(`safetensors.save: ${JSON.stringify(name)} is not a tensor`);
   });

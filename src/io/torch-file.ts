@@ -165,7 +165,7 @@ export function toTorchlet(value: unknown, copy: boolean): unknown {
         storage = new Storage(decodeStorage(raw.storage, copy));
         decoded.set(raw.storage, storage);
       }
-      const dtype = STORED[raw.dtype].torchlet;
+      const dtype = raw.dtype;
       const t = new Tensor(storage, raw.shape, raw.strides, raw.offset, dtype);
       if (raw.isParameter) return new Parameter(t, raw.requiresGrad && isFloating(dtype));
       if (raw.requiresGrad && isFloating(dtype)) t._requiresGrad = true;

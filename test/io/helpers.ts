@@ -18,12 +18,6 @@ export function fixtureBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(fixturePath(name)));
 }
 
-/** The torchlet dtype a file dtype loads as. */
-export const WIDENED: Record<string, torch.DType> = {
-  float32: 'float32', float64: 'float64', float16: 'float32', bfloat16: 'float32',
-  int64: 'int64', int32: 'int32', int16: 'int32', int8: 'int32', uint8: 'int32', bool: 'bool',
-};
-
 const num = (v: unknown): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number));
 
 /** Decodes an encoded dict key or scalar to the JS value torch.load gives. */
@@ -63,7 +57,7 @@ export function expectValue(actual: unknown, expected: any, path = '$', storages
     const e = expected.__tensor__;
     expect(actual, `${path} is a Tensor`).toBeInstanceOf(torch.Tensor);
     const t = actual as torch.Tensor;
-    expect(t.dtype, `${path}.dtype`).toBe(WIDENED[e.dtype]);
+    expect(t.dtype, `${path}.dtype`).toBe(e.dtype); // every file dtype loads as itself
     expect(t.shape, `${path}.shape`).toEqual(e.shape);
     expect(t.stride(), `${path}.stride`).toEqual(e.stride);
     expect(t.storageOffset(), `${path}.offset`).toBe(e.offset);
