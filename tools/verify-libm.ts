@@ -21,7 +21,12 @@
  *
  * Run: node --import tsx tools/verify-libm.ts [--draws 2000000] [--random 200000] [--seed 0]
  *      [--torch [n]]
- * (the defaults take about a minute; `--draws 100000000` about 15 minutes on one core).
+ * The defaults take about 20 s. `--draws 200000000 --random 1000000 --torch 20000000` took 13
+ * minutes on one core: 200 million generator angles, sin64 / cos64 differing from glibc on 0.138%
+ * of them (largest glibc error there 0.515 ulp), every difference and 1 in 997 of the rest checked
+ * exactly, none of them not correctly rounded; PyTorch's randn(20000000, float64) reproduced by
+ * the draw path with the glibc transcription on every element, and by torchlet on all but 0.122%
+ * (at most 2 ulp away, each at an angle glibc misrounds).
  */
 
 import { spawnSync } from 'node:child_process';

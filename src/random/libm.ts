@@ -297,7 +297,7 @@ function logCore(ixHi: number, ixLo: number): number {
 // rounding of S (cos t - 1) and of that sum, each about 2^-72; the largest seen in 400 000
 // exact comparisons is 2^-73.5), so the rounding test with 2^-68 |result| (more than twice the
 // bound, plus 2^-140 for the argument reduction) decides the correctly rounded result for all
-// but about 1 call in 25 000. Those, and |x| >= 2^20, go to an exact evaluation in BigInt fixed
+// but about 1 call in 20 000. Those, and |x| >= 2^20, go to an exact evaluation in BigInt fixed
 // point (256 bits, more if its own rounding test fails; about 20 us), so every result is the
 // correctly rounded sin / cos. tools/verify-libm.ts checks both paths against exact values.
 
