@@ -9,6 +9,7 @@
  * (createGraph through these ops) throws instead of building a second-order graph.
  */
 import { checkOptions, describeValue } from '../validate.js';
+import { warnOnce } from '../warnings.js';
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
@@ -151,29 +152,89 @@ const convolution = defineOp({
  * @example F.conv1d(torch.randn(2, 4, 10), torch.randn(6, 4, 3), null, { padding: 1 }).shape // [2, 6, 10]
  */
 export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  const p = convolutionArgs('conv1d', 1, false, input, weight, bias, opts);
+  const [Lo] = p.out as [number];
+  const y = convolution(p.x, weight, p.bias, { stride: p.stride[0]!, padL: p.padding[0]!, Lo, dilation: p.dilation[0]!, groups: p.groups });
+  return p.batched ? y : y.squeeze(0);
+}
+
+// ---------------------------------------------------------------- argument checks of every convolution
+
+/** Options of the transposed convolutions (PyTorch's keyword arguments). */
+export interface ConvTransposeOptions {
+  /** Step between input positions in the output (default 1). */
+  stride?: IntOrList;
+  /** Implicit padding removed from both sides of the output: dilation * (kernel - 1) - padding zeros are added to the input (default 0). */
+  padding?: IntOrList;
+  /** Extra size added to one side of the output (default 0; smaller than stride or dilation). */
+  outputPadding?: IntOrList;
+  /** Blocked connections from input to output channels (default 1). */
+  groups?: number;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: IntOrList;
+}
+
+/** A convolution's arguments after PyTorch's checks, one entry per spatial dim. */
+export interface ConvolutionArgs {
+  /** The input with its batch dim (unbatched input gets one). */
+  x: Tensor;
+  batched: boolean;
+  /** The bias, cast to the input's dtype where PyTorch converts it. */
+  bias: Tensor | null;
+  stride: number[];
+  /** Zeros before each spatial dim (for transposed: the padding option). */
+  padding: number[];
+  dilation: number[];
+  /** Transposed only (else zeros). */
+  outputPadding: number[];
+  groups: number;
+  /** Output spatial sizes. */
+  out: number[];
+}
+
+/**
+ * PyTorch 1.13's checks of `F.conv{1,2}d` / `F.conv_transpose{1,2}d` in its order and wording
+ * (batchify, _convolution_mode / convolution_same, expand_param_if_needed, check_shape_forward,
+ * the dtype checks and, for transposed, slow_conv_transpose2d's shape check), and the output sizes.
+ * Padding 'same' adds the odd extra zero at the end of a dim, as PyTorch's zero-padded copy does;
+ * here the output size implies it (no copy).
+ */
+export function convolutionArgs(
+  fn: string,
+  spatial: 1 | 2,
+  transposed: boolean,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: Conv1dOptions | ConvTransposeOptions,
+): ConvolutionArgs {
   checkTensor('input', input);
   checkTensor('weight', weight);
   if (bias !== null && bias !== undefined) checkTensor('bias', bias);
   const b = bias ?? null;
-  opts = checkOptions<Conv1dOptions>('conv1d()', opts, ['stride', 'padding', 'dilation', 'groups']);
-  if (input.dim() !== 2 && input.dim() !== 3) {
-    throw new RuntimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
+  const keys = transposed ? ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] : ['stride', 'padding', 'dilation', 'groups'];
+  const opts = checkOptions<Conv1dOptions & ConvTransposeOptions>(`${fn}()`, options, keys);
+  const nd = input.dim();
+  if (nd !== spatial + 1 && nd !== spatial + 2) {
+    throw new RuntimeError(`Expected ${spatial + 1}D (unbatched) or ${spatial + 2}D (batched) input to ${fn}, but got input of size: ${shapeStr(input.shape)}`);
   }
-  const batched = input.dim() === 3;
+  const batched = nd === spatial + 2;
   const x = batched ? input : input.unsqueeze(0);
   const groups = opts.groups === undefined ? 1 : opts.groups;
   if (typeof groups !== 'number' || !Number.isInteger(groups)) {
-    throw new TypeError(`conv1d(): argument 'groups' must be int, but got ${describeValue(groups)}`);
+    throw new TypeError(`${fn}(): argument 'groups' must be int, but got ${describeValue(groups)}`);
   }
-  const strideL = intList('conv1d', 'stride', opts.stride === undefined ? 1 : opts.stride);
-  const dilationL = intList('conv1d', 'dilation', opts.dilation === undefined ? 1 : opts.dilation);
+  const strideL = intList(fn, 'stride', opts.stride === undefined ? 1 : opts.stride);
+  const dilationL = intList(fn, 'dilation', opts.dilation === undefined ? 1 : opts.dilation);
+  const outPadL = intList(fn, 'output_padding', opts.outputPadding === undefined ? 0 : opts.outputPadding);
   const pad = opts.padding === undefined ? 0 : opts.padding;
   const wd = weight.dim();
   let paddingL: number[];
-  let padR: number | null = null; // set by padding='same' (may exceed the left padding by one)
+  let padEnd: number[] | null = null; // set by padding='same' (may exceed the start padding by one)
   if (typeof pad === 'string') {
+    if (transposed) throw new TypeError(`${fn}(): argument 'padding' must be tuple of ints, not str`);
     if (pad === 'same') {
-      // PyTorch's _convolution_mode: checks and the split of d*(K-1) zeros (the extra one on the right).
+      // PyTorch's _convolution_mode + convolution_same: checks, and the split of d*(k-1) zeros.
       for (const s of strideL) if (s !== 1) throw new RuntimeError("padding='same' is not supported for strided convolutions");
       if (wd < 3) throw new RuntimeError('weight should have at least three dimensions');
       if (wd !== x.dim()) {
@@ -181,77 +242,106 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
           `Expected ${wd}-dimensional input for ${wd}-dimensional weight${shapeStr(weight.shape)}, but got ${x.dim()}-dimensional input of size ${shapeStr(x.shape)} instead`,
         );
       }
-      const total = (dilationL[0] ?? 1) * (weight.shape[2]! - 1);
-      const left = Math.trunc(total / 2);
-      paddingL = [left];
-      padR = total - left;
+      const dim = wd - 2;
+      if (strideL.length !== dim && strideL.length !== 1) throw new RuntimeError(`stride cannot broadcast to ${dim} dimensions`);
+      if (dilationL.length !== dim && dilationL.length !== 1) throw new RuntimeError(`dilation cannot broadcast to ${dim} dimensions`);
+      paddingL = [];
+      padEnd = [];
+      for (let i = 0; i < dim; i++) {
+        const total = (dilationL.length === 1 ? dilationL[0]! : dilationL[i]!) * (weight.shape[i + 2]! - 1);
+        paddingL.push(Math.trunc(total / 2));
+        padEnd.push(total - Math.trunc(total / 2));
+      }
+      if (paddingL.some((l, i) => l !== padEnd![i])) {
+        warnOnce("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input be created");
+      }
     } else if (pad === 'valid') {
       paddingL = [0];
     } else {
       throw new RuntimeError(`Invalid padding string: '${pad}'`);
     }
   } else {
-    paddingL = intList('conv1d', 'padding', pad);
+    paddingL = intList(fn, 'padding', pad);
   }
   // at::_convolution
   if (wd < 3) throw new RuntimeError('weight should have at least three dimensions');
   if (groups <= 0) throw new RuntimeError('non-positive groups is not supported');
-  const spatial = wd - 2;
-  const expand = (name: string, xs: number[]): number => {
-    if (xs.length !== 1 && xs.length !== spatial) {
+  const dim = wd - 2;
+  const expand = (name: string, xs: number[]): number[] => {
+    if (xs.length !== 1 && xs.length !== dim) {
       throw new RuntimeError(
-        `expected ${name} to be a single integer value or a list of ${spatial} values to match the convolution dimensions, but got ${name}=${shapeStr(xs)}`,
+        `expected ${name} to be a single integer value or a list of ${dim} values to match the convolution dimensions, but got ${name}=${shapeStr(xs)}`,
       );
     }
-    return xs[0]!;
+    return xs.length === 1 ? new Array<number>(dim).fill(xs[0]!) : xs;
   };
   const stride = expand('stride', strideL);
-  const padL = expand('padding', paddingL);
+  const padding = expand('padding', paddingL);
   const dilation = expand('dilation', dilationL);
+  const outputPadding = transposed ? expand('output_padding', outPadL) : new Array<number>(dim).fill(0);
+  const end = padEnd ?? padding;
   // check_shape_forward
-  if (padL < 0 || (padR !== null && padR < 0)) throw new RuntimeError('negative padding is not supported');
-  if (stride <= 0) throw new RuntimeError('non-positive stride is not supported');
-  if (dilation <= 0) throw new RuntimeError('non-positive dilation is not supported');
+  if (padding.some((p) => p < 0) || end.some((p) => p < 0)) throw new RuntimeError('negative padding is not supported');
+  if (outputPadding.some((p) => p < 0)) throw new RuntimeError('negative output_padding is not supported');
+  if (stride.some((s) => s <= 0)) throw new RuntimeError('non-positive stride is not supported');
+  if (dilation.some((d) => d <= 0)) throw new RuntimeError('non-positive dilation is not supported');
   if (wd !== x.dim()) {
     throw new RuntimeError(
       `Expected ${wd}-dimensional input for ${wd}-dimensional weight ${shapeStr(weight.shape)}, but got ${x.dim()}-dimensional input of size ${shapeStr(x.shape)} instead`,
     );
   }
-  const [O, Cg, K] = weight.shape as [number, number, number];
-  if (O < groups) {
+  const W0 = weight.shape[0]!;
+  const W1 = weight.shape[1]!;
+  if (W0 < groups) {
     throw new RuntimeError(
       `Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`,
     );
   }
-  if (O % groups !== 0) {
+  if (W0 % groups !== 0) {
     throw new RuntimeError(
       `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${shapeStr(weight.shape)}] instead`,
     );
   }
-  const right = padR ?? padL;
-  const L = x.shape[2]!;
-  if (x.shape[1] !== Cg * groups) {
-    // PyTorch parity: with asymmetric 'same' padding the message shows the input after the extra zero.
-    const shown = [x.shape[0]!, x.shape[1]!, L + right - padL];
-    throw new RuntimeError(
-      `Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(shown)} to have ${Cg * groups} channels, but got ${x.shape[1]} channels instead`,
-    );
-  }
-  if (b !== null && (b.dim() !== 1 || b.shape[0] !== O)) {
-    throw new RuntimeError(
-      `Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${O} elements, but got bias of size ${shapeStr(b.shape)} instead`,
-    );
-  }
-  const padded = L + padL + right;
-  const span = dilation * (K - 1) + 1;
-  if (padded < span) {
-    throw new RuntimeError(
-      `Calculated padded input size per channel: (${padded}). Kernel size: (${span}). Kernel size can't be greater than actual input size`,
-    );
+  const inSizes = x.shape.slice(2);
+  const kernel = weight.shape.slice(2);
+  const span = kernel.map((k, i) => dilation[i]! * (k - 1) + 1);
+  let out: number[];
+  if (!transposed) {
+    if (x.shape[1] !== W1 * groups) {
+      // PyTorch parity: with asymmetric 'same' padding the message shows the input after the extra zeros.
+      const shown = [x.shape[0]!, x.shape[1]!, ...inSizes.map((s, i) => s + end[i]! - padding[i]!)];
+      throw new RuntimeError(
+        `Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(shown)} to have ${W1 * groups} channels, but got ${x.shape[1]} channels instead`,
+      );
+    }
+    if (b !== null && (b.dim() !== 1 || b.shape[0] !== W0)) {
+      throw new RuntimeError(
+        `Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${W0} elements, but got bias of size ${shapeStr(b.shape)} instead`,
+      );
+    }
+    const padded = inSizes.map((s, i) => s + padding[i]! + end[i]!);
+    if (padded.some((p, i) => p < span[i]!)) {
+      throw new RuntimeError(
+        `Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${span.join(' x ')}). Kernel size can't be greater than actual input size`,
+      );
+    }
+    out = padded.map((p, i) => Math.floor((p - span[i]!) / stride[i]!) + 1);
+  } else {
+    if (x.shape[1] !== W0) {
+      throw new RuntimeError(
+        `Given transposed=1, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(x.shape)} to have ${W0} channels, but got ${x.shape[1]} channels instead`,
+      );
+    }
+    if (b !== null && (b.dim() !== 1 || b.shape[0] !== W1 * groups)) {
+      throw new RuntimeError(
+        `Given transposed=1, weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${W1 * groups} elements, but got bias of size ${shapeStr(b.shape)} instead`,
+      );
+    }
+    out = inSizes.map((s, i) => (s - 1) * stride[i]! - 2 * padding[i]! + span[i]! + outputPadding[i]!);
   }
   // dtypes: PyTorch's wording depends on which check fires first (mkldnn for float, the kernel otherwise).
   let bb = b;
-  if (x.dtype === 'float32') {
+  if (x.dtype === 'float32' && !transposed) {
     for (const [name, t] of [['weight', weight], ['bias', b]] as const) {
       if (t !== null && t.dtype !== 'float32') {
         throw new RuntimeError(
@@ -261,15 +351,36 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     }
   } else {
     if (weight.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
-    if (x.dtype !== 'float64' && x.dtype !== 'int64') {
+    if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int64') {
       // Deviation: PyTorch's slow CPU path also convolves int32; torchlet supports float32, float64 and int64.
-      throw new RuntimeError(`"conv1d" not implemented for '${scalarTypeName(x.dtype)}'`);
+      throw new RuntimeError(`"${fn}" not implemented for '${scalarTypeName(x.dtype)}'`);
     }
-    if (bb !== null && bb.dtype !== x.dtype) bb = castTo(bb, x.dtype);
   }
-  const Lo = Math.floor((padded - span) / stride) + 1;
-  const y = convolution(x, weight, bb, { stride, padL, Lo, dilation, groups });
-  return batched ? y : y.squeeze(0);
+  if (bb !== null && bb.dtype !== x.dtype) bb = castTo(bb, x.dtype);
+  if (transposed) {
+    // slow_conv_transpose2d_shape_check, on the 2-D view of a 1-D problem (height 1)
+    const two = (xs: number[], pad1: number): [number, number] => (spatial === 1 ? [pad1, xs[0]!] : [xs[0]!, xs[1]!]);
+    const [oph, opw] = two(outputPadding, 0);
+    const [sh, sw] = two(stride, 1);
+    const [dh, dw] = two(dilation, 1);
+    if (!((opw < sw || opw < dw) && (oph < sh || oph < dh))) {
+      throw new RuntimeError(
+        `output padding must be smaller than either stride or dilation, but got output_padding_height: ${oph} output_padding_width: ${opw} stride_height: ${sh} stride_width: ${sw} dilation_height: ${dh} dilation_width: ${dw}`,
+      );
+    }
+    if (W1 === 0 || weight.numel() === 0) {
+      throw new RuntimeError(`non-empty 2D or 4D weight tensor expected, but got: ${shapeStr(spatial === 1 ? [W0, W1, 1, kernel[0]!] : weight.shape)}`);
+    }
+    if (inSizes.some((s) => s === 0)) {
+      throw new RuntimeError(`Only zero batch or zero channel inputs are supported, but got input shape: ${shapeStr(x.shape)}`);
+    }
+    const [ih, iw] = two(inSizes, 1);
+    const [oh, ow] = two(out, 1);
+    if (ow < 1 || oh < 1) {
+      throw new RuntimeError(`Given input size per channel: (${ih} x ${iw}). Calculated output size per channel: (${oh} x ${ow}). Output size is too small`);
+    }
+  }
+  return { x, batched, bias: bb, stride, padding, dilation, outputPadding, groups, out };
 }
 
 // ---------------------------------------------------------------- padding modes of nn.Conv1d
