@@ -12,9 +12,9 @@
  * 4. with `--torch`, `torch.randn(n, dtype=torch.float64)` of PyTorch 1.13 (/usr/bin/python3)
  *    against torchlet's `randn`.
  *
- * For each input it compares sin64 / cos64 with the former glibc transcription
- * (tools/verify-libm-glibc.ts, LGPL, kept in the repository for this script only) and, where they
- * differ and on a sample of the rest, with an independent exact evaluation (BigInt, 400 bits, pi
+ * For each input it compares sin64 / cos64 with glibc's own sin / cos, called through the system
+ * libm (Python's math.sin / math.cos in a child process: no glibc code is in this repository)
+ * and, where they differ and on a sample of the rest, with an independent exact evaluation (BigInt, 400 bits, pi
  * from Gauss's arctangent formula, sin / cos by Taylor series at r/256 and eight doublings).
  * It fails (exit code 1) if sin64 / cos64 is ever not the correctly rounded value, or if a
  * difference from PyTorch is not explained by glibc's rounding.
@@ -25,17 +25,16 @@
  * minutes on one core: 200 million generator angles, sin64 / cos64 differing from glibc on 0.138%
  * of them (largest glibc error there 0.515 ulp), every difference and 1 in 997 of the rest checked
  * exactly, none of them not correctly rounded; PyTorch's randn(20000000, float64) reproduced by
- * the draw path with the glibc transcription on every element, and by torchlet on all but 0.122%
+ * the draw path with glibc's sin / cos on every element, and by torchlet on all but 0.122%
  * (at most 2 ulp away, each at an angle glibc misrounds).
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator } from '../src/random/generator.js';
 import { cos64, exactSinCos, fastSinCos, fma, log64, sin64 } from '../src/random/libm.js';
-import { glibcCos, glibcSin } from './verify-libm-glibc.js';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: number): number {
@@ -49,7 +48,6 @@ const RANDOM = option('random', 200_000);
 const SEED = option('seed', 0);
 const TORCH = args.includes('--torch') ? option('torch', 1_000_000) : 0;
 const ORACLE_EVERY = 997;
-const GLIBC_RANGE = 105414350; // the glibc transcription is exact below this // exact check of one generator angle in ORACLE_EVERY where sin64 = glibc
 
 const TWO_PI = 2 * Math.PI;
 const TWO_POW_M53 = 2 ** -53;
@@ -173,11 +171,10 @@ interface Tally {
   fastUndecided: number;
   glibcMaxUlp: number;
   nearBoundary: number;
-  beyondReference: number;
 }
 
 function tally(): Tally {
-  return { inputs: 0, sinDiff: 0, cosDiff: 0, oracleChecked: 0, notCorrectlyRounded: 0, fastUndecided: 0, glibcMaxUlp: 0, nearBoundary: 0, beyondReference: 0 };
+  return { inputs: 0, sinDiff: 0, cosDiff: 0, oracleChecked: 0, notCorrectlyRounded: 0, fastUndecided: 0, glibcMaxUlp: 0, nearBoundary: 0 };
 }
 
 const failures: string[] = [];
@@ -190,13 +187,42 @@ function hex(x: number): string {
   return `0x${b.getBigUint64(0).toString(16).padStart(16, '0')}`;
 }
 
-/** Compare sin64 / cos64 with glibc's on x; check with the oracle if they differ or if `exact`. */
-function check(t: Tally, x: number, exact: boolean): void {
+/**
+ * glibc's sin and cos of every x, from the system libm through Python's `math.sin` / `math.cos`
+ * (the same `sin` / `cos` PyTorch's CPU kernels call): the reference this script compares with.
+ */
+function libmSinCos(xs: Float64Array): { sin: Float64Array; cos: Float64Array } {
+  const dir = mkdtempSync(join(tmpdir(), 'verify-libm-'));
+  const input = join(dir, 'x.f64');
+  const output = join(dir, 'sc.f64');
+  writeFileSync(input, new Uint8Array(xs.buffer, xs.byteOffset, xs.byteLength));
+  const py = [
+    'import array, math, sys',
+    'a = array.array("d"); a.frombytes(open(sys.argv[1], "rb").read())',
+    // libm gives NaN for non-finite inputs; Python raises instead
+    'f = lambda g: lambda x: g(x) if math.isfinite(x) else math.nan',
+    'open(sys.argv[2], "wb").write(array.array("d", map(f(math.sin), a)).tobytes() + array.array("d", map(f(math.cos), a)).tobytes())',
+  ].join('\n');
+  const res = spawnSync('python3', ['-c', py, input, output], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`python3 for the libm reference failed: ${res.stderr}`);
+  const buf = readFileSync(output);
+  rmSync(dir, { recursive: true });
+  const all = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return { sin: all.subarray(0, xs.length), cos: all.subarray(xs.length) };
+}
+
+/** `check` over many inputs, with glibc's values fetched in one batch. */
+function checkAll(t: Tally, xs: Float64Array | number[], exact: (i: number) => boolean): void {
+  const arr = xs instanceof Float64Array ? xs : Float64Array.from(xs);
+  const ref = libmSinCos(arr);
+  for (let i = 0; i < arr.length; i++) check(t, arr[i]!, exact(i), ref.sin[i]!, ref.cos[i]!);
+}
+
+/** Compare sin64 / cos64 with glibc's (gs, gc) on x; check with the oracle if they differ or if `exact`. */
+function check(t: Tally, x: number, exact: boolean, gs: number, gc: number): void {
   t.inputs++;
   const s = sin64(x);
   const c = cos64(x);
-  const gs = glibcSin(x);
-  const gc = glibcCos(x);
   const ax = Math.abs(x);
   if (ax >= 2 ** -27 && ax < 1048576) {
     const fs = fastSinCos(x, false);
@@ -207,12 +233,7 @@ function check(t: Tally, x: number, exact: boolean): void {
       exact = true;
     }
   }
-  if (!(ax < GLIBC_RANGE)) {
-    // beyond the transcription's range (it falls back to Math.sin / Math.cos there)
-    t.beyondReference++;
-    exact = true;
-  }
-  const differs = ax < GLIBC_RANGE && (!Object.is(s, gs) || !Object.is(c, gc));
+  const differs = !Object.is(s, gs) || !Object.is(c, gc);
   if (differs && !Object.is(s, gs)) t.sinDiff++;
   if (differs && !Object.is(c, gc)) t.cosDiff++;
   if (differs) misrounded.push(x);
@@ -246,8 +267,7 @@ function report(name: string, t: Tally, ms: number): void {
       `(${((100 * t.cosDiff) / Math.max(1, t.inputs)).toFixed(4)}%); checked exactly: ${t.oracleChecked}, ` +
       `not correctly rounded: ${t.notCorrectlyRounded}; fast path undecided: ${t.fastUndecided}; ` +
       `exact value within 2^-12 ulp of a rounding boundary: ${t.nearBoundary}; ` +
-      `largest glibc error where they differ: ${t.glibcMaxUlp.toFixed(4)} ulp` +
-      (t.beyondReference > 0 ? `; ${t.beyondReference} beyond the glibc transcription's range (oracle only)` : ''),
+      `largest glibc error where they differ: ${t.glibcMaxUlp.toFixed(4)} ulp`,
   );
 }
 
@@ -270,7 +290,10 @@ const generatorTally = timed('generator angles 2 pi u', (t) => {
   while (done < DRAWS) {
     const n = Math.min(block.length, DRAWS - done);
     g.rand(block); // the 53-bit uniforms of normal_ (one 64-bit draw each)
-    for (let i = 0; i < n; i++) check(t, TWO_PI * block[i], (done + i) % ORACLE_EVERY === 0);
+    const angles = new Float64Array(n);
+    for (let i = 0; i < n; i++) angles[i] = TWO_PI * block[i]!;
+    const base = done;
+    checkAll(t, angles, (i) => (base + i) % ORACLE_EVERY === 0);
     done += n;
   }
 });
@@ -282,12 +305,14 @@ const generatorTally = timed('generator angles 2 pi u', (t) => {
 timed('random doubles in [0, 2 pi)', (t) => {
   const g = new Generator(SEED + 1);
   const u = new Float64Array(2);
+  const xs = new Float64Array(RANDOM);
   for (let i = 0; i < RANDOM; i++) {
     g.rand(u);
     // half uniform on [0, 2 pi), half log-uniform on [2^-30, 2 pi) with random low bits
-    const x = i % 2 === 0 ? TWO_PI * u[0] : TWO_PI * 2 ** (-30 * u[0]) * (1 - u[1] * 2 ** -20);
-    check(t, x < TWO_PI ? x : 0, true);
+    const x = i % 2 === 0 ? TWO_PI * u[0]! : TWO_PI * 2 ** (-30 * u[0]!) * (1 - u[1]! * 2 ** -20);
+    xs[i] = x < TWO_PI ? x : 0;
   }
+  checkAll(t, xs, () => true);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -302,44 +327,44 @@ function nextUp(x: number, steps: number): number {
 }
 
 timed('hard cases', (t) => {
+  const xs: number[] = [];
   const piFixed = oraclePiFixed(200);
   for (let q = 1; q <= 4; q++) {
     // the doubles nearest q pi/2, and 2000 neighbours on each side
     const near = Number((BigInt(q) * piFixed) >> 1n) * 2 ** -200;
-    for (let j = -2000; j <= 2000; j++) check(t, nextUp(near, j), true);
+    for (let j = -2000; j <= 2000; j++) xs.push(nextUp(near, j));
     // the generator angles nearest q pi/2: u = round(q / 4 * 2^53) + j
     for (let j = -2000; j <= 2000; j++) {
       const u = (Math.round(q * 2 ** 51) + j) * TWO_POW_M53;
-      if (u < 1) check(t, TWO_PI * u, true);
+      if (u < 1) xs.push(TWO_PI * u);
     }
   }
-  for (let j = 1; j <= 20000; j++) check(t, TWO_PI * j * TWO_POW_M53, true); // smallest angles
-  for (let j = 1; j <= 20000; j++) check(t, TWO_PI * (1 - j * TWO_POW_M53), true); // largest
+  for (let j = 1; j <= 20000; j++) xs.push(TWO_PI * j * TWO_POW_M53); // smallest angles
+  for (let j = 1; j <= 20000; j++) xs.push(TWO_PI * (1 - j * TWO_POW_M53)); // largest
   for (const x of [0, -0, 2 ** -27, 2 ** -26, -(2 ** -26), 1e-300, 5e-324, 1, -1, 1048575.9999999999, 1048576,
     -1048576, 1e6, 1e9, 105414350, 1e22, 2 ** 1023, 1.7976931348623157e308, 6381956970095103 * 2 ** 797,
     NaN, Infinity, -Infinity]) {
-    check(t, x, true);
+    xs.push(x);
   }
   // re-check every input glibc misrounded and every undecided one at the neighbouring doubles too
   for (const x of [...misrounded.slice(0, 5000), ...undecided]) {
-    check(t, nextUp(x, 1), true);
-    check(t, nextUp(x, -1), true);
+    xs.push(nextUp(x, 1), nextUp(x, -1));
   }
+  checkAll(t, xs, () => true);
 });
 
 // ---------------------------------------------------------------------------------------------
 // 4. PyTorch's randn(float64)
 // ---------------------------------------------------------------------------------------------
 
-/** torchlet's float64 vector Box-Muller (Generator.normal, n >= 16) with a given sin / cos. */
-function boxMuller(u: Float64Array, sin: (x: number) => number, cos: (x: number) => number): Float64Array {
+/** torchlet's float64 vector Box-Muller (Generator.normal, n >= 16) with the sin / cos of angle 2 pi u[k] given by `sc(k)`. */
+function boxMuller(u: Float64Array, sin: (k: number) => number, cos: (k: number) => number): Float64Array {
   const out = Float64Array.from(u);
   for (let off = 0; off + 16 <= out.length; off += 16) {
     for (let j = 0; j < 8; j++) {
       const radius = Math.sqrt(-2 * log64(1 - u[off + j]));
-      const theta = TWO_PI * u[off + j + 8];
-      out[off + j] = fma(radius * cos(theta), 1, 0);
-      out[off + j + 8] = fma(radius * sin(theta), 1, 0);
+      out[off + j] = fma(radius * cos(off + j + 8), 1, 0);
+      out[off + j + 8] = fma(radius * sin(off + j + 8), 1, 0);
     }
   }
   return out;
@@ -359,8 +384,9 @@ if (TORCH > 0) {
     rmSync(dir, { recursive: true });
     const ours = new Generator(SEED).randn(new Float64Array(n));
     const u = new Generator(SEED).rand(new Float64Array(n));
-    const withGlibc = boxMuller(u, glibcSin, glibcCos);
-    const withOurs = boxMuller(u, sin64, cos64);
+    const libm = libmSinCos(u.map((v) => TWO_PI * v));
+    const withGlibc = boxMuller(u, (k) => libm.sin[k]!, (k) => libm.cos[k]!);
+    const withOurs = boxMuller(u, (k) => sin64(TWO_PI * u[k]!), (k) => cos64(TWO_PI * u[k]!));
     let differ = 0;
     let maxUlp = 0;
     let glibcBitExact = 0;
@@ -373,8 +399,9 @@ if (TORCH > 0) {
       view.setFloat64(0, ours[i]);
       view.setFloat64(8, ref[i]);
       maxUlp = Math.max(maxUlp, Math.abs(Number(view.getBigInt64(0) - view.getBigInt64(8))));
-      const theta = TWO_PI * u[i - (i % 16) + 8 + (i % 8)];
-      const explained = !Object.is(sin64(theta), glibcSin(theta)) || !Object.is(cos64(theta), glibcCos(theta));
+      const k = i - (i % 16) + 8 + (i % 8);
+      const theta = TWO_PI * u[k]!;
+      const explained = !Object.is(sin64(theta), libm.sin[k]) || !Object.is(cos64(theta), libm.cos[k]);
       if (!explained) failures.push(`randn element ${i}: differs from PyTorch although sin/cos agree with glibc`);
     }
     if (glibcBitExact !== n) failures.push(`Box-Muller with the glibc reference differs from PyTorch on ${n - glibcBitExact} elements`);
