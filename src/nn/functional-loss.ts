@@ -1,6 +1,6 @@
 /**
  * Loss functions, like `torch.nn.functional`'s: mse_loss, l1_loss, smooth_l1_loss, huber_loss,
- * cross_entropy, nll_loss, binary_cross_entropy(_with_logits) and kl_div.
+ * cross_entropy, nll_loss, binary_cross_entropy(_with_logits), kl_div and ctc_loss.
  *
  * As in PyTorch's functional.py, this file handles the arguments: their checks and PyTorch's
  * messages in PyTorch's order, warnings, the reduction, dtype promotion. L1 and KL divergence
@@ -27,6 +27,7 @@ import {
   smoothL1LossOp,
 } from '../ops/loss.js';
 import { broadcastShapes, castRaw } from '../ops/util.js';
+import { ctcLoss as ctcLossOp } from '../ops/ctc.js';
 import { warnOnce } from '../warnings.js';
 
 // ---------------------------------------------------------------- options and shared helpers
@@ -76,6 +77,14 @@ export interface BCELossOptions extends LossOptions {
 export interface BCEWithLogitsLossOptions extends BCELossOptions {
   /** Weight of positive examples, broadcast along the last (class) dim: shape [C]. */
   posWeight?: Tensor | null;
+}
+
+/** Options of `ctcLoss`. */
+export interface CTCLossOptions extends LossOptions {
+  /** The blank label (default 0). */
+  blank?: number;
+  /** Whether infinite losses (inputs too short to align to their targets) and their gradients become 0 (default false). */
+  zeroInfinity?: boolean;
 }
 
 /** Options of `klDiv`. */
@@ -486,6 +495,32 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const L = nllLayout(x, t, w);
   nllDtypes(x, t, w, L.aten === 'nll_loss_forward' ? 'nll_loss_out_frame' : 'nll_loss2d_forward_out_frame');
   return crossEntropyOp(x, t, { layout: L, weight: w, ignoreIndex: ignore, reduction: r, labelSmoothing: eps > 0 ? eps : 0 });
+}
+
+// ---------------------------------------------------------------- CTC
+
+/**
+ * Connectionist temporal classification loss, like `torch.nn.functional.ctc_loss`. `logProbs`
+ * [T, N, C] (or unbatched [T, C]) holds log-probabilities (a `logSoftmax(2)` output: the gradient
+ * is PyTorch's, which assumes it); `targets` is padded [N, S] or the targets concatenated
+ * [sum(targetLengths)]; the lengths are int64 tensors or arrays of integers. Reduction 'mean'
+ * divides each loss by its target length, then averages over the batch.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.ctc_loss.html
+ * @example
+ * const logProbs = torch.randn(50, 16, 20).logSoftmax(2);
+ * const targets = torch.randint(1, 20, [16, 30]);
+ * const loss = torch.nn.functional.ctcLoss(logProbs, targets, new Array(16).fill(50), new Array(16).fill(30));
+ */
+export function ctcLoss(
+  logProbs: Tensor,
+  targets: Tensor,
+  inputLengths: Tensor | readonly number[],
+  targetLengths: Tensor | readonly number[],
+  opts: CTCLossOptions = {},
+): Tensor {
+  opts = checkOptions<CTCLossOptions>('ctcLoss()', opts, ['blank', 'reduction', 'zeroInfinity']);
+  const r = getReduction(opts.reduction);
+  return ctcLossOp(logProbs, targets, inputLengths, targetLengths, opts.blank ?? 0, r, opts.zeroInfinity ?? false);
 }
 
 /**

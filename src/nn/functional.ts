@@ -671,6 +671,7 @@ export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   klDiv,
+  ctcLoss,
   type Reduction,
   type LossOptions,
   type SmoothL1LossOptions,
@@ -680,6 +681,7 @@ export {
   type BCELossOptions,
   type BCEWithLogitsLossOptions,
   type KLDivLossOptions,
+  type CTCLossOptions,
 } from './functional-loss.js';
 export {
   multiHeadAttentionForward,

@@ -20,6 +20,7 @@ import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
 import { sortKernels } from './kernels/sort.js';
 import { blasKernels } from './kernels/blas.js';
+import { ctcKernels } from './kernels/ctc.js';
 import { samplingKernels } from './kernels/sampling.js';
 import { guardReducedFloat } from './kernels/reduced-float.js';
 
@@ -44,6 +45,7 @@ const fusedRoutines = guardReducedFloat({
   ...sortKernels,
   ...blasKernels,
   ...samplingKernels,
+  ...ctcKernels,
 });
 
 /** The js backend singleton. */

@@ -10,6 +10,7 @@ import { checkBool, checkInt, checkNumber, checkOptions, describeValue } from '.
 import {
   type BCELossOptions,
   type BCEWithLogitsLossOptions,
+  type CTCLossOptions,
   type CrossEntropyOptions,
   type HuberLossOptions,
   type KLDivLossOptions,
@@ -20,6 +21,7 @@ import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   crossEntropy,
+  ctcLoss,
   huberLoss,
   klDiv,
   l1Loss,
@@ -32,6 +34,7 @@ import { Module } from '../module.js';
 export type {
   BCELossOptions,
   BCEWithLogitsLossOptions,
+  CTCLossOptions,
   CrossEntropyOptions,
   HuberLossOptions,
   KLDivLossOptions,
@@ -51,6 +54,7 @@ const KEYS: Record<string, string[]> = {
   BCELoss: ['weight', 'reduction'],
   BCEWithLogitsLoss: ['weight', 'posWeight', 'reduction'],
   KLDivLoss: ['reduction', 'logTarget'],
+  CTCLoss: ['blank', 'reduction', 'zeroInfinity'],
 };
 
 /**
@@ -66,6 +70,8 @@ function opts<T extends object>(name: string, o: T | undefined): T {
   }
   if (r.ignoreIndex !== undefined) checkInt(fn, 'ignoreIndex', r.ignoreIndex);
   if (r.logTarget !== undefined) checkBool(fn, 'logTarget', r.logTarget);
+  if (r.zeroInfinity !== undefined) checkBool(fn, 'zeroInfinity', r.zeroInfinity);
+  if (r.blank !== undefined) checkInt(fn, 'blank', r.blank);
   for (const k of ['beta', 'delta', 'labelSmoothing']) if (r[k] !== undefined) checkNumber(fn, k, r[k]);
   return r;
 }
@@ -303,5 +309,39 @@ export class KLDivLoss extends Loss {
    */
   override forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+/**
+ * Connectionist temporal classification loss, like `torch.nn.CTCLoss`: the negative
+ * log-likelihood of each target over all its alignments to the input frames.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.CTCLoss.html
+ * @example
+ * const ctc = new nn.CTCLoss({ blank: 0, zeroInfinity: true });
+ * const loss = ctc.forward(logits.logSoftmax(2), targets, inputLengths, targetLengths);
+ */
+export class CTCLoss extends Loss {
+  /** The blank label (default 0). */
+  blank: number;
+  /** Whether infinite losses and their gradients become 0 (default false). */
+  zeroInfinity: boolean;
+
+  constructor(options?: CTCLossOptions) {
+    const o = opts('CTCLoss', options);
+    super(o.reduction);
+    this.blank = o.blank ?? 0;
+    this.zeroInfinity = o.zeroInfinity ?? false;
+  }
+
+  /**
+   * `logProbs` [T, N, C] (or [T, C]) against padded [N, S] or concatenated targets, with the input
+   * and target lengths as int64 tensors or arrays; 0-d unless `reduction: 'none'` ([N]).
+   */
+  override forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, {
+      blank: this.blank,
+      reduction: this.reduction as Reduction,
+      zeroInfinity: this.zeroInfinity,
+    });
   }
 }
