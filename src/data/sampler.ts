@@ -4,9 +4,10 @@
  * taken, in PyTorch's order: a `RandomSampler` without a generator draws a fresh seed from the
  * global generator every epoch, then permutes with a generator seeded by it.
  */
-import { RuntimeError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
-import { log64 } from '../random/libm.js';
+import { multinomial } from '../ops/sampling.js';
+import { tensor } from '../tensor/factories.js';
 import type { Sized } from './dataset.js';
 
 /**
@@ -138,43 +139,6 @@ export class SubsetRandomSampler extends Sampler<number> {
   }
 }
 
-/**
- * `torch.multinomial(weights, numSamples, replacement, generator)` for one float64 row, as
- * PyTorch 1.13's CPU kernel draws it. With replacement: a 53-bit uniform per sample, located
- * by binary search in the normalised cumulative weights. Without replacement: q ~ Exp(1) per
- * category (`-log(1 - u)`, glibc's log), then the categories of the largest weight / q first (topk).
- */
-function multinomial(weights: readonly number[], numSamples: number, replacement: boolean, gen: Generator): number[] {
-  const n = weights.length;
-  if (!weights.every((w) => Number.isFinite(w) && w >= 0)) throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
-  const total = weights.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');
-  if (!replacement) {
-    if (numSamples > n) throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
-    if (numSamples > weights.filter((w) => w > 0).length) {
-      throw new RuntimeError('invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)');
-    }
-    const u = gen.uniform(new Float64Array(n), 0, 1);
-    const q = weights.map((w, i) => w / -log64(1 - u[i]!));
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => q[b]! - q[a]! || a - b);
-    return order.slice(0, numSamples);
-  }
-  let sum = 0;
-  const cum = weights.map((w) => (sum += w) / total);
-  cum[n - 1] = 1;
-  const u = gen.uniform(new Float64Array(numSamples), 0, 1);
-  return Array.from(u, (x) => {
-    let left = 0;
-    let right = n;
-    while (right - left > 0) {
-      const mid = left + Math.floor((right - left) / 2);
-      if (cum[mid]! < x) left = mid + 1;
-      else right = mid;
-    }
-    return left;
-  });
-}
-
 /** Options of `WeightedRandomSampler`. */
 export interface WeightedRandomSamplerOptions {
   /** The generator (default: the global one). */
@@ -214,7 +178,10 @@ export class WeightedRandomSampler extends Sampler<number> {
   readonly generator: Generator | undefined;
 
   *[Symbol.iterator](): Iterator<number> {
-    yield* multinomial(this.weights, this.numSamples, this.replacement, this.generator ?? defaultGenerator);
+    // PyTorch: torch.multinomial(torch.as_tensor(weights, dtype=torch.double), ...)
+    const w = tensor(this.weights as number[], { dtype: 'float64' });
+    const drawn = multinomial(w, this.numSamples, this.replacement, { generator: this.generator ?? defaultGenerator });
+    yield* Array.from(drawn.dataSync());
   }
 
   get length(): number {
