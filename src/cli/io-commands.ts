@@ -1,37 +1,25 @@
 /**
  * The `torchlet inspect` and `torchlet convert` commands: list a checkpoint's tensors (.pt or
  * .safetensors) and convert between the two formats. Tensors keep their file dtype throughout (a
- * float16 checkpoint converts to F16). `inspect` and `convert` are plain functions that a command
- * parser can wire up; `main` parses `argv` itself and returns the exit code, so tests call it.
+ * float16 checkpoint converts to F16). Failures are `CliError`s that name the file (exit code 1;
+ * 2 for an output name whose format cannot be told).
  */
 import { FormatError } from '../io/bytes.js';
 import { RawStorage, RawTensor, STORED } from '../io/dtypes.js';
-import { readFileBytes, writeFileBytes } from '../io/fs.js';
+import { readFileBytes } from '../io/fs.js';
 import * as safetensors from '../io/safetensors.js';
 import { readCheckpoint, saveBytes } from '../io/torch-file.js';
 import { UnpicklingError } from '../io/unpickler.js';
 import { looksLikeZip } from '../io/zip.js';
 import { contiguousStrides } from '../tensor/tensor.js';
+import { CliError } from './lib/errors.js';
+import { causeOf, requireFile, writeOutput } from './lib/options.js';
 
 /** Where the command writes. */
 export interface CliIO {
   out(s: string): void;
   err(s: string): void;
 }
-
-const USAGE = `usage: torchlet <command> [options]
-
-commands:
-  inspect FILE [--json]   list the tensors of a .pt/.pth or .safetensors file: key, dtype, shape,
-                          element count and bytes, plus other values and totals
-  convert IN OUT          convert between PyTorch (.pt, .pth, .bin, .ckpt) and .safetensors
-                          (the output format follows OUT's extension)
-
-torch.load here accepts only tensors and plain containers: a file that tries to call anything
-else (like os.system) is refused, and nothing in it is ever executed.
-`;
-
-class UsageError extends Error {}
 
 /** A file's contents with tensors in their file dtypes. */
 interface Loaded {
@@ -41,7 +29,24 @@ interface Loaded {
 }
 
 function readAny(path: string): Loaded {
-  const bytes = readFileBytes(path, 'torchlet');
+  requireFile(path, '');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileBytes(path, 'torchlet');
+  } catch (e) {
+    throw new CliError(`${path}: cannot read: ${causeOf(e)}`);
+  }
+  try {
+    return parseAny(bytes);
+  } catch (e) {
+    if (!(e instanceof FormatError || e instanceof UnpicklingError)) throw e;
+    const refused = e instanceof UnpicklingError && e.message.startsWith('Unsupported global') ? ' (refused: the file tries to run code)' : '';
+    const msg = e.message.replace(/^(torch\.load|safetensors): /, '').replace(/^not a PyTorch checkpoint \(expected a zip archive; /, 'neither a PyTorch checkpoint nor a safetensors file (');
+    throw new CliError(`${path}: ${msg}${refused}`);
+  }
+}
+
+function parseAny(bytes: Uint8Array): Loaded {
   if (looksLikeZip(bytes) || !isSafetensors(bytes)) return { format: 'pytorch', value: readCheckpoint(bytes).value, metadata: null };
   const f = safetensors.parse(bytes);
   const value: Record<string, RawTensor> = {};
@@ -113,7 +118,7 @@ function jsonValue(v: unknown): unknown {
 
 /**
  * Prints a file's tensors (key, dtype, shape, numel, bytes), other values and totals; JSON with `json`.
- * @example inspect('model.pt', false, { out: console.log, err: console.error });
+ * @example inspect('model.pt', false, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
  */
 export function inspect(path: string, json: boolean, io: CliIO): void {
   const f = readAny(path);
@@ -159,7 +164,7 @@ function formatOf(path: string): 'pytorch' | 'safetensors' {
   const ext = /\.[^./\\]*$/.exec(path)?.[0].toLowerCase() ?? '';
   if (ext === '.safetensors') return 'safetensors';
   if (['.pt', '.pth', '.bin', '.ckpt', '.tar'].includes(ext)) return 'pytorch';
-  throw new UsageError(`cannot tell the output format from "${path}": use a .pt, .pth, .bin, .ckpt or .safetensors extension`);
+  throw new CliError(`cannot tell the output format from "${path}": use a .pt, .pth, .bin, .ckpt or .safetensors extension`, 2);
 }
 
 /**
@@ -179,10 +184,10 @@ export function convert(input: string, output: string, io: CliIO): void {
         skipped.push(l.key || '(root)');
         continue;
       }
-      if (tensors.has(l.key)) throw new FormatError(`two tensors flatten to the key "${l.key}"`);
+      if (tensors.has(l.key)) throw new CliError(`${input}: two tensors flatten to the key "${l.key}"`);
       tensors.set(l.key, l.value);
     }
-    if (tensors.size === 0) throw new FormatError(`${input} holds no tensors to convert`);
+    if (tensors.size === 0) throw new CliError(`${input} holds no tensors to convert`);
     if (skipped.length) io.err(`torchlet: note: safetensors holds only tensors; skipped ${skipped.length} other value(s): ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}\n`);
     bytes = safetensors.save(tensors, f.metadata ?? { format: 'pt' });
     count = tensors.size;
@@ -191,44 +196,6 @@ export function convert(input: string, output: string, io: CliIO): void {
     bytes = saveBytes(f.value);
     count = flatten(f.value).filter((l) => l.value instanceof RawTensor).length;
   }
-  writeFileBytes(output, bytes, 'torchlet');
+  writeOutput(output, bytes);
   io.out(`wrote ${output}: ${count} tensors, ${bytes.length} bytes\n`);
-}
-
-/**
- * Runs the `torchlet` command with `argv` (without `node` and the script). Returns the exit code:
- * 0 on success, 1 when a file is missing, unreadable or refused, 2 for usage errors.
- * @example process.exitCode = main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
- */
-export function main(argv: readonly string[], io: CliIO): number {
-  try {
-    const args = argv.filter((a) => !a.startsWith('--'));
-    const flags = new Set(argv.filter((a) => a.startsWith('--')));
-    const [cmd, ...rest] = args;
-    if (cmd === undefined || flags.has('--help') || cmd === 'help') {
-      io.out(USAGE);
-      return cmd === undefined && !flags.has('--help') ? 2 : 0;
-    }
-    const known = cmd === 'inspect' ? ['--json'] : [];
-    for (const fl of flags) if (!known.includes(fl)) throw new UsageError(`unknown option ${fl} for ${cmd}`);
-    if (cmd === 'inspect') {
-      if (rest.length !== 1) throw new UsageError('inspect takes one FILE');
-      inspect(rest[0]!, flags.has('--json'), io);
-      return 0;
-    }
-    if (cmd === 'convert') {
-      if (rest.length !== 2) throw new UsageError('convert takes IN and OUT');
-      convert(rest[0]!, rest[1]!, io);
-      return 0;
-    }
-    throw new UsageError(`unknown command "${cmd}"`);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`torchlet: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    const refused = e instanceof UnpicklingError && e.message.startsWith('Unsupported global') ? ' (refused: the file tries to run code)' : '';
-    io.err(`torchlet: error: ${(e as Error).message}${refused}\n`);
-    return 1;
-  }
 }

@@ -3,6 +3,7 @@
  * `commands/` and exports a {@link CliCommand}; to add one, write the file and list it in
  * `commands/index.ts`. Nothing here is imported by the library (`src/index.ts`).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { CliError } from './lib/errors.js';
@@ -12,16 +13,25 @@ export type { CliContext } from './lib/options.js';
 
 /**
  * One subcommand: `register` adds it to the program (name, options, help) with an action that
- * writes to `ctx` and returns its exit code (or throws a {@link CliError}).
+ * writes to `ctx` and throws a {@link CliError} when it fails.
  */
 export interface CliCommand {
   /** The subcommand's name, e.g. `train-forecast`. */
   name: string;
-  register(program: Command, ctx: CliContext, setExitCode: (code: number) => void): void;
+  register(program: Command, ctx: CliContext): void;
+}
+
+/** torchlet's version, from its package.json (two folders up from src/cli/ and from dist/cli/). */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The program with every subcommand, writing to `ctx` and throwing instead of exiting. */
-export function buildProgram(ctx: CliContext, setExitCode: (code: number) => void = () => {}): Command {
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command('torchlet')
     .description("torchlet's command line: train and use LSTM forecasters and character language models, inspect and convert checkpoints.")
     .configureOutput({
@@ -29,11 +39,13 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
       writeErr: (s) => void ctx.stderr.write(s),
       outputError: (s, write) => write(s.startsWith('error: ') ? `torchlet: ${s}` : s),
     })
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .allowExcessArguments(false);
   // copyInheritedSettings: subcommands created with .command() inherit output and exit handling
-  for (const c of COMMANDS) c.register(program, ctx, setExitCode);
+  for (const c of COMMANDS) c.register(program, ctx);
   return program;
 }
 
@@ -43,15 +55,14 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
  * @example process.exitCode = await runCli(['forecast', '--help'], { stdout: process.stdout, stderr: process.stderr });
  */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
-  let code = 0;
-  const program = buildProgram(ctx, (c) => (code = c));
+  const program = buildProgram(ctx);
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return 2;
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return code;
+    return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; parse errors (unknown option, bad value, missing option) are usage errors
@@ -59,10 +70,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return 2;
     }
     if (e instanceof CliError) {
-      ctx.stderr.write(`torchlet: error: ${e.message}\n`);
+      // usage errors end like commander's own
+      ctx.stderr.write(`torchlet: error: ${e.message}\n${e.exitCode === 2 ? '(run with --help for usage)\n' : ''}`);
       return e.exitCode;
     }
-    ctx.stderr.write(`torchlet: error: ${(e as Error)?.message ?? String(e)}\n`);
+    // anything else is a library error whose message already says what failed
+    ctx.stderr.write(`torchlet: error: ${String((e as Error)?.message ?? e).replace(/^torchlet: /, '')}\n`);
     return 1;
   }
 }

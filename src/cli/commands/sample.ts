@@ -20,7 +20,7 @@ export interface SampleOptions {
 
 /** Runs the command: writes the prime and its continuation to stdout. */
 export async function sampleCommand(o: SampleOptions, ctx: CliContext): Promise<void> {
-  const { tensors, metadata } = readCheckpointFile(o.model, '--model');
+  const { tensors, metadata } = readCheckpointFile(o.model, '--model', { writer: 'train-text', command: 'sample' });
   const model = charLmFromCheckpoint(metadata, tensors, o.model);
   const prime = o.prime ?? (model.cfg.vocab.includes('\n') ? '\n' : model.cfg.vocab[0]);
   torch.manualSeed(o.seed);

@@ -59,7 +59,9 @@ export function encode(text: string, vocab: readonly string[], what = 'text'): n
 
 /**
  * Continues `prime` by `length` characters, sampling from softmax(logits / temperature) with the
- * package generator (so `torch.manualSeed` makes it repeatable). Temperature 0 takes the argmax.
+ * package generator (so `torch.manualSeed` makes it repeatable). Temperature 0 takes the argmax;
+ * the logits are shifted by their maximum and divided in float64, so a tiny temperature tends to
+ * the argmax too instead of overflowing.
  */
 export function sample(model: CharLM, prime: string, length: number, temperature: number): string {
   const vocab = model.cfg.vocab;
@@ -74,7 +76,9 @@ export function sample(model: CharLM, prime: string, length: number, temperature
       let next: number;
       if (temperature === 0) next = last.argmax().item();
       else {
-        const p = torch.softmax(last.div(temperature), 0).dataSync();
+        const l = last.double(); // float64: a temperature like 1e-300 is 0 in float32
+        const p = torch.softmax(l.sub(l.max()).div(temperature), 0).dataSync();
+        if (p.some((x) => !Number.isFinite(x))) throw new CliError("the model's outputs are not finite numbers: its checkpoint holds NaN or infinite weights");
         const u = torch.rand(1).item();
         let acc = 0;
         next = p.length - 1;
@@ -187,6 +191,7 @@ export async function trainCharLm(text: string, arch: Omit<CharLmConfig, 'vocab'
       steps++;
     }
     losses.push(sum / data.length);
+    if (!Number.isFinite(sum / data.length)) throw new CliError(`training diverged at epoch ${epoch}: loss is ${sum / data.length}; nothing was saved (try a smaller --lr)`);
     const v = valBatches.length ? evaluate(model, valBatches, criterion) : NaN;
     valLosses.push(v);
     const metric = valBatches.length ? v : losses[losses.length - 1];

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { safetensors } from '../../io/index.js';
+import { looksLikeZip } from '../../io/zip.js';
 import { CliError } from './errors.js';
 import { requireFile } from './options.js';
 
@@ -17,16 +18,27 @@ export interface Checkpoint {
 }
 
 /**
- * Loads a safetensors checkpoint with its metadata; a missing or malformed file is a CliError.
- * @example const { tensors, metadata } = readCheckpointFile('model.safetensors', '--model');
+ * Loads a safetensors checkpoint with its metadata. A missing file, or one that is not a
+ * safetensors file (a torch.save checkpoint, anything else), is a CliError saying which
+ * checkpoint `command` needs.
+ * @example const { tensors, metadata } = readCheckpointFile('model.safetensors', '--model', { writer: 'train-forecast', command: 'forecast' });
  */
-export function readCheckpointFile(path: string, flag: string): Checkpoint {
+export function readCheckpointFile(path: string, flag: string, needs: { writer: string; command: string }): Checkpoint {
   requireFile(path, flag);
+  let bytes: Uint8Array;
   try {
-    const bytes = new Uint8Array(readFileSync(path));
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
+  }
+  const fail = (why: string): never => {
+    throw new CliError(`${flag} ${path}: not a checkpoint written by torchlet ${needs.writer} (${why}); ${needs.command} needs the .safetensors file that torchlet ${needs.writer} --out writes`);
+  };
+  if (looksLikeZip(bytes)) fail('it is a PyTorch checkpoint written by torch.save');
+  try {
     return { tensors: safetensors.load(bytes), metadata: safetensors.metadata(bytes) };
   } catch (e) {
-    throw new CliError(`${flag} ${path}: not a readable safetensors file (${(e as Error).message})`);
+    return fail(`not a safetensors file: ${(e as Error).message.replace(/^safetensors: /, '')}`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { CliError } from './errors.js';
 import type { OutStream } from './progress.js';
 
@@ -57,10 +58,30 @@ export function oneOf<T extends string>(...choices: T[]): (v: string) => T {
   };
 }
 
-/** Fails with a clear message unless `path` is an existing regular file. */
+/** Fails with a clear message unless `path` is an existing regular file (`flag` names the option, '' for an argument). */
 export function requireFile(path: string, flag: string): void {
-  if (!existsSync(path)) throw new CliError(`${flag} ${path}: no such file`);
-  if (!statSync(path).isFile()) throw new CliError(`${flag} ${path}: not a regular file`);
+  const what = flag ? `${flag} ${path}` : path;
+  if (!existsSync(path)) throw new CliError(`${what}: no such file`);
+  if (!statSync(path).isFile()) throw new CliError(`${what}: not a regular file`);
+}
+
+/** The underlying reason of a library error (`torch.save: cannot write x: <reason>` -> `<reason>`). */
+export function causeOf(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (e as Error).message;
+}
+
+/**
+ * Writes an output file atomically (a temporary file in the same folder, flushed, renamed over
+ * `path`: a failed write leaves the previous file intact); a failure is a CliError.
+ * @example writeOutput('model.loss.svg', svg);
+ */
+export function writeOutput(path: string, data: Uint8Array | string): void {
+  try {
+    writeFileAtomic(path, data, 'torchlet');
+  } catch (e) {
+    throw new CliError(`cannot write ${path}: ${causeOf(e)}`);
+  }
 }
 
 /** A path relative to the working directory when that is shorter. */
