@@ -4,6 +4,7 @@
  */
 import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
 import type { BlasRoutines } from './routines/blas.js';
+import type { Conv2dRoutines } from './routines/conv2d.js';
 import type { CtcRoutines } from './routines/ctc.js';
 import type { EmbeddingRoutines } from './routines/embedding.js';
 import type { FillRoutines } from './routines/fill.js';
@@ -201,7 +202,7 @@ export type Device = 'cpu' | 'webgpu';
  * called. A member that is missing on a host backend falls back to the js reference on the same
  * memory (`routine()` in routine.ts); a missing member on an accelerator is a `BackendCapabilityError`.
  */
-export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines, RecurrentRoutines, LinalgRoutines, SortRoutines, SamplingRoutines, BlasRoutines, CtcRoutines {
+export interface Backend extends NormRoutines, LossRoutines, OptimRoutines, EmbeddingRoutines, FillRoutines, RecurrentRoutines, LinalgRoutines, SortRoutines, SamplingRoutines, BlasRoutines, CtcRoutines, Conv2dRoutines {
   readonly name: 'js' | 'wasm' | 'native' | 'webgpu';
   /** The device whose storage this backend computes on. */
   readonly device: Device;

@@ -9,6 +9,9 @@ import { reduce, scan, softmax, softmaxBackward } from './kernels/reduce.js';
 import { gemm } from './kernels/gemm.js';
 import { put, take } from './kernels/indexing.js';
 import { conv1dBackward, conv1dForward, pool1dBackward, pool1dForward } from './kernels/conv1d.js';
+import { conv2dKernels } from './kernels/conv2d.js';
+import { pool2dKernels } from './kernels/pool2d.js';
+import { upsampleKernels } from './kernels/upsample.js';
 import { lstmBackward, lstmForward } from './kernels/lstm.js';
 import { gruBackward, gruForward } from './kernels/gru.js';
 import { rnnBackward, rnnForward } from './kernels/rnn.js';
@@ -30,6 +33,9 @@ const fusedRoutines = guardReducedFloat({
   conv1dBackward,
   pool1dForward,
   pool1dBackward,
+  ...conv2dKernels,
+  ...pool2dKernels,
+  ...upsampleKernels,
   lstmForward,
   lstmBackward,
   gruForward,
