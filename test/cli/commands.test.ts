@@ -23,7 +23,7 @@ describe('torchlet train-forecast / forecast', () => {
     const r = await cli('train-forecast', '--csv', csvPath, '--column', 'sales', ...tiny, '--out', model);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val RMSE \S+ {2}[\d.]+ it\/s {2}ETA \d+s$/m);
+    expect(r.out).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+ {2}[\d.]+ it\/s {2}ETA \d+s$/m);
     expect(r.out).toMatch(/^epoch 3\/3 /m);
     expect(r.out).toContain('saved the best checkpoint');
     const bytes = new Uint8Array(readFileSync(model));
@@ -50,7 +50,7 @@ describe('torchlet train-forecast / forecast', () => {
     const out = join(dir, 'np.safetensors');
     const r = await cli('train-forecast', '--csv', csvPath, '--column', 'sales', ...tiny, '--epochs', '40', '--lr', '1e-9', '--patience', '1', '--no-plots', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/stopped early after \d+ epochs \(no improvement for 1\)/);
+    expect(r.out).toMatch(/stopped early after \d+ epochs \(no better validation loss for 1\)/);
     expect(existsSync(join(dir, 'np.loss.svg'))).toBe(false);
   });
 
@@ -77,7 +77,7 @@ describe('torchlet train-forecast / forecast', () => {
     expect(r.err).toContain('row 3, column "sales": "n/a" is not a number');
     r = await cli('forecast', '--model', csvPath, '--csv', csvPath, '--steps', '2');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('not a readable safetensors file');
+    expect(r.err).toMatch(/^torchlet: error: --model \S+series\.csv: not a checkpoint written by torchlet train-forecast \(not a safetensors file: [^)]*\); forecast needs the \.safetensors file that torchlet train-forecast --out writes\n$/);
     r = await cli('forecast', '--model', join(dir, 'nope.safetensors'), '--csv', csvPath, '--steps', '2');
     expect(r.err).toContain('no such file');
   });
@@ -110,7 +110,7 @@ describe('torchlet train-text / sample', () => {
     const r = await cli('train-text', '--text', textPath, '--hidden', '8', '--embed', '4', '--seq-len', '16', '--epochs', '2', '--sample-every', '1', '--sample-length', '20', '--out', model);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^epoch 1\/2 {2}loss \S+ {2}val bits\/char \S+ /m);
+    expect(r.out).toMatch(/^epoch 1\/2 {2}train bits\/char \S+ {2}val bits\/char \S+ /m);
     expect(r.out).toContain('--- sample after epoch 1 ---');
     expect(r.out).toContain('vocabulary 14 characters');
     const meta = safetensors.metadata(new Uint8Array(readFileSync(model)))!;

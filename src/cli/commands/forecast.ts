@@ -2,13 +2,13 @@
  * `torchlet forecast --model FILE --csv FILE --steps N [--plot out.svg]`: loads a checkpoint
  * written by `train-forecast` and prints the next N values after the series (as CSV on stdout).
  */
-import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { readCheckpointFile } from '../lib/checkpoint.js';
 import { readSeries } from '../lib/csv.js';
 import { type ForecastModel, forecast, forecasterFromCheckpoint } from '../lib/forecaster.js';
-import { type CliContext, positiveInt, requireFile } from '../lib/options.js';
+import { type CliContext, positiveInt, requireFile, writeOutput } from '../lib/options.js';
 import { lineChartSvg } from '../lib/svg-plot.js';
+import { futureLabels, yearTicks } from '../lib/time-axis.js';
 import type { CliCommand } from '../program.js';
 
 /** Options of `forecast`. */
@@ -20,22 +20,9 @@ export interface ForecastOptions {
   plot?: string;
 }
 
-/** Labels for future rows: months continue a `YYYY-MM` series; otherwise `+1`, `+2`, ... */
-export function futureLabels(last: string, steps: number): string[] {
-  const m = /^(\d{4})-(\d{2})$/.exec(last);
-  if (m) {
-    const base = Number(m[1]) * 12 + Number(m[2]) - 1;
-    return Array.from({ length: steps }, (_, k) => {
-      const t = base + k + 1;
-      return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-    });
-  }
-  return Array.from({ length: steps }, (_, k) => `+${k + 1}`);
-}
-
 /** Reads a forecaster checkpoint (safetensors + metadata). */
 export function loadForecaster(path: string): ForecastModel {
-  const { tensors, metadata } = readCheckpointFile(path, '--model');
+  const { tensors, metadata } = readCheckpointFile(path, '--model', { writer: 'train-forecast', command: 'forecast' });
   return forecasterFromCheckpoint(metadata, tensors, path);
 }
 
@@ -53,11 +40,16 @@ export async function forecastCommand(o: ForecastOptions, ctx: CliContext): Prom
     const n = series.values.length;
     const show = Math.min(n, Math.max(4 * o.steps, 48));
     const xs = Array.from({ length: show }, (_, i) => n - show + i);
-    writeFileSync(
+    const all = [...series.labels, ...labels];
+    // year ticks over the rows shown (their indices offset by the hidden start)
+    const years = yearTicks(all.slice(n - show));
+    writeOutput(
       o.plot,
       lineChartSvg({
         title: `${column}: forecast of the next ${o.steps} values`,
-        xTickFormat: (x) => series.labels[Math.round(x)] ?? labels[Math.round(x) - n] ?? '',
+        xTicks: years?.ticks.map((t) => t + n - show),
+        xTickFormat: years ? (x) => years.format(x - (n - show)) : (x) => all[Math.round(x)] ?? '',
+        xInteger: true,
         shade: { from: n - 0.5, to: n + o.steps - 0.5, label: 'forecast' },
         series: [
           { label: 'data', x: xs, y: xs.map((i) => series.values[i]), color: '#222222' },

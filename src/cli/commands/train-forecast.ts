@@ -1,18 +1,20 @@
 /**
  * `torchlet train-forecast --csv FILE --column NAME [...]`: trains an LSTM forecaster on one column
- * of a CSV file, keeps the epoch with the best validation RMSE (early stopping), saves it as
- * safetensors with its config in the metadata, and writes loss and fit plots.
+ * of a CSV file, keeps the epoch with the lowest validation loss (early stopping), reports its
+ * validation RMSE beside the seasonal-naive (or naive) baseline's, saves it as safetensors with
+ * its config in the metadata, and writes loss and fit plots.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { safetensors } from '../../io/index.js';
 import { readSeries } from '../lib/csv.js';
 import { CliError } from '../lib/errors.js';
-import { type Transform, autoTransform, forecast, forecastMetadata, oneStepFit, trainForecaster } from '../lib/forecaster.js';
-import { type CliContext, displayPath, fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber, requireFile, seed } from '../lib/options.js';
-import { TrainingProgress, terminalChart } from '../lib/progress.js';
+import { type Transform, autoTransform, baselineRmse, forecast, forecastMetadata, oneStepFit, trainForecaster } from '../lib/forecaster.js';
+import { type CliContext, displayPath, fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber, requireFile, seed, writeOutput } from '../lib/options.js';
+import { type OutStream, TrainingProgress, terminalChart } from '../lib/progress.js';
 import { lineChartSvg } from '../lib/svg-plot.js';
+import { futureLabels, seasonalPeriod, yearTicks } from '../lib/time-axis.js';
 import type { CliCommand } from '../program.js';
 
 /** Options of `train-forecast` (commander's camelCase keys). */
@@ -33,6 +35,8 @@ export interface TrainForecastOptions {
   transform: Transform | 'auto';
   out: string;
   plots: boolean;
+  /** Seasonal period of the baseline (0: naive); default from the row labels. */
+  season?: number;
   quiet?: boolean;
 }
 
@@ -49,8 +53,10 @@ export async function trainForecastCommand(o: TrainForecastOptions, ctx: CliCont
   if (o.window < 2) throw new CliError('--window must be at least 2');
   const transform = o.transform === 'auto' ? autoTransform(series.values) : o.transform;
   const out = ctx.stdout;
+  const quiet: OutStream = o.quiet ? { write: () => true } : out;
   out.write(`series ${JSON.stringify(o.column)} from ${o.csv}: ${series.values.length} values (${series.labels[0]} .. ${series.labels[series.labels.length - 1]}), transform ${transform}\n`);
-  const progress = new TrainingProgress({ stream: out, totalEpochs: o.epochs, valLabel: 'val RMSE' });
+  // the training loss and the validation loss are the same quantity (MSE of the scaled values), the one early stopping watches
+  const progress = new TrainingProgress({ stream: quiet, totalEpochs: o.epochs, valLabel: 'val loss' });
   const arch = { column: o.column, window: o.window, horizon: o.horizon, hidden: o.hidden, layers: o.layers, dropout: o.dropout, transform };
   let r;
   try {
@@ -61,36 +67,46 @@ export async function trainForecastCommand(o: TrainForecastOptions, ctx: CliCont
       valSplit: o.valSplit,
       seed: o.seed,
       patience: o.patience,
-      onEpoch: (e) => progress.update(e),
+      monitor: 'loss',
+      onEpoch: (e) => progress.update({ ...e, val: e.valLoss }),
     });
   } finally {
     progress.stop();
   }
-  const stop = r.stoppedEarly ? `stopped early after ${r.losses.length} epochs (no improvement for ${o.patience})` : `trained ${r.losses.length} epochs`;
-  const metric = Number.isFinite(r.bestValRmse) ? `best validation RMSE ${r.bestValRmse.toPrecision(5)} at epoch ${r.bestEpoch}` : `best training loss at epoch ${r.bestEpoch}`;
-  out.write(`${stop} in ${progress.elapsed().toFixed(1)} s (${r.trainWindows} training, ${r.valWindows} validation windows); ${metric}\n`);
+  const stop = r.stoppedEarly ? `stopped early after ${r.losses.length} epochs (no better validation loss for ${o.patience})` : `trained ${r.losses.length} epochs`;
+  out.write(`${stop} in ${progress.elapsed().toFixed(1)} s (${r.trainWindows} training, ${r.valWindows} validation windows)\n`);
+  if (r.valWindows > 0) {
+    const period = o.season ?? seasonalPeriod(series.labels);
+    const base = baselineRmse(series.values, r.valStarts, o.window, o.horizon, period || null);
+    const name = period ? `seasonal-naive baseline (the value ${period} steps earlier)` : 'naive baseline (the last value)';
+    const verdict = r.bestValRmse < base ? `${((1 - r.bestValRmse / base) * 100).toFixed(0)}% lower than the baseline` : 'the model does NOT beat the baseline';
+    out.write(`best epoch ${r.bestEpoch} (lowest validation loss ${r.bestValLoss.toPrecision(4)}): validation RMSE ${fmtRmse(r.bestValRmse)}, ${name} ${fmtRmse(base)}; ${verdict}\n`);
+  } else {
+    out.write(`best epoch ${r.bestEpoch} (lowest training loss ${r.losses[r.bestEpoch - 1]!.toPrecision(4)}; no validation with --val-split 0)\n`);
+  }
 
   const outPath = resolve(o.out);
   mkdirSync(dirname(outPath), { recursive: true });
   const training = { epochs: r.losses.length, bestEpoch: r.bestEpoch, bestValRmse: r.bestValRmse, lr: o.lr, batchSize: o.batchSize, valSplit: o.valSplit, seed: o.seed, csv: o.csv };
-  safetensors.saveFile(r.model.stateDict(), outPath, forecastMetadata(r.model.cfg, training));
+  writeOutput(outPath, safetensors.save(r.model.stateDict(), forecastMetadata(r.model.cfg, training)));
   out.write(`saved the best checkpoint to ${displayPath(outPath)} (config in its safetensors metadata)\n`);
 
   if (o.plots) {
     const paths = plotPaths(outPath);
     const epochs = r.losses.map((_, i) => i + 1);
-    writeFileSync(
+    writeOutput(
       paths.loss,
       lineChartSvg({
         title: `Loss: LSTM forecaster of ${o.column}`,
         xLabel: 'epoch',
-        yLabel: 'MSE (relative scale, log axis)',
+        yLabel: 'MSE of the scaled values (log axis)',
+        xInteger: true,
         logY: true,
         legend: 'right',
-        vlines: [{ x: r.bestEpoch, label: `best epoch ${r.bestEpoch}` }],
+        vlines: [{ x: r.bestEpoch, label: `best epoch ${r.bestEpoch}${r.valWindows ? ' (lowest validation loss)' : ''}` }],
         series: [
           { label: 'training', x: epochs, y: r.losses, color: '#1f77b4' },
-          ...(r.valWindows ? [{ label: 'validation', x: epochs, y: r.valLosses, color: '#ff7f0e' }] : []),
+          ...(r.valWindows ? [{ label: 'validation (early stopping)', x: epochs, y: r.valLosses, color: '#ff7f0e' }] : []),
         ],
       }),
     );
@@ -98,11 +114,15 @@ export async function trainForecastCommand(o: TrainForecastOptions, ctx: CliCont
     const fit = oneStepFit(r.model, series.values);
     const ahead = forecast(r.model, series.values, o.horizon);
     const valFrom = n - Math.round(n * o.valSplit);
-    writeFileSync(
+    const labels = [...series.labels, ...futureLabels(series.labels[n - 1]!, o.horizon)];
+    const years = yearTicks(labels);
+    writeOutput(
       paths.fit,
       lineChartSvg({
         title: `${o.column}: one-step fit and the next ${o.horizon} values`,
-        xTickFormat: (x) => series.labels[Math.round(x)] ?? `+${Math.round(x) - n + 1}`,
+        xTicks: years?.ticks,
+        xTickFormat: years?.format ?? ((x) => labels[Math.round(x)] ?? ''),
+        xInteger: true,
         shade: o.valSplit > 0 ? { from: valFrom - 0.5, to: n - 0.5, label: 'validation' } : undefined,
         series: [
           { label: 'data', x: series.values.map((_, i) => i), y: series.values, color: '#222222' },
@@ -114,9 +134,13 @@ export async function trainForecastCommand(o: TrainForecastOptions, ctx: CliCont
     out.write(`plots: ${displayPath(paths.loss)}, ${displayPath(paths.fit)}\n`);
   }
   if (!o.quiet && r.losses.length > 1) {
-    out.write('\ntraining loss by epoch:\n' + terminalChart([r.losses], { height: 8, tty: Boolean(out.isTTY), decimals: 3 }) + '\n');
+    const chart = terminalChart([r.losses, r.valLosses], { height: 8, tty: Boolean(out.isTTY), decimals: 3 });
+    out.write(`\ntraining${r.valWindows ? ' and validation' : ''} loss by epoch:\n${chart}\n`);
   }
 }
+
+/** An RMSE with 4 significant digits (no exponent for ordinary magnitudes). */
+const fmtRmse = (v: number): string => String(Number(v.toPrecision(4)));
 
 /** The `train-forecast` subcommand. */
 export const trainForecast: CliCommand = {
@@ -136,11 +160,13 @@ export const trainForecast: CliCommand = {
       .option('--lr <x>', 'Adam learning rate', positiveNumber, 0.005)
       .option('--batch-size <n>', 'windows per batch', positiveInt, 16)
       .option('--val-split <f>', 'fraction of the series (its end) used to validate', fraction, 0.2)
-      .option('--patience <n>', 'early stopping: epochs without a better validation RMSE (0: off)', nonNegativeInt, 50)
+      .option('--patience <n>', 'early stopping: epochs without a better validation loss (0: off)', nonNegativeInt, 50)
       .option('--seed <n>', 'random seed (weights, shuffling)', seed, 0)
       .option('--transform <t>', 'log (multiplicative series), none, or auto (log when all values > 0)', oneOf('auto', 'log', 'none'), 'auto')
       .option('--out <file>', 'checkpoint to write', 'model.safetensors')
+      .option('--season <n>', "the baseline's seasonal period (default: 12 for monthly labels like 1949-01, 4 quarterly, 7 daily; 0: the naive baseline)", nonNegativeInt)
       .option('--no-plots', 'do not write the SVG plots (<out>.loss.svg, <out>.fit.svg)')
+      .option('--quiet', 'no progress lines and no terminal chart')
       .addHelpText(
         'after',
         '\nExample:\n  torchlet train-forecast --csv examples/data/airline-passengers.csv --column passengers --epochs 100 --out airline.safetensors',

@@ -3,14 +3,14 @@
  * file, printing samples as it learns, and saves the best checkpoint (validation loss) as
  * safetensors with its vocabulary and config in the metadata.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import * as torch from '../../index.js';
 import { safetensors } from '../../io/index.js';
 import { charLmMetadata, sample, trainCharLm } from '../lib/char-lm.js';
 import { CliError } from '../lib/errors.js';
-import { type CliContext, displayPath, fraction, nonNegativeInt, positiveInt, positiveNumber, requireFile, seed } from '../lib/options.js';
+import { type CliContext, displayPath, fraction, nonNegativeInt, positiveInt, positiveNumber, requireFile, seed, writeOutput } from '../lib/options.js';
 import { TrainingProgress, terminalChart } from '../lib/progress.js';
 import { lineChartSvg } from '../lib/svg-plot.js';
 import type { CliCommand } from '../program.js';
@@ -47,7 +47,8 @@ export async function trainTextCommand(o: TrainTextOptions, ctx: CliContext): Pr
   }
   if (text.length === 0) throw new CliError(`--text ${o.text}: the file is empty`);
   const out = ctx.stdout;
-  const progress = new TrainingProgress({ stream: out, totalEpochs: o.epochs, valLabel: 'val bits/char' });
+  // training and validation loss both in bits per character
+  const progress = new TrainingProgress({ stream: out, totalEpochs: o.epochs, lossLabel: 'train bits/char', valLabel: 'val bits/char' });
   const LN2 = Math.LN2;
   const r = await trainCharLm(
     text,
@@ -61,7 +62,7 @@ export async function trainTextCommand(o: TrainTextOptions, ctx: CliContext): Pr
       seed: o.seed,
       patience: o.patience,
       onEpoch: (e) => {
-        progress.update({ epoch: e.epoch, loss: e.loss, val: e.val / LN2, steps: e.steps });
+        progress.update({ epoch: e.epoch, loss: e.loss / LN2, val: e.val / LN2, steps: e.steps });
         if (o.sampleEvery > 0 && e.epoch % o.sampleEvery === 0) {
           // sampling draws from the generator: save and restore it so training is unaffected
           const rng = torch.getRngState();
@@ -73,22 +74,26 @@ export async function trainTextCommand(o: TrainTextOptions, ctx: CliContext): Pr
     },
   ).finally(() => progress.stop());
   const bpc = r.valLosses[r.bestEpoch - 1] / LN2;
+  const train = r.losses[r.bestEpoch - 1] / LN2;
   out.write(
     `${r.stoppedEarly ? 'stopped early after' : 'trained'} ${r.losses.length} epochs in ${progress.elapsed().toFixed(1)} s; vocabulary ${r.model.cfg.vocab.length} characters; ` +
-      (Number.isFinite(bpc) ? `best validation ${bpc.toFixed(3)} bits/char at epoch ${r.bestEpoch}\n` : `best training loss at epoch ${r.bestEpoch}\n`),
+      (Number.isFinite(bpc)
+        ? `best epoch ${r.bestEpoch}: validation ${bpc.toFixed(3)} bits/char (training ${train.toFixed(3)})\n`
+        : `best epoch ${r.bestEpoch}: training ${train.toFixed(3)} bits/char (no validation with --val-split 0)\n`),
   );
   const outPath = resolve(o.out);
   mkdirSync(dirname(outPath), { recursive: true });
-  safetensors.saveFile(r.model.stateDict(), outPath, charLmMetadata(r.model.cfg, { epochs: r.losses.length, bestEpoch: r.bestEpoch, seqLen: o.seqLen, lr: o.lr, seed: o.seed, text: o.text }));
+  writeOutput(outPath, safetensors.save(r.model.stateDict(), charLmMetadata(r.model.cfg, { epochs: r.losses.length, bestEpoch: r.bestEpoch, seqLen: o.seqLen, lr: o.lr, seed: o.seed, text: o.text })));
   out.write(`saved the best checkpoint to ${displayPath(outPath)}\n`);
   if (o.plots) {
     const lossPath = outPath.replace(/\.safetensors$/i, '') + '.loss.svg';
     const epochs = r.losses.map((_, i) => i + 1);
-    writeFileSync(
+    writeOutput(
       lossPath,
       lineChartSvg({
         title: 'Character model: loss in bits per character',
         xLabel: 'epoch',
+        xInteger: true,
         yLabel: 'bits/char',
         legend: 'right',
         vlines: [{ x: r.bestEpoch, label: `best epoch ${r.bestEpoch}` }],
@@ -102,7 +107,10 @@ export async function trainTextCommand(o: TrainTextOptions, ctx: CliContext): Pr
   }
   torch.manualSeed(o.seed);
   out.write(`\nsample (temperature ${o.temperature}):\n${sample(r.model, firstChar(text), o.sampleLength, o.temperature)}\n`);
-  if (r.losses.length > 1) out.write('\ntraining loss (bits/char) by epoch:\n' + terminalChart([r.losses.map((v) => v / LN2)], { height: 6, tty: Boolean(out.isTTY), decimals: 2 }) + '\n');
+  if (r.losses.length > 1) {
+    const chart = terminalChart([r.losses.map((v) => v / LN2), r.valLosses.map((v) => v / LN2)], { height: 6, tty: Boolean(out.isTTY), decimals: 2 });
+    out.write(`\ntraining${Number.isFinite(bpc) ? ' and validation' : ''} loss (bits/char) by epoch:\n${chart}\n`);
+  }
 }
 
 function firstChar(text: string): string {

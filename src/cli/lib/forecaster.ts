@@ -118,6 +118,25 @@ export function seasonalNaive(history: readonly number[], steps: number, period 
   return Array.from({ length: steps }, (_, h) => history[n - period + (h % period)]);
 }
 
+/**
+ * RMSE of a baseline on the validation windows that a model is scored on: each window's `horizon`
+ * targets forecast from the values before them, by the seasonal-naive method (the value one
+ * `period` earlier, the last observed season repeated) when `period` is given, else the naive one
+ * (the last value repeated; also for a window with less than one season before it).
+ * @example baselineRmse(values, result.valStarts, 24, 12, 12)
+ */
+export function baselineRmse(values: readonly number[], starts: readonly number[], window: number, horizon: number, period: number | null): number {
+  const pred: number[] = [];
+  const truth: number[] = [];
+  for (const s of starts) {
+    const history = values.slice(0, s + window);
+    const f = period && history.length >= period ? seasonalNaive(history, horizon, period) : Array.from({ length: horizon }, () => history[history.length - 1]);
+    pred.push(...f);
+    truth.push(...values.slice(s + window, s + window + horizon));
+  }
+  return rmse(pred, truth);
+}
+
 /** Predicts `steps` values after `history` (original units), feeding predictions back in. */
 export function forecast(model: ForecastModel, history: readonly number[], steps: number): number[] {
   const cfg = model.cfg;
@@ -168,8 +187,14 @@ export interface TrainOptions {
   /** Fraction of the series (its end) whose windows validate. */
   valSplit: number;
   seed: number;
-  /** Stop after this many epochs without a better validation RMSE (0: never). */
+  /** Stop after this many epochs without a better validation metric (0: never). */
   patience: number;
+  /**
+   * The validation metric that picks the best epoch and stops early: `'loss'` (default), the
+   * training loss's MSE on the validation windows, so it is plotted beside the training loss in one
+   * unit; or `'rmse'`, the RMSE of the forecasts in the series' units.
+   */
+  monitor?: 'loss' | 'rmse';
   /** Called after each epoch; may be async (the loop awaits it). */
   onEpoch?: (r: { epoch: number; loss: number; valLoss: number; val: number; steps: number; best: boolean }) => void | Promise<void>;
 }
@@ -184,16 +209,23 @@ export interface TrainResult {
   /** Validation RMSE per epoch (original units). */
   valRmse: number[];
   bestEpoch: number;
+  /** Validation RMSE at the best epoch (NaN without validation). */
   bestValRmse: number;
+  /** Validation loss at the best epoch (NaN without validation). */
+  bestValLoss: number;
   stoppedEarly: boolean;
   trainWindows: number;
   valWindows: number;
+  /** Start index of each validation window (its targets are `values[s + window .. s + window + horizon - 1]`). */
+  valStarts: number[];
 }
 
 /**
- * Splits, windows and trains; keeps the weights of the epoch with the best validation RMSE.
- * Windows whose targets end before the split train; windows whose targets start at or after it
- * validate (the `horizon - 1` windows that straddle it are left out, so no target is seen twice).
+ * Splits, windows and trains; keeps the weights of the epoch with the best validation metric
+ * (`monitor`). Windows whose targets end before the split train; windows whose targets start at
+ * or after it validate (the `horizon - 1` windows that straddle it are left out, so no target is
+ * seen twice). A training loss that is not finite stops training with an error (a diverged run:
+ * the learning rate is too high).
  */
 export async function trainForecaster(values: readonly number[], arch: Omit<ForecastConfig, 'scale' | 'transform'> & { transform?: Transform }, o: TrainOptions): Promise<TrainResult> {
   const { window: W, horizon: H } = arch;
@@ -247,6 +279,7 @@ export async function trainForecaster(values: readonly number[], arch: Omit<Fore
       steps++;
     }
     losses.push(sum / n);
+    if (!Number.isFinite(sum / n)) throw new CliError(`training diverged at epoch ${epoch}: loss is ${sum / n}; nothing was saved (try a smaller --lr)`);
     let v = NaN;
     let vl = NaN;
     if (Xv && Yv) {
@@ -259,7 +292,7 @@ export async function trainForecaster(values: readonly number[], arch: Omit<Fore
     }
     valRmse.push(v);
     valLosses.push(vl);
-    const metric = Xv ? v : losses[losses.length - 1];
+    const metric = Xv ? (o.monitor === 'rmse' ? v : vl) : losses[losses.length - 1];
     const improved = metric < best;
     if (improved) {
       best = metric;
@@ -274,7 +307,8 @@ export async function trainForecaster(values: readonly number[], arch: Omit<Fore
   }
   model.loadStateDict(bestState);
   model.eval();
-  return { model, losses, valLosses, valRmse, bestEpoch, bestValRmse: Xv ? best : NaN, stoppedEarly, trainWindows: trainStarts.length, valWindows: valStarts.length };
+  const at = (v: number[]): number => (Xv && bestEpoch > 0 ? v[bestEpoch - 1] : NaN);
+  return { model, losses, valLosses, valRmse, bestEpoch, bestValRmse: at(valRmse), bestValLoss: at(valLosses), stoppedEarly, trainWindows: trainStarts.length, valWindows: valStarts.length, valStarts };
 }
 
 /** A detached copy of a module's state dict (for keeping the best epoch's weights). */

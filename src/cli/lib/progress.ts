@@ -30,6 +30,8 @@ export interface ProgressOptions {
   totalEpochs: number;
   /** Label of the validation metric, e.g. `val RMSE`. */
   valLabel: string;
+  /** Label of the training loss (default `loss`), e.g. `train bits/char` to match the validation's unit. */
+  lossLabel?: string;
   /** Plain mode: print every this many epochs (default: a tenth of the run). */
   every?: number;
 }
@@ -57,7 +59,7 @@ export class TrainingProgress {
     if (o.stream.isTTY) {
       this.bar = new cliProgress.SingleBar(
         {
-          format: `epoch {value}/{total} {bar} loss {loss} | ${o.valLabel} {val} | {speed} it/s | ETA {remaining}`,
+          format: `epoch {value}/{total} {bar} ${o.lossLabel ?? 'loss'} {loss} | ${o.valLabel} {val} | {speed} it/s | ETA {remaining}`,
           stream: o.stream as NodeJS.WritableStream,
           barsize: 24,
           hideCursor: true,
@@ -73,7 +75,7 @@ export class TrainingProgress {
   }
 
   private line(r: EpochReport, speed: number, eta: number): string {
-    return `epoch ${r.epoch}/${this.o.totalEpochs}  loss ${num(r.loss)}  ${this.o.valLabel} ${num(r.val)}  ${speed.toFixed(1)} it/s  ETA ${duration(eta)}`;
+    return `epoch ${r.epoch}/${this.o.totalEpochs}  ${this.o.lossLabel ?? 'loss'} ${num(r.loss)}  ${this.o.valLabel} ${num(r.val)}  ${speed.toFixed(1)} it/s  ETA ${duration(eta)}`;
   }
 
   /** Reports a finished epoch. */
@@ -128,12 +130,15 @@ export function stretch(v: readonly number[], n: number): number[] {
 }
 
 /**
- * A small terminal line chart of one or more series (same length), coloured on a terminal.
+ * A small terminal line chart of one or more series (same length), coloured on a terminal. Series
+ * with a value that is not finite (no validation, a diverged run) are left out; with none left
+ * the chart is empty.
  * @example console.log(terminalChart([[1, 3, 2]], { height: 5, tty: false }));
  */
 export function terminalChart(series: readonly (readonly number[])[], o: { height?: number; width?: number; tty?: boolean; decimals?: number } = {}): string {
   const width = o.width ?? 72;
-  const data = series.map((s) => (s.length >= width ? resample(s, width) : stretch(s, width)));
+  const data = series.filter((s) => s.length > 0 && s.every(Number.isFinite)).map((s) => (s.length >= width ? resample(s, width) : stretch(s, width)));
+  if (data.length === 0) return '';
   const colors = [asciichart.blue, asciichart.red, asciichart.green, asciichart.magenta];
   const dec = o.decimals ?? 2;
   return asciichart.plot(data, {

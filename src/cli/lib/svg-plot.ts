@@ -29,6 +29,8 @@ export interface LineChartOptions {
   height?: number;
   /** Where the x ticks go (default: round numbers). */
   xTicks?: readonly number[];
+  /** Default x ticks at integers only (epochs, steps). */
+  xInteger?: boolean;
   /** Formats an x tick (default: the number). */
   xTickFormat?: (x: number) => string;
   /** A shaded x range, e.g. the held-out test period. */
@@ -41,16 +43,19 @@ export interface LineChartOptions {
   logY?: boolean;
 }
 
-/** Round-number ticks covering [lo, hi], about `count` of them. */
-export function niceTicks(lo: number, hi: number, count = 6): number[] {
+/** Round-number ticks covering [lo, hi], about `count` of them (integers only with `integer`). */
+export function niceTicks(lo: number, hi: number, count = 6, integer = false): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const steps = [1, 2, 2.5, 5, 10].map((m) => m * mag).filter((s) => !integer || (s >= 1 && Number.isInteger(s)));
+  const step = steps.find((s) => s >= raw) ?? (integer ? Math.max(1, 10 * mag) : 10 * mag);
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
   return ticks;
 }
+
+let charts = 0;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -112,7 +117,7 @@ export function lineChartSvg(o: LineChartOptions): string {
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y}" y2="${y}" stroke="#e6e6e6"/>`);
     out.push(`<text x="${m.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${esc(fmt(t))}</text>`);
   }
-  for (const t of o.xTicks ?? niceTicks(x0, x1, 8)) {
+  for (const t of o.xTicks ?? niceTicks(x0, x1, 8, o.xInteger)) {
     if (t < x0 || t > x1) continue;
     const x = px(t).toFixed(1);
     out.push(`<line x1="${x}" x2="${x}" y1="${m.top + ph}" y2="${m.top + ph + 5}" stroke="#444"/>`);
@@ -121,13 +126,15 @@ export function lineChartSvg(o: LineChartOptions): string {
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (o.xLabel) out.push(`<text x="${m.left + pw / 2}" y="${H - 10}" text-anchor="middle" fill="#222">${esc(o.xLabel)}</text>`);
   if (o.yLabel) out.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#222">${esc(o.yLabel)}</text>`);
-  out.push(`<clipPath id="plot"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath>`);
+  // a clip id of its own, so charts can share a page
+  const clip = `plot-${(++charts).toString(36)}`;
+  out.push(`<clipPath id="${clip}"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath>`);
   for (const s of o.series) {
     const pts: string[] = [];
     for (let i = 0; i < s.x.length; i++) if (Number.isFinite(s.y[i])) pts.push(`${px(s.x[i]).toFixed(1)},${py(s.y[i]).toFixed(1)}`);
     if (pts.length === 0) continue;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    out.push(`<polyline clip-path="url(#plot)" fill="none" stroke="${esc(s.color)}" stroke-width="${s.strokeWidth ?? 2}"${dash} stroke-linejoin="round" points="${pts.join(' ')}"/>`);
+    out.push(`<polyline clip-path="url(#${clip})" fill="none" stroke="${esc(s.color)}" stroke-width="${s.strokeWidth ?? 2}"${dash} stroke-linejoin="round" points="${pts.join(' ')}"/>`);
   }
   for (const v of o.vlines ?? []) {
     if (v.x < x0 || v.x > x1) continue;
