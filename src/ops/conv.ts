@@ -65,16 +65,18 @@ export interface AvgPool1dOptions {
 // ---------------------------------------------------------------- helpers
 
 
-function noDoubleBackward(op: string): void {
+/** Throws when a fused backward runs under grad mode (createGraph): these ops have no double backward. @internal */
+export function noDoubleBackward(op: string): void {
   if (isGradEnabled()) throw new RuntimeError(`double backward through ${op} is not supported`);
 }
 
-function shapeStr(s: readonly number[]): string {
+/** A shape as PyTorch prints sizes in messages: `[2, 3]`. @internal */
+export function shapeStr(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
-/** An int parameter given as a number or a list, as a list of integers (type errors for JS callers). */
-function intList(fn: string, name: string, v: unknown): number[] {
+/** An int parameter given as a number or a list, as a list of integers (type errors for JS callers). @internal */
+export function intList(fn: string, name: string, v: unknown): number[] {
   const xs = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]) : null;
   if (xs === null || xs.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
     throw new TypeError(`${fn}(): argument '${name}' must be an int or a list of ints, but got ${describeValue(v)}`);
@@ -82,7 +84,8 @@ function intList(fn: string, name: string, v: unknown): number[] {
   return xs as number[];
 }
 
-function checkBool(fn: string, name: string, v: unknown): boolean {
+/** A bool argument, with a Python-style type error. @internal */
+export function checkBool(fn: string, name: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, got ${describeValue(v)}`);
   return v;
 }
@@ -94,8 +97,8 @@ export function poolingOutputLength(L: number, K: number, P: number, S: number, 
   return o;
 }
 
-/** C++ integer division (truncation), as in PyTorch's `pad <= kernel_size / 2`. */
-function half(k: number): number {
+/** C++ integer division (truncation), as in PyTorch's `pad <= kernel_size / 2`. @internal */
+export function half(k: number): number {
   return Math.trunc(k / 2);
 }
 
