@@ -11,7 +11,8 @@
 import './ops/methods.js';
 
 export { Tensor } from './tensor/tensor.js';
-export type { DType } from './tensor/dtype.js';
+export type { DType, FInfo, IInfo } from './tensor/dtype.js';
+export { BFloat16Bits, ByteArray, Float16Bits, finfo, iinfo, promoteTypes } from './tensor/dtype.js';
 export { ValueError, RuntimeError, IndexError, NotImplementedError, AssertionError } from './errors.js';
 export { device, Device, type DeviceLike, type DeviceType } from './tensor/device.js';
 export { isTensor, type ToOptions } from './ops/convert.js';

@@ -63,7 +63,7 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   const b = bias ?? null;
   const dt = input.dtype;
   if (
-    (dt === 'float32' || dt === 'float64') &&
+    isFloating(dt) && // float16/bfloat16 too: one rounding per output, bias included, as PyTorch's addmm
     input.dim() >= 2 &&
     weight.dim() === 2 &&
     weight.dtype === dt &&

@@ -620,6 +620,26 @@ export class Module {
     return this._apply((t) => (isFloating(t.dtype) ? t.to('float32') : t));
   }
 
+  /**
+   * Casts floating parameters and buffers to float16, like `half()`. float16 is a storage dtype
+   * here: element-wise ops, reductions and matmul run on it (in float32, rounded per op), the fused
+   * layers (recurrent, norm, conv, losses) refuse it; convert back with `float()` to train.
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.half
+   * @example const sd = model.half().stateDict(); // float16 weights, e.g. to save a smaller file
+   */
+  half(): this {
+    return this._apply((t) => (isFloating(t.dtype) ? t.to('float16') : t));
+  }
+
+  /**
+   * Casts floating parameters and buffers to bfloat16, like `bfloat16()` (a storage dtype, as `half()`).
+   * See https://pytorch.org/docs/1.13/generated/torch.nn.Module.html#torch.nn.Module.bfloat16
+   * @example model.bfloat16(); torch.save(model.stateDict(), 'model-bf16.pt');
+   */
+  bfloat16(): this {
+    return this._apply((t) => (isFloating(t.dtype) ? t.to('bfloat16') : t));
+  }
+
   /** Returns this module (host memory). */
   cpu(): this {
     return this;

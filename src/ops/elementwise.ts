@@ -6,7 +6,7 @@ import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import { defineOp, notDifferentiable } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { RuntimeError } from '../errors.js';
-import { type DType, type FloatArray, isFloating, scalarTypeName } from '../tensor/dtype.js';
+import { type DType, type FloatArray, isFloating, isIntegral, isReducedFloat, scalarTypeName } from '../tensor/dtype.js';
 import { routine } from '../backends/routine.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -292,8 +292,18 @@ function defBinary(op: BinaryOp, nodeName: string, grad: BinaryGrad | null, true
     checkBinaryArgs(op, a, b);
     let dtype = resultType(a, b);
     if (trueDiv && !isFloating(dtype)) dtype = 'float32';
-    return raw(asTensor(a, dtype), asTensor(b, dtype), dtype);
+    const bt = asTensor(b, dtype);
+    if (INTEGER_DIVISIONS.has(op) && isIntegral(dtype)) checkIntegerDivisor(bt);
+    return raw(asTensor(a, dtype), bt, dtype);
   };
+}
+
+/** The ops that divide: on integers, a zero divisor is PyTorch's ZeroDivisionError. */
+const INTEGER_DIVISIONS = new Set<BinaryOp>(['floor_divide', 'remainder', 'fmod']);
+
+/** PyTorch's error for an integer division by zero (floor_divide, remainder, fmod, div with a rounding mode). */
+function checkIntegerDivisor(b: Tensor): void {
+  if (b.eq(0).any().item()) throw new RuntimeError('ZeroDivisionError');
 }
 
 /** Each operand is a Tensor, a number or a boolean, and at least one is a Tensor. */
@@ -899,7 +909,8 @@ const subScaledOp = defAddScaled('sub', 'SubBackward0');
 function addScaled(a: Tensor, other: TensorLike, alpha: number, sign: 1 | -1): Tensor {
   checkBinaryArgs(sign > 0 ? 'add' : 'sub', a, other);
   const dtype = resultType(a, other);
-  if (isFloating(dtype) && typeof other !== 'boolean') {
+  // float16/bfloat16: PyTorch rounds alpha, then alpha * b, then the sum, to the dtype (composed below)
+  if (isFloating(dtype) && !isReducedFloat(dtype) && typeof other !== 'boolean') {
     return (sign > 0 ? addScaledOp : subScaledOp)(asTensor(a, dtype), asTensor(other, dtype), sign * alpha, dtype);
   }
   const scaledOther = scaled(other, alpha);
@@ -935,6 +946,7 @@ export const elementwiseMethods: MethodTable = {
     if (mode === null) return div(this, o);
     const dtype = resultType(this, o);
     if (!isFloating(dtype)) {
+      if (dtype !== 'bool') checkIntegerDivisor(asTensor(o, dtype));
       const q = mode === 'floor' ? floorDivide(this, o) : div(this, o).trunc();
       return q.to(dtype);
     }

@@ -816,6 +816,36 @@ declare module '../tensor/tensor.js' {
      */
     bool(): Tensor;
     /**
+     * Converts to float16 (round to nearest even).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.half.html
+     * @example torch.tensor([0.1]).half() // tensor([0.1000], dtype=torch.float16)
+     */
+    half(): Tensor;
+    /**
+     * Converts to bfloat16 (round to nearest even).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.bfloat16.html
+     * @example torch.tensor([0.1]).bfloat16() // tensor([0.1001], dtype=torch.bfloat16)
+     */
+    bfloat16(): Tensor;
+    /**
+     * Converts to int16 (truncating toward zero, wrapping around).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.short.html
+     * @example torch.tensor([40000]).short() // tensor([-25536], dtype=torch.int16)
+     */
+    short(): Tensor;
+    /**
+     * Converts to int8 (truncating toward zero, wrapping around).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.char.html
+     * @example torch.tensor([200]).char() // tensor([-56], dtype=torch.int8)
+     */
+    char(): Tensor;
+    /**
+     * Converts to uint8 (truncating toward zero, wrapping around).
+     * See https://pytorch.org/docs/1.13/generated/torch.Tensor.byte.html
+     * @example torch.tensor([-1]).byte() // tensor([255], dtype=torch.uint8)
+     */
+    byte(): Tensor;
+    /**
      * Same as `view(other.shape)`.
      * See https://pytorch.org/docs/1.13/generated/torch.Tensor.view_as.html
      * @example y.viewAs(x)
@@ -906,6 +936,21 @@ export const movementMethods: MethodTable = {
   },
   bool(this: Tensor) {
     return castTo(this, 'bool');
+  },
+  half(this: Tensor) {
+    return castTo(this, 'float16');
+  },
+  bfloat16(this: Tensor) {
+    return castTo(this, 'bfloat16');
+  },
+  short(this: Tensor) {
+    return castTo(this, 'int16');
+  },
+  char(this: Tensor) {
+    return castTo(this, 'int8');
+  },
+  byte(this: Tensor) {
+    return castTo(this, 'uint8');
   },
   viewAs(this: Tensor, o: Tensor) {
     return view(this, input('view_as', o).shape);

@@ -370,3 +370,68 @@ export function refuseRandomFill(dtype: DType): void {
     throw new RuntimeError(`random fills of ${dtype} tensors are not supported: draw into a float32 (or int64) tensor and convert it with .to('${dtype}')`);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Numeric limits
+// ---------------------------------------------------------------------------------------------
+
+/** The limits of an integer dtype, as `torch.iinfo` gives them. */
+export interface IInfo {
+  readonly bits: number;
+  readonly min: number;
+  readonly max: number;
+  readonly dtype: DType;
+}
+
+/**
+ * The limits of an integer dtype (uint8, int8, int16, int32, int64), like `torch.iinfo`.
+ * Deviation: int64's `min`/`max` are the nearest doubles, -2^63 and 2^63 (PyTorch: 2^63 - 1).
+ * See https://pytorch.org/docs/1.13/type_info.html#torch.torch.iinfo
+ * @example torch.iinfo('int8') // { bits: 8, min: -128, max: 127, dtype: 'int8' }
+ */
+export function iinfo(dtype: DType): IInfo {
+  if (dtype === 'bool') throw new TypeError('torch.bool is not supported by torch.iinfo');
+  if (!isIntegral(dtype)) throw new TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
+  const bits = ITEMSIZE[dtype] * 8;
+  const min = dtype === 'uint8' ? 0 : -(2 ** (bits - 1));
+  const max = dtype === 'uint8' ? 255 : dtype === 'int64' ? 2 ** 63 : 2 ** (bits - 1) - 1;
+  return Object.freeze({ bits, min, max, dtype });
+}
+
+/** The limits of a floating dtype, as `torch.finfo` gives them. */
+export interface FInfo {
+  readonly bits: number;
+  /** The difference between 1 and the next representable number. */
+  readonly eps: number;
+  readonly max: number;
+  readonly min: number;
+  /** The smallest positive normal number (same as `smallestNormal`). */
+  readonly tiny: number;
+  readonly smallestNormal: number;
+  /** 10 ** -(the decimal digits the type resolves). */
+  readonly resolution: number;
+  readonly dtype: DType;
+}
+
+const FLOAT_FORMAT: Record<string, [bits: number, mantissa: number, maxExp: number, resolution: number]> = {
+  float16: [16, 10, 15, 1e-3],
+  bfloat16: [16, 7, 127, 1e-2],
+  float32: [32, 23, 127, 1e-6],
+  float64: [64, 52, 1023, 1e-15],
+};
+
+/**
+ * The limits of a floating dtype (float16, bfloat16, float32, float64; default float32), like
+ * `torch.finfo`.
+ * See https://pytorch.org/docs/1.13/type_info.html#torch.torch.finfo
+ * @example torch.finfo('float16').max // 65504
+ */
+export function finfo(dtype: DType = 'float32'): FInfo {
+  const f = FLOAT_FORMAT[dtype];
+  if (f === undefined) throw new TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
+  const [bits, mant, maxExp, resolution] = f;
+  const eps = 2 ** -mant;
+  const max = (2 - eps) * 2 ** maxExp;
+  const tiny = 2 ** (1 - maxExp);
+  return Object.freeze({ bits, eps, max, min: -max, tiny, smallestNormal: tiny, resolution, dtype });
+}

@@ -6,7 +6,7 @@
 import type { Device } from '../backends/backend.js';
 import { type Device as TorchDevice, deviceOf } from './device.js';
 import { IndexError as IndexErrorLike, RuntimeError, ValueError } from '../errors.js';
-import { type DType, type TypedArray, decodeReducedFloat, fromStored, isFloating, isReducedFloatArray } from './dtype.js';
+import { type DType, type TypedArray, decodeReducedFloat, elementSize, fromStored, isFloating, isReducedFloatArray } from './dtype.js';
 import type { Node } from '../autograd/node.js';
 import { describeValue, pyTypeName } from '../validate.js';
 
@@ -347,6 +347,15 @@ export class Tensor {
    */
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
+  }
+
+  /**
+   * Bytes per element of the dtype, as PyTorch counts them (int64: 8, float16: 2, int8: 1, ...).
+   * See https://pytorch.org/docs/1.13/generated/torch.Tensor.element_size.html
+   * @example torch.zeros(2, { dtype: 'float16' }).elementSize() // 2
+   */
+  elementSize(): number {
+    return elementSize(this.dtype);
   }
 
   /**

@@ -141,8 +141,8 @@ const shape = (v: number[] = [2, 3]): Slot =>
       fc.array(fc.oneof(notInt, fc.integer({ min: -1e6, max: -1 })), { minLength: 1, maxLength: 3 }).map((bad) => [...v, ...bad]),
     ),
   );
-const DTYPES = ['float32', 'float64', 'int64', 'int32', 'bool'];
-const dtypeSlot = slot(() => 'float32', fc.oneof(omit(notString, undefined, null), fc.constantFrom('float16', 'Float', 'torch.float32', 'int8', 'uint8', 'complex64'), fc.string().filter((s) => !DTYPES.includes(s))));
+const DTYPES = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
+const dtypeSlot = slot(() => 'float32', fc.oneof(omit(notString, undefined, null), fc.constantFrom('half', 'Float', 'torch.float32', 'uint16', 'complex64'), fc.string().filter((s) => !DTYPES.includes(s))));
 
 /**
  * An options object: bad when it is not an object, has an unknown key, or gives a known key a bad
@@ -397,7 +397,7 @@ const forwards: Entry[] = [
   { name: 'LSTMCell.forward', args: [tensorWith(() => torch.randn(2, 3), () => torch.randn(2, 4), () => torch.randn(1, 2, 3)), slot(() => undefined, fc.constantFrom('a', 1, [torch.zeros(2, 4)], [torch.zeros(2, 4), torch.zeros(3, 4)], [torch.zeros(2, 5), torch.zeros(2, 4)], torch.zeros(2, 4)))], call: (x, hx) => new nn.LSTMCell(3, 4).forward(x, hx) },
   { name: 'GRUCell.forward', args: [tensorWith(() => torch.randn(2, 3), () => torch.randn(2, 4)), slot(() => undefined, fc.constantFrom('a', 1, [torch.zeros(2, 4)], torch.zeros(3, 4)))], call: (x, hx) => new nn.GRUCell(3, 4).forward(x, hx) },
   { name: 'Module.train', args: [bool(true, true)], call: (b) => lin().train(b) },
-  { name: 'Module.to', args: [slot(() => 'float64', fc.oneof(notString, fc.constantFrom('cuda', 'float16', 'Float')))], call: (d) => lin().to(d) },
+  { name: 'Module.to', args: [slot(() => 'float64', fc.oneof(notString, fc.constantFrom('cuda', 'half', 'Float')))], call: (d) => lin().to(d) },
   { name: 'Module.apply', args: [slot(() => () => undefined, omit(junk, undefined).filter((v) => typeof v !== 'function'))], call: (f) => lin().apply(f) },
   { name: 'Module.zeroGrad', args: [options({ setToNone: bool(true, true) })], call: (o) => lin().zeroGrad(o) },
   { name: 'Module.loadStateDict', args: [slot(() => lin().stateDict(), fc.oneof(junk, fc.constantFrom({ weight: 'a' }, { weight: torch.randn(4, 3) }, { weight: torch.randn(3, 3), bias: torch.randn(4) }))), options({ strict: bool(true, true) })], call: (sd, o) => lin().loadStateDict(sd, o) },
