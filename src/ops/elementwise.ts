@@ -11,6 +11,7 @@ import { routine } from '../backends/routine.js';
 import { emptyTensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions, describeValue } from '../validate.js';
+import { warnOnce } from '../warnings.js';
 import {
   type TensorLike,
   asTensor,
@@ -532,6 +533,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`masked_fill(): argument 'input' must be a Tensor, got ${describeValue(x)}`);
   if (!(value instanceof Tensor) && typeof value !== 'number' && typeof value !== 'boolean') {
     throw new TypeError(`masked_fill(): argument 'value' must be a number or a 0-dim Tensor, got ${describeValue(value)}`);
+  }
+  if (mask instanceof Tensor && mask.dtype === 'uint8') {
+    warnOnce('masked_fill_ received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.');
+    mask = mask.to('bool');
   }
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') {
     throw new RuntimeError(

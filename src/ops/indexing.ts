@@ -11,6 +11,7 @@
  * the select / slice / unsqueeze views of movement.ts, which carry their own gradients.
  */
 import { describeValue, isPlainObject } from '../validate.js';
+import { warnOnce } from '../warnings.js';
 import { routine } from '../backends/routine.js';
 import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
@@ -781,7 +782,12 @@ function resolveIndices(shape: readonly number[], indices: readonly (Tensor | nu
   const nd = shape.length;
   if (indices.length > nd) throw new IndexError(`too many indices for tensor of dimension ${nd} (got ${indices.length})`);
   for (const t of indices) {
-    if (t && t.dtype !== 'int64' && t.dtype !== 'bool') throw new IndexError('tensors used as indices must be long, byte or bool tensors');
+    if (t && t.dtype !== 'int64' && t.dtype !== 'bool' && t.dtype !== 'uint8') throw new IndexError('tensors used as indices must be long, byte or bool tensors');
+  }
+  if (indices.some((t) => t?.dtype === 'uint8')) {
+    // a byte index is a mask, as PyTorch still accepts it
+    warnOnce('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
+    indices = indices.map((t) => (t?.dtype === 'uint8' ? castTo(t, 'bool') : t));
   }
   const full: (Tensor | null)[] = [];
   for (const t of indices) {

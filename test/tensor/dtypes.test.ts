@@ -1,7 +1,7 @@
 // int8, uint8 and int16 dtypes and the float16/bfloat16 storage dtypes against PyTorch 1.13
 // (tools/fixtures/gen_dtypes.py): promotion, wrap-around integer arithmetic, casts and their bit
 // patterns, float16/bfloat16 arithmetic bit for bit, printing, type names and limits.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '../../src/index.js';
 import { decode, expectError, loadFixture } from '../helpers/fixtures.js';
 
@@ -232,5 +232,26 @@ describe('iinfo and finfo', () => {
     expectError(() => torch.iinfo('float32'), errors.iinfo_float32);
     expectError(() => torch.iinfo('bool'), errors.iinfo_bool);
     expectError(() => torch.finfo('int8'), errors.finfo_int8);
+  });
+});
+
+describe('uint8 masks (deprecated in PyTorch, still accepted)', () => {
+  const f = fx.uint8Masks;
+  it("index, assign and masked_fill like a bool mask, with PyTorch's warnings", () => {
+    const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const x = tensorOf(f.x);
+      const m = tensorOf(f.mask);
+      expectExact(x.index(m), f.get, 'x[m]');
+      expectExact(x.index(tensorOf(f.rows)), f.getRows, 'x[rows]');
+      const put = x.clone();
+      put.setIndex_([m], 9);
+      expectExact(put, f.put, 'x[m] = 9');
+      expectExact(x.maskedFill(m, -1), f.filled, 'masked_fill');
+      const said = spy.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, ''));
+      for (const w of f.warnings as string[]) expect(said).toContain(w);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
