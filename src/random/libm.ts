@@ -325,8 +325,12 @@ const PIO2 = new Float64Array(5);
 
 let piCache: { bits: number; value: bigint } | null = null;
 
-/** pi * 2^bits within 2 (Machin: pi = 16 atan(1/5) - 4 atan(1/239), with 32 or more guard bits). */
-function piFixed(bits: number): bigint {
+/**
+ * @internal pi * 2^bits within 2 (Machin: pi = 16 atan(1/5) - 4 atan(1/239), with 32 or more
+ * guard bits). Also used for SLEEF's 1/(2 pi) table in src/backends/js/kernels/sleef-f32.ts.
+ * @example piFixed(4) // 50n (pi * 16 = 50.27)
+ */
+export function piFixed(bits: number): bigint {
   if (piCache === null || piCache.bits < bits + 32) {
     const g = bits + 64;
     const one = 1n << BigInt(g);
