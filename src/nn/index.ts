@@ -44,6 +44,7 @@ export { Conv1d, type Conv1dModuleOptions } from './modules/conv.js';
 export { MaxPool1d, AvgPool1d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from './modules/pooling.js';
 export * from './modules/loss.js';
 export * as utils from './utils/index.js';
+export * as modules from './modules/index.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
