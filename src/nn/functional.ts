@@ -25,7 +25,7 @@ import { Tensor, sameShape, shapeNumel } from '../tensor/tensor.js';
 import type { View } from '../backends/backend.js';
 import { elu as eluOp, gelu as geluOp, geluTanh, leakyRelu as leakyReluOp, softplus as softplusOp } from '../ops/elementwise.js';
 import { applyInPlace } from '../ops/inplace.js';
-import { pad1d } from '../ops/conv.js';
+import { padNd } from '../ops/pad.js';
 import { drawTensor } from '../ops/random.js';
 import { embeddingOp, renormRows } from '../ops/embedding.js';
 import { batchNormOp, layerNormOp } from '../ops/norm.js';
@@ -620,7 +620,7 @@ const constantPadOp = defineOp({
 /**
  * Pads (or, with negative amounts, crops) the last dims, like `torch.nn.functional.pad`:
  * `pad = [left, right]` for the last dim, then `[top, bottom]` for the one before, and so on.
- * `'reflect'`, `'replicate'` and `'circular'` are supported for the last dim of 2-D / 3-D input.
+ * `'reflect'`, `'replicate'` and `'circular'` pad the last dim of 2-D / 3-D input or the last two of 3-D / 4-D input.
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.pad.html
  * @example F.pad(x, [1, 1], 'constant', 0)
  */
@@ -634,10 +634,7 @@ export function pad(input: Tensor, padding: readonly number[], mode: 'constant' 
     if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') {
       throw new NotImplementedError(`Unrecognised padding mode ${typeof mode === 'string' ? mode : describeValue(mode)}`);
     }
-    if (padding.length !== 2 || (input.dim() !== 2 && input.dim() !== 3)) {
-      throw new NotImplementedError(`torchlet's pad supports mode='${mode}' only for the last dim of 2-D or 3-D input`);
-    }
-    return pad1d(input, padding[0]!, padding[1]!, mode);
+    return padNd(input, padding, mode, value);
   }
   if (padding.length % 2 !== 0) throw new RuntimeError('Padding length must be divisible by 2');
   if (padding.length / 2 > input.dim()) throw new RuntimeError('Padding length too large');

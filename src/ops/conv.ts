@@ -14,11 +14,12 @@ import { defineOp } from '../autograd/function.js';
 import type { OpCtx } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { routine } from '../backends/routine.js';
-import { NotImplementedError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import { emptyTensor } from '../tensor/create.js';
 import { type FloatArray, legacyTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { cat, castTo } from './movement.js';
+import { castTo } from './movement.js';
+import { padNd } from './pad.js';
 import { castRaw, checkTensor, dense, truncRaw } from './util.js';
 
 /** An int or a one-element list, as PyTorch's `_single` parameters accept. */
@@ -398,38 +399,7 @@ export type PaddingMode = 'reflect' | 'replicate' | 'circular';
  * @example pad1d(torch.tensor([[1, 2, 3]]), 2, 1, 'reflect') // [[3, 2, 1, 2, 3, 2]]
  */
 export function pad1d(x: Tensor, left: number, right: number, mode: PaddingMode): Tensor {
-  checkTensor('input', x);
-  if (x.dim() !== 2 && x.dim() !== 3) {
-    throw new NotImplementedError('Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now');
-  }
-  const L = x.shape[x.dim() - 1]!;
-  const parts: Tensor[] = [];
-  const at = (i: number): Tensor => x.narrow(-1, i, 1);
-  if (mode === 'reflect') {
-    if (left >= L || right >= L) {
-      throw new RuntimeError(
-        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${left}, ${right}) at dimension ${x.dim() - 1} of input ${shapeStr(x.shape)}`,
-      );
-    }
-    for (let i = left; i >= 1; i--) parts.push(at(i));
-    parts.push(x);
-    for (let i = 1; i <= right; i++) parts.push(at(L - 1 - i));
-  } else if (mode === 'replicate') {
-    const edge = (i: number, n: number): Tensor => at(i).expand([...x.shape.slice(0, -1), n]);
-    if (left > 0) parts.push(edge(0, left));
-    parts.push(x);
-    if (right > 0) parts.push(edge(L - 1, right));
-  } else if (mode === 'circular') {
-    // PyTorch parity: 1.13's circular pad needs a batch dim (pad length must be 2 * (ndim - 2)).
-    if (x.dim() !== 3) throw new RuntimeError(`Invalid padding size, expected ${2 * (x.dim() - 2)} but got 2`);
-    if (left > L || right > L) throw new RuntimeError('Padding value causes wrapping around more than once.');
-    if (left > 0) parts.push(x.narrow(-1, L - left, left));
-    parts.push(x);
-    if (right > 0) parts.push(x.narrow(-1, 0, right));
-  } else {
-    throw new RuntimeError(`Unrecognised padding mode ${String(mode)}`);
-  }
-  return parts.length === 1 ? x : cat(parts, -1);
+  return padNd(x, [left, right], mode);
 }
 
 // ---------------------------------------------------------------- pooling ops
