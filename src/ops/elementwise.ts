@@ -952,7 +952,8 @@ export const elementwiseMethods: MethodTable = {
     const dtype = resultType(this, o);
     if (!isFloating(dtype)) {
       if (dtype !== 'bool') checkIntegerDivisor(asTensor(o, dtype));
-      const q = mode === 'floor' ? floorDivide(this, o) : div(this, o).trunc();
+      // trunc divides in float64 (exact for int32 and for int64 within 2^53), not true division's float32
+      const q = mode === 'floor' ? floorDivide(this, o) : div(this.to('float64'), asTensor(o, dtype).to('float64')).trunc();
       return q.to(dtype);
     }
     return mode === 'floor' ? div(this, o).floor() : div(this, o).trunc();

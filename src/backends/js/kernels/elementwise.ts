@@ -405,7 +405,9 @@ export function binary(op: BinaryOp, a: View, b: View, out: View): void {
         for (let o = o0; o < o1; o++, ia += sa, ib += sb) od[o] = ad[ia]! - bd[ib]!;
         break;
       case 'mul':
-        for (let o = o0; o < o1; o++, ia += sa, ib += sb) od[o] = ad[ia]! * bd[ib]!;
+        // int32 wraps modulo 2^32 as C++'s does: a double product past 2^53 would lose the low bits
+        if (od instanceof Int32Array) for (let o = o0; o < o1; o++, ia += sa, ib += sb) od[o] = Math.imul(ad[ia]!, bd[ib]!);
+        else for (let o = o0; o < o1; o++, ia += sa, ib += sb) od[o] = ad[ia]! * bd[ib]!;
         break;
       case 'div':
         for (let o = o0; o < o1; o++, ia += sa, ib += sb) od[o] = ad[ia]! / bd[ib]!;
