@@ -121,17 +121,31 @@ export function fma(a: number, b: number, c: number): number {
 }
 
 /**
- * Exact single-precision fused multiply-add `RN32(a * b + c)` for float32 operands
- * (the product of two floats is exact in binary64; the sum is rounded to odd in binary64 and
- * then to nearest float32, which is a correct single rounding).
+ * Exact single-precision fused multiply-add `RN32(a * b + c)` for float32 operands. The product
+ * of two floats is exact in binary64, and the binary64 sum s = RN64(p + c) rounds to the same
+ * float as the exact sum unless s is exactly halfway between two floats (the binary64 rounding
+ * may have moved the exact sum onto the midpoint); only then the sign of the sum's rounding
+ * error (two-sum) decides.
  */
 export function fmaf(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
-  if (!Number.isFinite(s)) return Math.fround(s);
-  const bb = s - p;
-  const err = p - (s - bb) + (c - bb);
-  return Math.fround(err === 0 ? s : toOdd(s, err));
+  const r = Math.fround(s);
+  if (r === s) return r;
+  const t = r + 2 * (s - r); // the float on s's other side when s is a midpoint
+  if (Math.fround(t) === t) {
+    const bb = s - p;
+    const err = p - (s - bb) + (c - bb);
+    return err === 0 || err > 0 !== t > r ? r : t;
+  }
+  if (r === Infinity || r === -Infinity) {
+    // overflow: only the midpoint between FLT_MAX and 2^128 can round the wrong way
+    if (Math.abs(s) !== 3.4028235677973366e38) return r;
+    const bb = s - p;
+    const err = p - (s - bb) + (c - bb);
+    return err === 0 || err > 0 === s > 0 ? r : Math.sign(s) * 3.4028234663852886e38;
+  }
+  return r; // not a midpoint (or NaN)
 }
 
 // ---------------------------------------------------------------------------------------------
