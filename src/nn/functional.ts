@@ -658,6 +658,21 @@ export function pad(input: Tensor, padding: readonly number[], mode: 'constant' 
 // Convolution and pooling (src/ops/conv.ts), the losses (./functional-loss.ts) and attention
 // (./functional-attention.ts) complete `nn.functional`.
 export { conv1d, maxPool1d, avgPool1d, type Conv1dOptions, type MaxPool1dOptions, type AvgPool1dOptions } from '../ops/conv.js';
+export { conv2d, convTranspose1d, convTranspose2d, type Conv2dOptions } from '../ops/conv2d.js';
+export { type ConvTransposeOptions } from '../ops/conv.js';
+export {
+  maxPool2d,
+  avgPool2d,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  type MaxPool2dOptions,
+  type AvgPool2dOptions,
+  type AdaptiveSize,
+  type AdaptiveMaxPoolOptions,
+} from '../ops/pool2d.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from '../ops/upsample.js';
 export {
   mseLoss,
   l1Loss,

@@ -40,8 +40,31 @@ export {
   type TransformerEncoderOptions,
   type TransformerEncoderForwardOptions,
 } from './modules/transformer.js';
-export { Conv1d, type Conv1dModuleOptions } from './modules/conv.js';
-export { MaxPool1d, AvgPool1d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from './modules/pooling.js';
+export {
+  ConvNd,
+  Conv1d,
+  Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type Conv1dModuleOptions,
+  type Conv2dModuleOptions,
+  type ConvTransposeModuleOptions,
+} from './modules/conv.js';
+export {
+  MaxPool1d,
+  AvgPool1d,
+  MaxPool2d,
+  AvgPool2d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  type MaxPool1dModuleOptions,
+  type AvgPool1dModuleOptions,
+  type MaxPool2dModuleOptions,
+  type AvgPool2dModuleOptions,
+  type AdaptiveMaxPoolModuleOptions,
+} from './modules/pooling.js';
 export * from './modules/loss.js';
 export * as utils from './utils/index.js';
 export * as modules from './modules/index.js';

@@ -51,6 +51,18 @@ export interface AvgPool2dOptions {
 /** An adaptive pool's output size: an int for every dim, or one entry per dim (null keeps that input size). */
 export type AdaptiveSize = number | readonly (number | null)[];
 
+/** Options of the adaptive max pools (PyTorch's keyword argument; a boolean is also accepted). */
+export interface AdaptiveMaxPoolOptions {
+  /** Also return the argmax positions (default false). */
+  returnIndices?: boolean;
+}
+
+function returnIndicesOf(fn: string, v: boolean | AdaptiveMaxPoolOptions): boolean {
+  if (typeof v === 'boolean') return v;
+  const o = checkOptions<AdaptiveMaxPoolOptions>(`${fn}()`, v, ['returnIndices']);
+  return checkBool(fn, 'return_indices', o.returnIndices ?? false);
+}
+
 // ---------------------------------------------------------------- ops
 
 /** Plane sizes of a [..., H, W] tensor and the number of planes. */
@@ -343,15 +355,16 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
 
 /**
  * Adaptive max pooling of [N, C, H, W] or [C, H, W] input to `outputSize`, like
- * `torch.nn.functional.adaptive_max_pool2d`; with `returnIndices`, also the argmax positions.
+ * `torch.nn.functional.adaptive_max_pool2d`; with `returnIndices` (true or `{ returnIndices: true }`),
+ * also the argmax positions.
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.adaptive_max_pool2d.html
  * @example F.adaptiveMaxPool2d(torch.randn(1, 3, 7, 9), 2).shape // [1, 3, 2, 2]
  */
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, returnIndices: true): [Tensor, Tensor];
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, returnIndices?: boolean): Tensor;
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, returnIndices = false): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, returnIndices: true | { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, returnIndices?: boolean | AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, indices: boolean | AdaptiveMaxPoolOptions = false): Tensor | [Tensor, Tensor] {
   checkTensor('input', input);
-  checkBool('adaptive_max_pool2d', 'return_indices', returnIndices);
+  const returnIndices = returnIndicesOf('adaptive_max_pool2d', indices);
   const s = withDefaults(outputSize, input.shape);
   const r = adaptiveMax2d(input, typeof s === 'number' ? [s, s] : s);
   return returnIndices ? r : r[0];
@@ -375,11 +388,11 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrList): Tensor 
  * See https://pytorch.org/docs/1.13/generated/torch.nn.functional.adaptive_max_pool1d.html
  * @example F.adaptiveMaxPool1d(torch.randn(2, 3, 10), 4).shape // [2, 3, 4]
  */
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, returnIndices: true): [Tensor, Tensor];
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, returnIndices?: boolean): Tensor;
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, returnIndices = false): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, returnIndices: true | { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, returnIndices?: boolean | AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, indices: boolean | AdaptiveMaxPoolOptions = false): Tensor | [Tensor, Tensor] {
   checkTensor('input', input);
-  checkBool('adaptive_max_pool1d', 'return_indices', returnIndices);
+  const returnIndices = returnIndicesOf('adaptive_max_pool1d', indices);
   const n = check1dPool('adaptive_max_pool1d', input, outputSize);
   checkNonEmpty('adaptive_max_pool1d', input, 1);
   const [y, idx] = adaptiveMax2d(input.unsqueeze(-2), [1, n]);
