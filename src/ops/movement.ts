@@ -85,23 +85,34 @@ export function inferShape(shape: readonly number[], numel: number): number[] {
 
 // ---------------------------------------------------------------- view, reshape
 
-const viewOp = defineOp({
-  name: 'view',
-  nodeName: 'ViewBackward0',
-  forward(ctx: OpCtx<{ inShape: readonly number[] }>, x: Tensor, shape: number[]) {
-    const st = viewStrides(x.shape, x.strides, shape);
-    if (!st) {
-      throw new RuntimeError(
-        "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
-      );
-    }
-    ctx.inShape = x.shape;
-    return makeView(x, shape, st, x.offset);
-  },
-  backward(ctx, [gy]) {
-    return [gy!.reshape(ctx.inShape)];
-  },
-});
+/** A view op recorded under PyTorch's node name for it (view, reshape's alias, squeeze, ...). */
+function defView(name: string, nodeName: string) {
+  return defineOp({
+    name,
+    nodeName,
+    forward(ctx: OpCtx<{ inShape: readonly number[] }>, x: Tensor, shape: number[]) {
+      const st = viewStrides(x.shape, x.strides, shape);
+      if (!st) {
+        throw new RuntimeError(
+          "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+        );
+      }
+      ctx.inShape = x.shape;
+      return makeView(x, shape, st, x.offset);
+    },
+    backward(ctx, [gy]) {
+      return [gy!.reshape(ctx.inShape)];
+    },
+  });
+}
+const viewOp = defView('view', 'ViewBackward0');
+/** reshape of a tensor that can be viewed (PyTorch 1.13's `_reshape_alias`). */
+const reshapeAliasOp = defView('_reshape_alias', 'ReshapeAliasBackward0');
+/** reshape of a contiguous copy (PyTorch's `_unsafe_view` after the clone). */
+const unsafeViewOp = defView('_unsafe_view', 'UnsafeViewBackward0');
+const unsqueezeOp = defView('unsqueeze', 'UnsqueezeBackward0');
+const squeezeAllOp = defView('squeeze', 'SqueezeBackward0');
+const squeezeDimOp = defView('squeeze', 'SqueezeBackward1');
 
 /** A view with a new shape (one dim may be -1), like `Tensor.view`. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
@@ -119,8 +130,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   input('reshape', x);
   intList('reshape', 'shape', shape);
   const s = inferShape(shape, x.numel());
-  if (viewStrides(x.shape, x.strides, s)) return viewOp(x, s);
-  return viewOp(contiguous(x), s);
+  if (viewStrides(x.shape, x.strides, s)) return reshapeAliasOp(x, s);
+  return unsafeViewOp(contiguous(x), s);
 }
 
 // ---------------------------------------------------------------- contiguous, clone, cast
@@ -303,7 +314,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, x.dim() + 1, false);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
-  return viewOp(x, shape);
+  return unsqueezeOp(x, shape);
 }
 
 /**
@@ -313,12 +324,12 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   input('squeeze', x);
-  if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1));
+  if (dim === undefined) return squeezeAllOp(x, x.shape.filter((s) => s !== 1));
   const d = normDim(dim, x.dim());
-  if (x.dim() === 0 || x.shape[d] !== 1) return aliasView(x);
+  if (x.dim() === 0 || x.shape[d] !== 1) return squeezeDimOp(x, x.shape.slice());
   const shape = x.shape.slice();
   shape.splice(d, 1);
-  return viewOp(x, shape);
+  return squeezeDimOp(x, shape);
 }
 
 /**

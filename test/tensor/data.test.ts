@@ -149,3 +149,25 @@ describe('size(dim) and stride(dim)', () => {
     });
   }
 });
+
+describe("views record PyTorch's node names", () => {
+  const x = torch.zeros([2, 1, 3], { requiresGrad: true });
+  const calls: Record<string, () => torch.Tensor> = {
+    view: () => x.view(6),
+    'reshape viewable': () => x.reshape(3, 2),
+    'reshape copy': () => x.transpose(0, 2).reshape(6),
+    flatten: () => x.flatten(),
+    'flatten copy': () => x.transpose(0, 2).flatten(),
+    squeeze: () => x.squeeze(),
+    'squeeze dim': () => x.squeeze(1),
+    'squeeze other dim': () => x.squeeze(0),
+    unsqueeze: () => x.unsqueeze(0),
+  };
+  for (const c of fx.viewNames) {
+    it(c.name, () => {
+      const y = calls[c.name]!();
+      expect(y.shape).toEqual(c.shape);
+      expect(y.gradFn?.name).toBe(c.gradFn);
+    });
+  }
+});
