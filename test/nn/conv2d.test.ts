@@ -92,6 +92,8 @@ describe('gradcheck (float64)', () => {
 describe('the im2col + gemm path equals the direct loops', () => {
   const shapes: [string, Conv2dGeometry][] = [
     ['3x3 padding 1', { N: 3, C: 6, H: 13, W: 11, O: 8, KH: 3, KW: 3, Ho: 13, Wo: 11, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 }],
+    ['dilated same (shifted planes)', { N: 2, C: 6, H: 12, W: 10, O: 8, KH: 3, KW: 5, Ho: 12, Wo: 10, strideH: 1, strideW: 1, padH: 2, padW: 4, dilationH: 2, dilationW: 2, groups: 1 }],
+    ['valid 1x4 (row copies)', { N: 2, C: 5, H: 9, W: 16, O: 8, KH: 1, KW: 4, Ho: 9, Wo: 13, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }],
     ['strided dilated groups', { N: 2, C: 8, H: 17, W: 15, O: 12, KH: 3, KW: 2, Ho: 8, Wo: 6, strideH: 2, strideW: 2, padH: 1, padW: 0, dilationH: 2, dilationW: 3, groups: 2 }],
   ];
   for (const [name, g] of shapes) {

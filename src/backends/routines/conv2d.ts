@@ -69,7 +69,10 @@ export interface Im2col2dArgs extends Conv2dGeometry {
   g: number;
 }
 
-/** Arguments of `col2im2d`, the adjoint of im2col2d: gx[n0+i, g*Cg + c, ih, iw] += col[i, ...]. */
+/**
+ * Arguments of `col2im2d`, the adjoint of im2col2d: gx[n0+i, g*Cg + c, ih, iw] += col[i, ...].
+ * `col` is scratch: entries that map to no input position may be overwritten.
+ */
 export interface Col2im2dArgs extends Conv2dGeometry {
   col: FloatArray;
   gx: FloatArray;

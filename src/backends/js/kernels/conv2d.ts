@@ -155,16 +155,27 @@ function conv2dBackward(a: Conv2dBackwardArgs): void {
   if (gw) for (let i = 0; i < nw; i++) gw[i] = s[nx + i]!;
 }
 
+/**
+ * True when every col row plane is the input plane shifted (stride 1 both ways, output as wide as
+ * the input): the valid rows are then one contiguous block of the input, copied at once, and only
+ * the border columns need zeros. This is the usual 'same' convolution of a CNN.
+ */
+function shiftable(a: Conv2dGeometry): boolean {
+  return a.strideH === 1 && a.strideW === 1 && a.Wo === a.W;
+}
+
 /** col[i, (c*KH + kh)*KW + kw, oh*Wo + ow] = x[n0 + i, g*Cg + c, ih, iw], zeros outside the plane. */
 function im2col2d(a: Im2col2dArgs): void {
   const { x, col, n0, nb, g, C, H, W, KH, KW, Ho, Wo, strideH: sH, strideW: sW, padH: pH, padW: pW, dilationH: dH, dilationW: dW, groups: G } = a;
   const Cg = C / G;
   const P = Ho * Wo;
+  const HW = H * W;
   const { rh, rw } = ranges(a);
+  const shift = shiftable(a);
   let r = 0; // the current col row's first element
   for (let i = 0; i < nb; i++) {
     for (let c = 0; c < Cg; c++) {
-      const xc = ((n0 + i) * C + g * Cg + c) * H * W;
+      const xc = ((n0 + i) * C + g * Cg + c) * HW;
       for (let kh = 0; kh < KH; kh++) {
         const loH = rh[2 * kh]!;
         const hiH = rh[2 * kh + 1]!;
@@ -172,6 +183,26 @@ function im2col2d(a: Im2col2dArgs): void {
           const loW = rw[2 * kw]!;
           const hiW = rw[2 * kw + 1]!;
           if (loH > 0) col.fill(0, r, r + loH * Wo);
+          if (hiH < Ho) col.fill(0, r + hiH * Wo, r + P);
+          if (shift) {
+            // rows [loH, hiH) of this plane are x shifted by s; wrapped border columns are zeroed after
+            const s = (kh * dH - pH) * W + kw * dW - pW;
+            let d0 = r + loH * W;
+            let s0 = xc + loH * W + s;
+            let s1 = xc + hiH * W + s;
+            if (s0 < xc) {
+              d0 += xc - s0;
+              s0 = xc;
+            }
+            if (s1 > xc + HW) s1 = xc + HW;
+            if (s1 > s0) col.set(x.subarray(s0, s1), d0);
+            for (let oh = loH; oh < hiH; oh++) {
+              const pr = r + oh * Wo;
+              for (let ow = 0; ow < loW; ow++) col[pr + ow] = 0;
+              for (let ow = hiW; ow < Wo; ow++) col[pr + ow] = 0;
+            }
+            continue;
+          }
           for (let oh = loH; oh < hiH; oh++) {
             const pr = r + oh * Wo;
             const xr = xc + (oh * sH + kh * dH - pH) * W + kw * dW - pW;
@@ -181,28 +212,50 @@ function im2col2d(a: Im2col2dArgs): void {
             else for (; ow < hiW; ow++) col[pr + ow] = x[xr + ow * sW]!;
             for (; ow < Wo; ow++) col[pr + ow] = 0;
           }
-          if (hiH < Ho) col.fill(0, r + hiH * Wo, r + P);
         }
       }
     }
   }
 }
 
-/** gx[n0 + i, g*Cg + c, ih, iw] += col[i, (c*KH + kh)*KW + kw, oh*Wo + ow] (the adjoint of im2col2d). */
+/**
+ * gx[n0 + i, g*Cg + c, ih, iw] += col[i, (c*KH + kh)*KW + kw, oh*Wo + ow] (the adjoint of im2col2d).
+ * In the shiftable case the border columns of col are zeroed first (they belong to no input
+ * position), so each row plane adds to the input in one flat loop.
+ */
 function col2im2d(a: Col2im2dArgs): void {
   const { col, gx, n0, nb, g, C, H, W, KH, KW, Ho, Wo, strideH: sH, strideW: sW, padH: pH, padW: pW, dilationH: dH, dilationW: dW, groups: G } = a;
   const Cg = C / G;
   const P = Ho * Wo;
+  const HW = H * W;
   const { rh, rw } = ranges(a);
+  const shift = shiftable(a);
   let r = 0;
   for (let i = 0; i < nb; i++) {
     for (let c = 0; c < Cg; c++) {
-      const xc = ((n0 + i) * C + g * Cg + c) * H * W;
+      const xc = ((n0 + i) * C + g * Cg + c) * HW;
       for (let kh = 0; kh < KH; kh++) {
+        const loH = rh[2 * kh]!;
+        const hiH = rh[2 * kh + 1]!;
         for (let kw = 0; kw < KW; kw++, r += P) {
           const loW = rw[2 * kw]!;
           const hiW = rw[2 * kw + 1]!;
-          for (let oh = rh[2 * kh]!, hiH = rh[2 * kh + 1]!; oh < hiH; oh++) {
+          if (shift) {
+            for (let oh = loH; oh < hiH; oh++) {
+              const pr = r + oh * Wo;
+              for (let ow = 0; ow < loW; ow++) col[pr + ow] = 0;
+              for (let ow = hiW; ow < Wo; ow++) col[pr + ow] = 0;
+            }
+            const s = (kh * dH - pH) * W + kw * dW - pW;
+            let j0 = loH * W;
+            let j1 = hiH * W;
+            if (xc + j0 + s < xc) j0 = -s;
+            if (xc + j1 + s > xc + HW) j1 = HW - s;
+            const off = xc + s;
+            for (let j = j0; j < j1; j++) gx[off + j] += col[r + j]!;
+            continue;
+          }
+          for (let oh = loH; oh < hiH; oh++) {
             const pr = r + oh * Wo;
             const xr = xc + (oh * sH + kh * dH - pH) * W + kw * dW - pW;
             for (let ow = loW; ow < hiW; ow++) gx[xr + ow * sW] += col[pr + ow]!;

@@ -43,26 +43,61 @@ function avgWindow(a: Pool2dGeometry, oh: number, ow: number, b: Int32Array): nu
 }
 
 /**
- * The max-pool window of output (oh, ow): rows h0, h0 + dH, ... < h1 and columns w0, ... < w1,
- * the first tap moved inside the plane by whole dilation steps.
+ * The max-pool windows of one dim, the same for every plane: output o covers input positions
+ * w[2o], w[2o] + D, ... < w[2o + 1] (the first tap moved inside the input by whole dilation steps).
  */
-function maxWindow(a: Pool2dGeometry, oh: number, ow: number, b: Int32Array): void {
-  let h0 = oh * a.strideH - a.padH;
-  let w0 = ow * a.strideW - a.padW;
-  const h1 = Math.min(h0 + (a.KH - 1) * a.dilationH + 1, a.H);
-  const w1 = Math.min(w0 + (a.KW - 1) * a.dilationW + 1, a.W);
-  while (h0 < 0) h0 += a.dilationH;
-  while (w0 < 0) w0 += a.dilationW;
-  b[0] = h0;
-  b[1] = h1;
-  b[2] = w0;
-  b[3] = w1;
+function maxWindows(n: number, size: number, K: number, S: number, P: number, D: number): Int32Array {
+  const w = new Int32Array(2 * n);
+  for (let o = 0; o < n; o++) {
+    let start = o * S - P;
+    const end = Math.min(start + (K - 1) * D + 1, size);
+    while (start < 0) start += D;
+    w[2 * o] = start;
+    w[2 * o + 1] = end;
+  }
+  return w;
 }
 
-const bounds = new Int32Array(4);
+/** Max pooling: y and the argmax positions, per plane, with windows computed once per dim. */
+function maxPoolForward(a: Pool2dForwardArgs): void {
+  const { x, y, R, H, W, Ho, Wo, dilationH: dH, dilationW: dW } = a;
+  const ind = a.indices!;
+  const wh = maxWindows(Ho, H, a.KH, a.strideH, a.padH, dH);
+  const ww = maxWindows(Wo, W, a.KW, a.strideW, a.padW, dW);
+  for (let r = 0; r < R; r++) {
+    const xr = r * H * W;
+    let yo = r * Ho * Wo;
+    for (let oh = 0; oh < Ho; oh++) {
+      const h0 = wh[2 * oh]!;
+      const h1 = wh[2 * oh + 1]!;
+      for (let ow = 0; ow < Wo; ow++, yo++) {
+        const w0 = ww[2 * ow]!;
+        const w1 = ww[2 * ow + 1]!;
+        let m = -Infinity;
+        let mi = h0 * W + w0;
+        for (let ih = h0; ih < h1; ih += dH) {
+          const row = ih * W;
+          for (let iw = w0; iw < w1; iw += dW) {
+            const v = x[xr + row + iw]!;
+            if (v > m || v !== v) {
+              m = v;
+              mi = row + iw;
+            }
+          }
+        }
+        y[yo] = m;
+        ind[yo] = mi;
+      }
+    }
+  }
+}
 
 /** y [R,Ho,Wo] (and the argmax positions for max) from x [R,H,W]. */
 function pool2dForward(a: Pool2dForwardArgs): void {
+  if (a.mode === 'max') {
+    maxPoolForward(a);
+    return;
+  }
   const { x, y, R, H, W, Ho, Wo } = a;
   const b = bounds;
   for (let r = 0; r < R; r++) {
@@ -70,50 +105,40 @@ function pool2dForward(a: Pool2dForwardArgs): void {
     let yo = r * Ho * Wo;
     for (let oh = 0; oh < Ho; oh++) {
       for (let ow = 0; ow < Wo; ow++, yo++) {
-        if (a.mode === 'max') {
-          maxWindow(a, oh, ow, b);
-          let m = -Infinity;
-          let mi = b[0]! * W + b[2]!;
-          for (let ih = b[0]!; ih < b[1]!; ih += a.dilationH) {
-            for (let iw = b[2]!; iw < b[3]!; iw += a.dilationW) {
-              const v = x[xr + ih * W + iw]!;
-              if (v > m || v !== v) {
-                m = v;
-                mi = ih * W + iw;
-              }
-            }
-          }
-          y[yo] = m;
-          a.indices![yo] = mi;
-        } else {
-          const div = avgWindow(a, oh, ow, b);
-          if (div === 0) {
-            y[yo] = 0;
-            continue;
-          }
-          let t = 0;
-          for (let ih = b[0]!; ih < b[1]!; ih++) for (let iw = b[2]!; iw < b[3]!; iw++) t += x[xr + ih * W + iw]!;
-          y[yo] = t / div;
+        const div = avgWindow(a, oh, ow, b);
+        if (div === 0) {
+          y[yo] = 0;
+          continue;
         }
+        let t = 0;
+        for (let ih = b[0]!; ih < b[1]!; ih++) for (let iw = b[2]!; iw < b[3]!; iw++) t += x[xr + ih * W + iw]!;
+        y[yo] = t / div;
       }
     }
   }
 }
+
+const bounds = new Int32Array(4);
 
 /** gx (overwritten) from gy: max adds to the saved argmax, avg spreads gy/divisor over the window. */
 function pool2dBackward(a: Pool2dBackwardArgs): void {
   const { gy, gx, R, H, W, Ho, Wo } = a;
   const b = bounds;
   gx.fill(0);
+  if (a.mode === 'max') {
+    const ind = a.indices!;
+    const P = Ho * Wo;
+    for (let r = 0; r < R; r++) {
+      const xr = r * H * W;
+      for (let yo = r * P, e = yo + P; yo < e; yo++) gx[xr + ind[yo]!] += gy[yo]!;
+    }
+    return;
+  }
   for (let r = 0; r < R; r++) {
     const xr = r * H * W;
     let yo = r * Ho * Wo;
     for (let oh = 0; oh < Ho; oh++) {
       for (let ow = 0; ow < Wo; ow++, yo++) {
-        if (a.mode === 'max') {
-          gx[xr + a.indices![yo]!] += gy[yo]!;
-          continue;
-        }
         const div = avgWindow(a, oh, ow, b);
         if (div === 0) continue;
         const v = gy[yo]! / div;
