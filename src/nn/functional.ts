@@ -673,6 +673,7 @@ export {
   type AdaptiveMaxPoolOptions,
 } from '../ops/pool2d.js';
 export { interpolate, type InterpolateOptions, type InterpolateMode } from '../ops/upsample.js';
+export { groupNorm, dropout1d, dropout2d } from './functional-cnn.js';
 export {
   mseLoss,
   l1Loss,

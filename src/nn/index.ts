@@ -20,11 +20,22 @@ export {
 export { Parameter } from './parameter.js';
 export { Identity, Linear, Bilinear, type LinearOptions } from './modules/linear.js';
 export { Embedding, type EmbeddingModuleOptions } from './modules/embedding.js';
-export { Dropout } from './modules/dropout.js';
-export { LayerNorm, BatchNorm1d, BatchNormBase, type LayerNormOptions, type BatchNormOptions } from './modules/norm.js';
+export { Dropout, Dropout1d, Dropout2d } from './modules/dropout.js';
+export {
+  LayerNorm,
+  BatchNorm1d,
+  BatchNorm2d,
+  BatchNormBase,
+  GroupNorm,
+  type LayerNormOptions,
+  type BatchNormOptions,
+  type GroupNormOptions,
+} from './modules/norm.js';
 export { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, ELU, Softplus } from './modules/activation.js';
 export { Sequential, ModuleList, ModuleDict } from './modules/container.js';
 export { Flatten } from './modules/flatten.js';
+export { Unflatten } from './modules/unflatten.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type UpsampleOptions } from './modules/upsampling.js';
 export {
   MultiheadAttention,
   NonDynamicallyQuantizableLinear,

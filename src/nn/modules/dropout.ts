@@ -1,9 +1,10 @@
 /**
- * `Dropout`.
+ * `Dropout`, and the channel dropouts `Dropout1d`, `Dropout2d`.
  */
 import { checkBool, checkOptions, optional } from '../../validate.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkDropoutP, dropout } from '../functional.js';
+import { dropout1d, dropout2d } from '../functional-cnn.js';
 import { Module, pyBool, pyFloat } from '../module.js';
 
 /**
@@ -32,5 +33,32 @@ export class Dropout extends Module {
 
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/**
+ * During training, zeroes whole channels of [N, C, L] or [C, L] input with probability `p` (one
+ * draw per channel, PyTorch's draws) and scales the rest by 1/(1-p), like `torch.nn.Dropout1d`.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Dropout1d.html
+ * @example new nn.Dropout1d(0.2).forward(torch.randn(4, 8, 16));
+ */
+export class Dropout1d extends Dropout {
+  /** Channel dropout in training mode; `input` unchanged in eval mode. */
+  override forward(input: Tensor): Tensor {
+    return dropout1d(input, this.p, this.training, this.inplace);
+  }
+}
+
+/**
+ * During training, zeroes whole channels of [N, C, H, W] input with probability `p` and scales the
+ * rest by 1/(1-p), like `torch.nn.Dropout2d` (PyTorch 1.13: 3-D input is taken as [N, C, L], with
+ * its warning).
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.Dropout2d.html
+ * @example new nn.Dropout2d(0.2).forward(torch.randn(4, 8, 16, 16));
+ */
+export class Dropout2d extends Dropout {
+  /** Channel dropout in training mode; `input` unchanged in eval mode. */
+  override forward(input: Tensor): Tensor {
+    return dropout2d(input, this.p, this.training, this.inplace);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Normalisation layers: `LayerNorm`, `BatchNorm1d`.
+ * Normalisation layers: `LayerNorm`, `BatchNorm1d`, `BatchNorm2d`, `GroupNorm`.
  */
 import { checkBool, checkDTypeName, checkNumber, checkOptions, checkShape, describeValue, optional } from '../../validate.js';
 import { noGrad } from '../../autograd/grad-mode.js';
@@ -9,6 +9,7 @@ import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkInt } from '../../ops/util.js';
 import { batchNorm, layerNorm } from '../functional.js';
+import { groupNorm } from '../functional-cnn.js';
 import * as init from '../init.js';
 import { Module, pyBool, pyFloat, pyTuple } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -242,5 +243,90 @@ export abstract class BatchNormBase extends Module {
 export class BatchNorm1d extends BatchNormBase {
   protected override checkInputDim(input: Tensor): void {
     if (input.dim() !== 2 && input.dim() !== 3) throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}
+
+/**
+ * Batch normalisation over (N, C, H, W) input, like `torch.nn.BatchNorm2d`: per-channel batch
+ * statistics over N, H and W in training (updating the running statistics; `momentum: null` keeps
+ * a cumulative average), running statistics in eval mode.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.BatchNorm2d.html
+ * @example const bn = new nn.BatchNorm2d(16); bn.forward(torch.randn(8, 16, 32, 32));
+ */
+export class BatchNorm2d extends BatchNormBase {
+  protected override checkInputDim(input: Tensor): void {
+    if (input.dim() !== 4) throw new ValueError(`expected 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+/** Options of `GroupNorm`. */
+export interface GroupNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn per-channel `weight` (ones) and `bias` (zeros) (default true). */
+  affine?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * Group normalisation of (N, C, *) input, like `torch.nn.GroupNorm`: the C channels are split into
+ * `numGroups` groups, each sample's groups are normalised by their own mean and variance, then
+ * scaled and shifted per channel.
+ * See https://pytorch.org/docs/1.13/generated/torch.nn.GroupNorm.html
+ * @example const gn = new nn.GroupNorm(4, 16); gn.forward(torch.randn(8, 16, 10, 10));
+ */
+export class GroupNorm extends Module {
+  /** Number of channel groups. */
+  readonly numGroups: number;
+  /** C, the number of channels. */
+  readonly numChannels: number;
+  /** Added to the variance for numerical stability. */
+  readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
+  readonly affine: boolean;
+  /** [numChannels] scale, or null. */
+  declare weight: Parameter | null;
+  /** [numChannels] shift, or null. */
+  declare bias: Parameter | null;
+
+  constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
+    super();
+    const fn = 'GroupNorm()';
+    this.numGroups = checkInt('num_groups', numGroups);
+    this.numChannels = checkInt('num_channels', numChannels);
+    opts = checkOptions<GroupNormOptions>(fn, opts, ['eps', 'affine', 'dtype']);
+    this.eps = optional(opts.eps, 1e-5, (v) => checkNumber(fn, 'eps', v));
+    this.affine = optional(opts.affine, true, (v) => checkBool(fn, 'affine', v));
+    optional(opts.dtype, 'float32', (v) => checkDTypeName(fn, v, true));
+    // Deviation: Python raises ZeroDivisionError for numGroups = 0.
+    if (numGroups === 0 || numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
+    checkShape(fn, [numChannels], 'num_channels');
+    const dtype = opts.dtype ?? 'float32';
+    if (this.affine) {
+      this.weight = new Parameter(emptyTensor([numChannels], dtype));
+      this.bias = new Parameter(emptyTensor([numChannels], dtype));
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    this.resetParameters();
+  }
+
+  /** Sets weight to ones and bias to zeros. */
+  resetParameters(): void {
+    if (this.affine) {
+      init.ones_(this.weight!);
+      init.zeros_(this.bias!);
+    }
+  }
+
+  /** (N, C, *) -> the same shape, group-normalised. */
+  override forward(input: Tensor): Tensor {
+    return groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }
 }
