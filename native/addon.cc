@@ -20,6 +20,7 @@
 #include <cstring>
 #include <new>
 #include <stdexcept>
+#include <string>
 
 #include "common.h"
 #include "routines.h"
@@ -137,8 +138,19 @@ napi_value Run(napi_env env, napi_callback_info info) try {
   return nullptr;
 }
 
+// setNumThreads(n): n a whole number in [1, tl::kMaxThreads] (src/backends/threads.ts validates it
+// with PyTorch's messages first); throws when the system refuses a thread (the pool stays as it was).
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  tl::setNumThreads(info[0].As<Napi::Number>().Int32Value());
+  const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(n >= 1 && n <= tl::kMaxThreads) || n != (double)(int)n) {
+    throw Napi::RangeError::New(info.Env(), "setNumThreads expects a whole number in [1, " +
+                                                std::to_string(tl::kMaxThreads) + "]");
+  }
+  try {
+    tl::setNumThreads((int)n);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   return info.Env().Undefined();
 }
 

@@ -87,7 +87,11 @@ const char* isaSupported();
 // ------------------------------------------------------------------------------------------------
 // Threads (threads.cc): one persistent pool; the caller's thread is worker 0.
 // ------------------------------------------------------------------------------------------------
+// Most threads a pool may have (torch.setNumThreads' bound, src/backends/threads.ts MAX_THREADS).
+constexpr int kMaxThreads = 1024;
 int numThreads();
+// Starts or stops workers so the pool has n threads (the caller's included), n in [1, kMaxThreads].
+// Throws std::runtime_error, the pool as it was, when the system refuses a thread part-way.
 void setNumThreads(int n);
 // Runs fn(ctx, task) for task in [0, ntasks) on up to numThreads() threads and returns when all
 // are done. Tasks must write disjoint outputs. A call made while the pool is busy (another JS

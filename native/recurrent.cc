@@ -817,7 +817,7 @@ void rnnForward(const RnnFwd<T>& a) {
         if (a.ws) copy(a.ws + base, a.hN + (long)b0 * H, len);
         whh.mulRows(m, a.hN + (long)b0 * H, H, 1, a.y + base, H);
         if (a.nonlinearity == kRelu) {
-          for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
+          for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] <= 0 ? T(0) : a.y[base + k];
         } else {
           for (int b = 0; b < m; b++) Cells<T>::tanhInPlace(H, a.y + base + (long)b * H);
         }
@@ -833,8 +833,8 @@ void rnnForward(const RnnFwd<T>& a) {
     const long base = (long)o * H, len = (long)bt * H;
     if (a.ws) copy(a.ws + base, a.hN, len);
     whh.mul(bt, Mat<T>{a.hN, H, 1}, 1, a.y + base, H);
-    if (a.nonlinearity == kRelu) {
-      for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] > 0 ? a.y[base + k] : T(0);
+    if (a.nonlinearity == kRelu) {  // NaN stays NaN, as PyTorch's relu
+      for (long k = 0; k < len; k++) a.y[base + k] = a.y[base + k] <= 0 ? T(0) : a.y[base + k];
     } else {
       rows(bt, len, [&](int b) { Cells<T>::tanhInPlace(H, a.y + base + (long)b * H); });
     }
@@ -862,7 +862,7 @@ void rnnBackward(const RnnBwd<T>& a) {
     for (long k = (long)r0 * H; k < (long)r1 * H; k++) {
       const T gk = a.dy ? dh[k] + a.dy[base + k] : dh[k];
       const T h = ws[wsH + base + k];
-      dpre[base + k] = a.nonlinearity == kRelu ? (h > 0 ? gk : T(0)) : gk * (1 - h * h);
+      dpre[base + k] = a.nonlinearity == kRelu ? (h <= 0 ? T(0) : gk) : gk * (1 - h * h);
     }
   };
   const int parts = splitParts(g);

@@ -8,11 +8,21 @@
 // microseconds), then sleep on a condition variable, so an idle process burns no CPU.
 // The pool is never destroyed: it lives until the process exits (joining in a static destructor
 // would race with Node's shutdown).
+//
+// Resizing (setNumThreads) starts or stops only the difference: worker i runs while i < `limit`.
+// When the system refuses a thread part-way (a process or memory limit), the workers this call
+// started are stopped and joined, and the call throws: the pool keeps its previous workers and
+// stays usable. The first region of a pool never sized by setNumThreads starts the default count,
+// and keeps what it got if the system refuses some (parallelism is an optimisation there, and no
+// caller could be told).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 #if defined(__linux__)
@@ -47,19 +57,26 @@ int machineThreads() {
   return n > 0 ? (int)n : 1;
 }
 
+// TORCHLET_NUM_THREADS or OMP_NUM_THREADS when it is a whole positive number (at most
+// kMaxThreads), else the CPUs this process may run on.
 int defaultThreads() {
   for (const char* name : {"TORCHLET_NUM_THREADS", "OMP_NUM_THREADS"}) {
     const char* v = std::getenv(name);
-    if (v && std::atoi(v) > 0) return std::atoi(v);
+    if (!v || !*v) continue;
+    char* end = nullptr;
+    const long n = std::strtol(v, &end, 10);
+    if (*end == '\0' && n > 0) return n < kMaxThreads ? (int)n : kMaxThreads;
   }
-  return machineThreads();
+  const int m = machineThreads();
+  return m < kMaxThreads ? m : kMaxThreads;
 }
 
 struct Pool {
-  std::mutex busy;  // held by the thread running a parallel region
-  std::vector<std::thread> workers;
-  int wanted = defaultThreads();  // threads including the caller
-  bool started = false;
+  std::mutex busy;  // held by the thread running a parallel region, or resizing the pool
+  std::vector<std::thread> workers;  // workers[i] runs loop(i) while i < limit
+  std::atomic<int> wanted{defaultThreads()};  // threads including the caller
+  bool started = false;  // workers were started for `wanted` (by the first region or setNumThreads)
+  std::atomic<int> limit{0};
 
   // The job. `state` packs generation (24 bits) | task count (20 bits) | next task (20 bits), so
   // a claim checks the generation and the count it belongs to in one atomic compare-and-swap.
@@ -67,7 +84,6 @@ struct Pool {
   std::atomic<void*> ctx{nullptr};
   std::atomic<uint64_t> state{0};
   std::atomic<int> done{0};
-  std::atomic<bool> quit{false};
 
   std::mutex m;
   std::condition_variable cv;
@@ -93,13 +109,15 @@ struct Pool {
     }
   }
 
-  void loop() {
+  bool stopped(int idx) const { return idx >= limit.load(std::memory_order_acquire); }
+
+  void loop(int idx) {
     uint32_t seen = gen(state.load(std::memory_order_acquire));
     for (;;) {
       uint32_t g = gen(state.load(std::memory_order_acquire));
       if (g == seen) {
         const auto until = std::chrono::steady_clock::now() + kSpin;
-        for (int i = 0; g == seen && !quit.load(std::memory_order_relaxed); i++) {
+        for (int i = 0; g == seen && !stopped(idx); i++) {
           if (i < 2000) TL_PAUSE();
           else std::this_thread::yield();  // spin politely: other processes may need the core
           g = gen(state.load(std::memory_order_acquire));
@@ -109,35 +127,54 @@ struct Pool {
       if (g == seen) {
         std::unique_lock<std::mutex> lk(m);
         sleepers.fetch_add(1);
-        cv.wait(lk, [&] { return quit.load() || gen(state.load()) != seen; });
+        cv.wait(lk, [&] { return stopped(idx) || gen(state.load()) != seen; });
         sleepers.fetch_sub(1);
         g = gen(state.load(std::memory_order_acquire));
       }
-      if (quit.load()) return;
+      if (stopped(idx)) return;
       seen = g;
       work(g);
     }
   }
 
-  void start() {
-    quit = false;
-    for (int i = 1; i < wanted; i++) workers.emplace_back([this] { loop(); });
-    started = true;
-  }
-
-  void stop() {
+  // Stops and joins workers [keep, size).
+  void shrink(int keep) {
     {
-      std::lock_guard<std::mutex> lk(m);
-      quit = true;
+      std::lock_guard<std::mutex> lk(m);  // a worker between its check and its wait sees this
+      limit.store(keep, std::memory_order_release);
     }
     cv.notify_all();
-    for (auto& t : workers) t.join();
-    workers.clear();
-    started = false;
+    for (size_t i = (size_t)keep; i < workers.size(); i++) workers[i].join();
+    workers.erase(workers.begin() + keep, workers.end());
+  }
+
+  // Runs n - 1 workers (the caller is the n-th thread). Returns '' or, when the system refused a
+  // thread, why: thread k of n could not start (then, with keepPartial, the workers started so
+  // far stay; else they are stopped and the pool is as it was).
+  std::string resize(int n, bool keepPartial) {
+    const int want = n - 1, had = (int)workers.size();
+    if (want <= had) {
+      if (want < had) shrink(want);
+      return "";
+    }
+    limit.store(want, std::memory_order_release);
+    try {
+      workers.reserve((size_t)want);
+      for (int i = had; i < want; i++) workers.emplace_back([this, i] { loop(i); });
+      return "";
+    } catch (const std::exception& e) {  // std::system_error from the thread, or bad_alloc
+      const int got = (int)workers.size();
+      shrink(keepPartial ? got : had);  // (keepPartial: only lowers limit to the workers that exist)
+      return "the system refused to start thread " + std::to_string(got + 2) + " of " + std::to_string(n) + " (" +
+             e.what() + ")";
+    }
   }
 
   void run(int n, void (*f)(void*, int), void* c) {
-    if (!started) start();
+    if (!started) {
+      started = true;
+      if (!resize(wanted, true).empty()) wanted = (int)workers.size() + 1;
+    }
     fn.store(f, std::memory_order_relaxed);
     ctx.store(c, std::memory_order_relaxed);
     done.store(0, std::memory_order_relaxed);
@@ -164,15 +201,24 @@ Pool& pool() {
 
 }  // namespace
 
-int numThreads() { return pool().wanted; }
+int numThreads() { return pool().wanted.load(std::memory_order_relaxed); }
 
 void setNumThreads(int n) {
+  if (n < 1 || n > kMaxThreads) {
+    throw std::invalid_argument("set_num_threads expects a number of threads in [1, " + std::to_string(kMaxThreads) +
+                                "], but got " + std::to_string(n));
+  }
   Pool& p = pool();
   std::lock_guard<std::mutex> lk(p.busy);
-  if (n < 1) n = 1;
-  if (n == p.wanted) return;
-  if (p.started) p.stop();
+  if (p.started && n == p.wanted) return;
+  const std::string why = p.resize(n, false);
+  if (!why.empty()) {
+    const int had = p.wanted;
+    throw std::runtime_error("set_num_threads(" + std::to_string(n) + "): " + why + "; the pool keeps its previous " +
+                             std::to_string(had) + (had == 1 ? " thread" : " threads"));
+  }
   p.wanted = n;
+  p.started = true;
 }
 
 void parallelFor(int ntasks, void (*fn)(void*, int), void* ctx) {

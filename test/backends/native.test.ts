@@ -18,10 +18,11 @@ import {
 } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { info, isAvailable, nativeBackend, reason } from '../../src/backends/native/index.js';
-import { getNumThreads, setNumThreads } from '../../src/backends/threads.js';
+import { MAX_THREADS, getNumThreads, setNumThreads } from '../../src/backends/threads.js';
 import { current, native } from '../../src/backends/public.js';
 import { RuntimeError } from '../../src/errors.js';
-import { loadFixture } from '../helpers/fixtures.js';
+import { decode, loadFixture } from '../helpers/fixtures.js';
+import { NONFINITE_CASES, type Poke, type Runners, expectNonFiniteGemmLikeJs, expectNonFiniteRecurrentLikeJs } from '../helpers/nonfinite-cases.js';
 import { type Ctor, type FA, type RCase, BIG_LSTM, DTYPES, ODD, PCASES, RCASES, TRANS, label, randArr, rng, rows, tol } from '../helpers/recurrent-cases.js';
 
 const prebuilt = `prebuilds/${process.platform}-${process.arch}/torchlet.node`;
@@ -73,8 +74,19 @@ describe('native addon', () => {
     // PyTorch's errors, from tools/fixtures/gen_backends.py
     for (const c of loadFixture('backends').cases as { value: unknown; error: { type: string; message: string } }[]) {
       expect(c.error.type).toBe('RuntimeError');
-      expect(() => setNumThreads(c.value as number)).toThrow(RuntimeError);
-      expect(() => setNumThreads(c.value as number)).toThrow(c.error.message);
+      const v = decode(c.value) as number;
+      expect(() => setNumThreads(v)).toThrow(RuntimeError);
+      expect(() => setNumThreads(v)).toThrow(c.error.message);
+    }
+    expect(getNumThreads()).toBe(before);
+  });
+
+  it('setNumThreads refuses more than MAX_THREADS (PyTorch wraps 2 ** 40 to 0 and 2 ** 32 + 2 to 2 threads)', () => {
+    const before = getNumThreads();
+    expect(MAX_THREADS).toBe(1024);
+    for (const n of [2 ** 40, 2 ** 32 + 2, 2 ** 31, MAX_THREADS + 1, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE]) {
+      expect(() => setNumThreads(n)).toThrow(RuntimeError);
+      expect(() => setNumThreads(n)).toThrow(`set_num_threads expects at most 1024 threads (torchlet's limit), but got ${n}`);
     }
     expect(getNumThreads()).toBe(before);
   });
@@ -194,6 +206,10 @@ describe.runIf(isAvailable())('native gemm vs js', () => {
       expectGemmClose(nan, `${dn} beta=0 over NaN`);
     });
 
+    it(`${dn}: inf and NaN operands: 0 * inf is NaN and NaN spreads, as js (no product skipped, beta = 0 reads nothing)`, () => {
+      expectNonFiniteGemmLikeJs(C, (a, b, out) => noFallback(nativeBackend, () => nativeBackend.gemm(a, b, out, { alpha: 1, beta: 0 })), dn);
+    });
+
     it(`${dn}: K = 0 scales by beta; empty products are no-ops`, () => {
       const out = new C([1, 2, 3, 4]);
       const a = { data: new C(0), shape: [1, 2, 0], strides: [0, 0, 1], offset: 0 };
@@ -269,12 +285,13 @@ function noFallback<R>(be: typeof jsBackend, fn: () => R): R {
   }
 }
 
-function runLstm(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
-  return noFallback(be, () => runLstm1(be, C, c, seed));
+function runLstm(be: typeof jsBackend, C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
+  return noFallback(be, () => runLstm1(be, C, c, seed, edit));
 }
 
-function runLstm1(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
+function runLstm1(be: typeof jsBackend, C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
   const a = lstmInputs(C, c, seed);
+  edit?.(a);
   const { N, R, G, geo } = a;
   const H = c.H;
   const P = geo.P;
@@ -328,11 +345,11 @@ describe.runIf(isAvailable())('native fused LSTM vs js (forward + backward)', ()
 });
 
 /** GRU (gates 3) or RNN (gates 1, tanh or relu) forward + backward on one backend. */
-function runGruRnn(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number): Outs {
-  return noFallback(be, () => runGruRnn1(be, kind, C, c, seed));
+function runGruRnn(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
+  return noFallback(be, () => runGruRnn1(be, kind, C, c, seed, edit));
 }
 
-function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number): Outs {
+function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
   const r = rng(seed);
   const H = c.H;
   const G = (kind === 'gru' ? 3 : 1) * H;
@@ -341,6 +358,7 @@ function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor
   const geo = { T: c.T, B: c.B, I: c.I, H, reverse: c.reverse ?? false, batchSizes: c.packed ? Int32Array.from(c.packed) : null };
   const x = randArr(C, N * c.I, r);
   const h0 = randArr(C, c.B * H, r);
+  edit?.({ x, h0 });
   const wIh = randArr(C, G * c.I, r, 0.5);
   const wHh = randArr(C, G * H, r, 0.5);
   const bIh = bias ? randArr(C, G, r) : null;
@@ -369,6 +387,27 @@ describe.runIf(isAvailable())('native fused GRU / RNN vs js (forward + backward)
         it(`${kind} ${dn} ${label(c)}`, () => {
           const [atol, rtol] = tol(C);
           expectAllClose(runGruRnn(nativeBackend, kind, C, c, 5), runGruRnn(jsBackend, kind, C, c, 5), atol, rtol, `${kind} ${label(c)}`);
+        });
+      }
+    }
+  }
+});
+
+// inf, -inf, NaN and 1e38 in the input or an initial state: the same NaNs and infinities as js
+// (and so as PyTorch, test/backends/nonfinite.test.ts), single- and multi-threaded.
+describe.runIf(isAvailable())('native vs js: non-finite inputs and states', () => {
+  const saved = isAvailable() ? getNumThreads() : 1;
+  afterAll(() => setNumThreads(saved));
+  for (const [dn, C] of DTYPES) {
+    for (const c of NONFINITE_CASES) {
+      for (const threads of [1, 2]) {
+        it(`${dn} ${label(c)} threads ${threads}`, () => {
+          setNumThreads(threads);
+          const run: Runners = {
+            lstm: (compiled, edit) => runLstm(compiled ? nativeBackend : jsBackend, C, c, 23, edit),
+            gruRnn: (kind, compiled, edit) => runGruRnn(compiled ? nativeBackend : jsBackend, kind, C, c, 29, edit),
+          };
+          expectNonFiniteRecurrentLikeJs(C, c, run);
         });
       }
     }

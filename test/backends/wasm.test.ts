@@ -20,6 +20,7 @@ import { jsBackend } from '../../src/backends/js/index.js';
 import { info, isAvailable, reason, wasmBackend } from '../../src/backends/wasm/index.js';
 import { registeredBackends } from '../../src/backends/registry.js';
 import { WASM_SOURCES_SHA256 } from '../../src/backends/wasm/binary.js';
+import { NONFINITE_CASES, type Poke, type Runners, expectNonFiniteGemmLikeJs, expectNonFiniteRecurrentLikeJs } from '../helpers/nonfinite-cases.js';
 import { type Ctor, type FA, type RCase, BIG_LSTM, DTYPES, ODD, PCASES, RCASES, TRANS, label, randArr, rng, rows, tol } from '../helpers/recurrent-cases.js';
 
 function child(code: string, env: Record<string, string | undefined>, flags: string[] = []): unknown {
@@ -222,6 +223,10 @@ describe('wasm gemm vs js', () => {
       }
     });
 
+    it(`${dn}: inf and NaN operands: 0 * inf is NaN and NaN spreads, as js (no product skipped, beta = 0 reads nothing)`, () => {
+      expectNonFiniteGemmLikeJs(C, (a, b, out) => noFallback(wasmBackend, () => wasmBackend.gemm(a, b, out, { alpha: 1, beta: 0 })), dn);
+    });
+
     it(`${dn}: K = 0 scales by beta; empty products are no-ops`, () => {
       const out = new C([1, 2, 3, 4]);
       const a = { data: new C(0), shape: [1, 2, 0], strides: [0, 0, 1], offset: 0 };
@@ -277,11 +282,11 @@ describe('wasm gemm vs js', () => {
 
 type Outs = Record<string, FA>;
 
-function runLstm(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
-  return noFallback(be, () => runLstm1(be, C, c, seed));
+function runLstm(be: typeof jsBackend, C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
+  return noFallback(be, () => runLstm1(be, C, c, seed, edit));
 }
 
-function runLstm1(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
+function runLstm1(be: typeof jsBackend, C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
   const r = rng(seed);
   const H = c.H;
   const P = c.P ?? 0;
@@ -293,6 +298,7 @@ function runLstm1(be: typeof jsBackend, C: Ctor, c: RCase, seed: number): Outs {
   const x = randArr(C, N * c.I, r);
   const h0 = randArr(C, c.B * R, r);
   const c0 = randArr(C, c.B * H, r);
+  edit?.({ x, h0, c0 });
   const wIh = randArr(C, G * c.I, r, 0.5);
   const wHh = randArr(C, G * R, r, 0.5);
   const bIh = bias ? randArr(C, G, r) : null;
@@ -389,11 +395,11 @@ describe('wasm fused LSTM vs js (forward + backward)', () => {
 });
 
 /** GRU (gates 3) or RNN (gates 1, tanh or relu) forward + backward on one backend. */
-function runGruRnn(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number): Outs {
-  return noFallback(be, () => runGruRnn1(be, kind, C, c, seed));
+function runGruRnn(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
+  return noFallback(be, () => runGruRnn1(be, kind, C, c, seed, edit));
 }
 
-function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number): Outs {
+function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor, c: RCase, seed: number, edit?: Poke): Outs {
   const r = rng(seed);
   const H = c.H;
   const G = (kind === 'gru' ? 3 : 1) * H;
@@ -402,6 +408,7 @@ function runGruRnn1(be: typeof jsBackend, kind: 'gru' | 'tanh' | 'relu', C: Ctor
   const geo = { T: c.T, B: c.B, I: c.I, H, reverse: c.reverse ?? false, batchSizes: c.packed ? Int32Array.from(c.packed) : null };
   const x = randArr(C, N * c.I, r);
   const h0 = randArr(C, c.B * H, r);
+  edit?.({ x, h0 });
   const wIh = randArr(C, G * c.I, r, 0.5);
   const wHh = randArr(C, G * H, r, 0.5);
   const bIh = bias ? randArr(C, G, r) : null;
@@ -435,6 +442,22 @@ describe('wasm fused GRU / RNN vs js (forward + backward)', () => {
           expectAllClose(runGruRnn(wasmBackend, kind, C, c, 5), runGruRnn(jsBackend, kind, C, c, 5), atol, rtol, `${kind} ${label(c)}`);
         });
       }
+    }
+  }
+});
+
+// inf, -inf, NaN and 1e38 in the input or an initial state: the same NaNs and infinities as js
+// (and so as PyTorch, test/backends/nonfinite.test.ts).
+describe('wasm vs js: non-finite inputs and states', () => {
+  for (const [dn, C] of DTYPES) {
+    for (const c of NONFINITE_CASES) {
+      it(`${dn} ${label(c)}`, () => {
+        const run: Runners = {
+          lstm: (compiled, edit) => runLstm(compiled ? wasmBackend : jsBackend, C, c, 23, edit),
+          gruRnn: (kind, compiled, edit) => runGruRnn(compiled ? wasmBackend : jsBackend, kind, C, c, 29, edit),
+        };
+        expectNonFiniteRecurrentLikeJs(C, c, run);
+      });
     }
   }
 });
