@@ -1,0 +1,137 @@
+/**
+ * The convolutional layers as modules against PyTorch 1.13 (tools/fixtures/gen_conv2d.py ->
+ * fixtures/conv2d.json modules and seeded, fixtures/layers2d.json): nn.Conv2d (every padding
+ * mode), ConvTranspose1d/2d (outputSize), the 2-D and adaptive pools, GroupNorm, Upsample,
+ * Unflatten (printing, state dicts, forward and gradients), seeded initialisation, BatchNorm2d's
+ * running statistics (momentum null = cumulative average) and the channel dropouts' draws.
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+import { Module } from '../../src/nn/module.js';
+import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+
+const { nn } = torch;
+type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
+type Opts = Record<string, any>;
+interface ModuleCase {
+  ctor: string; args: any[]; options: Opts; forwardArgs: any[]; repr: string; stateDict: Record<string, Enc>;
+  input: Enc; out: Enc; indices?: Enc; w?: Enc; grads?: Enc; paramGrads?: Record<string, Enc | null>;
+}
+const conv = loadFixture<{ torch: string; modules: ModuleCase[]; seeded: { seed: number; ctor: string; args: any[]; options: Opts; stateDict: Record<string, Enc> }[] }>('conv2d');
+interface BatchNormCase {
+  options: Opts; repr: string; init: Record<string, Enc>;
+  steps: { input: Enc; out: Enc; w: Enc; grads: (Enc | null)[]; stateDict: Record<string, Enc> }[];
+  eval: { input: Enc; out: Enc };
+}
+interface DropoutCase { ctor: string; p: number; seed: number; repr: string; input: Enc; out: Enc; after: Enc; w?: Enc; grads?: Enc[] }
+const layers = loadFixture<{ cases: BatchNormCase[]; dropout: DropoutCase[] }>('layers2d');
+
+/** The module a fixture describes (options with torchlet's names). */
+function makeModule(ctor: string, args: any[], options: Opts): Module {
+  const C = (nn as unknown as Record<string, new (...a: any[]) => Module>)[ctor]!;
+  if (ctor.startsWith('Upsampl')) return new C(options);
+  if (ctor === 'Unflatten') return new C(...args);
+  return Object.keys(options).length ? new C(...args, options) : new C(...args);
+}
+
+describe(`nn conv2d layers match torch ${conv.torch}`, () => {
+  conv.modules.forEach((c, i) => {
+    it(`${i}: ${c.repr} on [${c.input.shape.join(', ')}]`, () => {
+      const m = makeModule(c.ctor, c.args, c.options);
+      expect(String(m)).toBe(c.repr);
+      const sd: Record<string, torch.Tensor> = {};
+      for (const [k, v] of Object.entries(c.stateDict)) sd[k] = fromFixture(v);
+      expect(Object.keys(m.stateDict())).toEqual(Object.keys(sd));
+      m.loadStateDict(sd);
+      const x = fromFixture(c.input, true);
+      const res = (m.forward as (...a: unknown[]) => torch.Tensor | [torch.Tensor, torch.Tensor])(x, ...c.forwardArgs);
+      const out = Array.isArray(res) ? res[0] : res;
+      if (c.indices) {
+        expect(Array.isArray(res)).toBe(true);
+        expectClose((res as [torch.Tensor, torch.Tensor])[1], c.indices, 0, 0);
+      }
+      expectClose(out, c.out, 3e-5, 1e-5);
+      if (!c.w) return;
+      out.mul(fromFixture(c.w)).sum().backward();
+      expectClose(x.grad!, c.grads!, 3e-5, 1e-5);
+      for (const [name, p] of m.namedParameters()) expectClose(p.grad!, c.paramGrads![name]!, 3e-5, 1e-5);
+    });
+  });
+
+  for (const s of conv.seeded) {
+    it(`torch.manualSeed(${s.seed}); new nn.${s.ctor}(${JSON.stringify(s.args).slice(1, -1)}, ${JSON.stringify(s.options)}) draws PyTorch's weights`, () => {
+      torch.manualSeed(s.seed);
+      const m = makeModule(s.ctor, s.args, s.options);
+      const sd = m.stateDict();
+      expect(Object.keys(sd)).toEqual(Object.keys(s.stateDict));
+      for (const [k, v] of Object.entries(s.stateDict)) expectClose(sd[k]!, fromFixture(v), 0, 0);
+    });
+  }
+
+  it('exposes PyTorch-named parameters and hyper-parameters', () => {
+    const m = new nn.Conv2d(4, 6, [3, 2], { groups: 2, bias: false, stride: 2 });
+    expect(m.weight.shape).toEqual([6, 2, 3, 2]);
+    expect(m.bias).toBeNull();
+    expect([m.inChannels, m.outChannels, m.kernelSize, m.stride, m.padding, m.dilation, m.groups, m.paddingMode, m.transposed]).toEqual([
+      4, 6, [3, 2], [2, 2], [0, 0], [1, 1], 2, 'zeros', false,
+    ]);
+    const t = new nn.ConvTranspose2d(4, 6, 3, { groups: 2, outputPadding: 1, stride: 2 });
+    expect(t.weight.shape).toEqual([4, 3, 3, 3]);
+    expect(t.outputPadding).toEqual([1, 1]);
+    expect(new nn.Conv2d(2, 2, 3, { dtype: 'float64' }).weight.dtype).toBe('float64');
+  });
+});
+
+describe('nn.BatchNorm2d matches torch (running statistics, momentum null, eval)', () => {
+  for (const c of layers.cases) {
+    it(`${c.repr}`, () => {
+      const m = new nn.BatchNorm2d(3, c.options);
+      expect(String(m)).toBe(c.repr);
+      const init: Record<string, torch.Tensor> = {};
+      for (const [k, v] of Object.entries(c.init)) init[k] = fromFixture(v);
+      m.loadStateDict(init);
+      for (const step of c.steps) {
+        m.zeroGrad();
+        const x = fromFixture(step.input, true);
+        const out = m.forward(x);
+        expectClose(out, step.out, 2e-5, 1e-5);
+        out.mul(fromFixture(step.w)).sum().backward();
+        expectClose(x.grad!, step.grads[0]!, 5e-5, 1e-4);
+        [m.weight, m.bias].forEach((p, i) => {
+          if (p) expectClose(p.grad!, step.grads[i + 1]!, 5e-5, 1e-4);
+        });
+        const sd = m.stateDict();
+        for (const [k, v] of Object.entries(step.stateDict)) expectClose(sd[k]!, v, 1e-6, 1e-6);
+      }
+      m.eval();
+      expectClose(m.forward(fromFixture(c.eval.input)), c.eval.out, 2e-5, 1e-5);
+    });
+  }
+
+  it('rejects input that is not 4-D', () => {
+    expect(() => new nn.BatchNorm2d(3).forward(torch.zeros(2, 3, 4))).toThrow('expected 4D input (got 3D input)');
+  });
+});
+
+describe('nn.Dropout1d / Dropout2d draw PyTorch\'s channel masks', () => {
+  for (const c of layers.dropout) {
+    it(`${c.repr} on ${c.input.dtype} [${c.input.shape.join(', ')}] (seed ${c.seed})`, () => {
+      const x = fromFixture(c.input, true);
+      torch.manualSeed(c.seed);
+      const m = makeModule(c.ctor, [c.p], {});
+      expect(String(m)).toBe(c.repr);
+      const out = m.forward(x) as torch.Tensor;
+      expectClose(out, fromFixture(c.out), 0, 0);
+      // the generator has advanced exactly as PyTorch's
+      expectClose(torch.rand(3), fromFixture(c.after), 0, 0);
+      if (c.w) {
+        out.mul(fromFixture(c.w)).sum().backward();
+        expectClose(x.grad!, fromFixture(c.grads![0]!), 0, 0);
+      }
+      m.eval();
+      // (an unbatched input goes through unsqueeze/squeeze views in eval mode too, as in PyTorch)
+      if (c.ctor === 'Dropout1d' && x.dim() === 2) expectClose(m.forward(x) as torch.Tensor, x, 0, 0);
+      else expect(m.forward(x)).toBe(x);
+    });
+  }
+});
