@@ -228,9 +228,11 @@ export function convolutionArgs(
   if (typeof groups !== 'number' || !Number.isInteger(groups)) {
     throw new TypeError(`${fn}(): argument 'groups' must be int, but got ${describeValue(groups)}`);
   }
-  const strideL = intList(fn, 'stride', opts.stride === undefined ? 1 : opts.stride);
-  const dilationL = intList(fn, 'dilation', opts.dilation === undefined ? 1 : opts.dilation);
-  const outPadL = intList(fn, 'output_padding', opts.outputPadding === undefined ? 0 : opts.outputPadding);
+  // PyTorch's bindings take int[1] / int[2]: an int becomes one entry per spatial dim
+  const ints = (name: string, v: IntOrList): number[] => (Number.isInteger(v) ? new Array<number>(spatial).fill(v as number) : intList(fn, name, v));
+  const strideL = ints('stride', opts.stride === undefined ? 1 : opts.stride);
+  const dilationL = ints('dilation', opts.dilation === undefined ? 1 : opts.dilation);
+  const outPadL = ints('output_padding', opts.outputPadding === undefined ? 0 : opts.outputPadding);
   const pad = opts.padding === undefined ? 0 : opts.padding;
   const wd = weight.dim();
   let paddingL: number[];
@@ -265,7 +267,7 @@ export function convolutionArgs(
       throw new RuntimeError(`Invalid padding string: '${pad}'`);
     }
   } else {
-    paddingL = intList(fn, 'padding', pad);
+    paddingL = ints('padding', pad);
   }
   // at::_convolution
   if (wd < 3) throw new RuntimeError('weight should have at least three dimensions');
@@ -355,6 +357,7 @@ export function convolutionArgs(
     }
   } else {
     if (weight.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
+    if (transposed && b !== null && b.dtype !== x.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(b.dtype)}`);
     if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int64') {
       // Deviation: PyTorch's slow CPU path also convolves int32; torchlet supports float32, float64 and int64.
       throw new RuntimeError(`"${fn}" not implemented for '${scalarTypeName(x.dtype)}'`);

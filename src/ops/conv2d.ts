@@ -24,7 +24,8 @@ import type { Conv2dGeometry } from '../backends/routines/conv2d.js';
 import { routine } from '../backends/routine.js';
 import { emptyTensor } from '../tensor/create.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { RuntimeError } from '../errors.js';
 import { type Conv1dOptions, type ConvTransposeOptions, type IntOrList, convolutionArgs, noDoubleBackward } from './conv.js';
 import { backendOf, castRaw, dense } from './util.js';
 
@@ -261,6 +262,15 @@ const convolutionOp = defineOp({
 
 // ---------------------------------------------------------------- public functions
 
+/** C++'s name of a dtype's element type, as caffe2::TypeMeta::name() prints it. */
+function cTypeName(d: DType): string {
+  const names: Partial<Record<DType, string>> = {
+    float32: 'float', float64: 'double', int64: 'long int', int32: 'int', int16: 'short int', int8: 'signed char', uint8: 'unsigned char',
+    bool: 'bool', float16: 'c10::Half', bfloat16: 'c10::BFloat16',
+  };
+  return names[d] ?? d;
+}
+
 /**
  * 2-D convolution over [N, C, H, W] (or unbatched [C, H, W]) input with a [O, C/groups, KH, KW]
  * weight, like `torch.nn.functional.conv2d` (cross-correlation, PyTorch's argument checks and
@@ -269,6 +279,10 @@ const convolutionOp = defineOp({
  * @example F.conv2d(torch.randn(2, 3, 8, 8), torch.randn(4, 3, 3, 3), null, { padding: 1 }).shape // [2, 4, 8, 8]
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  // PyTorch parity: at::conv2d (int padding) compares the bias's dtype first, in C++ type names.
+  if (bias instanceof Tensor && input instanceof Tensor && typeof opts?.padding !== 'string' && bias.dtype !== input.dtype) {
+    throw new RuntimeError(`Input type (${cTypeName(input.dtype)}) and bias type (${cTypeName(bias.dtype)}) should be the same`);
+  }
   const p = convolutionArgs('conv2d', 2, false, input, weight, bias, opts as Conv1dOptions);
   const [KH, KW] = weight.shape.slice(2) as [number, number];
   const [Ho, Wo] = p.out as [number, number];

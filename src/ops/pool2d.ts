@@ -233,7 +233,8 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts: MaxPool2dO
   const st = opts.stride === null || opts.stride === undefined ? [] : intList(fn, 'stride', opts.stride);
   if (st.length > 2) throw new RuntimeError(`${fn}: stride must either be omitted, a single int, or a tuple of two ints`);
   const s: [number, number] = st.length === 0 ? k : [st[0]!, st.length === 1 ? st[0]! : st[1]!];
-  const p = pair(fn, 'padding', opts.padding ?? 0, 'either be a single int, or a tuple of two ints');
+  // PyTorch parity: "must be either be" is max_pool2d's own wording.
+  const p = pair(fn, 'padding', opts.padding ?? 0, 'be either be a single int, or a tuple of two ints');
   const d = pair(fn, 'dilation', opts.dilation ?? 1, 'be either a single int, or a tuple of two ints');
   if (input.dim() !== 3 && input.dim() !== 4) throw new RuntimeError('non-empty 3D or 4D (batch mode) tensor expected for input');
   const [Ho, Wo] = checkPool(input, k, s, p, d, ceilMode);
@@ -394,7 +395,6 @@ export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, indices:
   checkTensor('input', input);
   const returnIndices = returnIndicesOf('adaptive_max_pool1d', indices);
   const n = check1dPool('adaptive_max_pool1d', input, outputSize);
-  checkNonEmpty('adaptive_max_pool1d', input, 1);
   const [y, idx] = adaptiveMax2d(input.unsqueeze(-2), [1, n]);
   return returnIndices ? [y.squeeze(-2), idx.squeeze(-2)] : y.squeeze(-2);
 }

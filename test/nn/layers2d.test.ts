@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { Module } from '../../src/nn/module.js';
-import { expectClose, fromFixture, loadFixture } from '../helpers/fixtures.js';
+import { expectClose, expectError, fromFixture, loadFixture } from '../helpers/fixtures.js';
 
 const { nn } = torch;
+const F = torch.nn.functional;
 type Enc = { shape: number[]; dtype: torch.DType; data: unknown[] };
 type Opts = Record<string, any>;
 interface ModuleCase {
@@ -24,7 +25,12 @@ interface BatchNormCase {
   eval: { input: Enc; out: Enc };
 }
 interface DropoutCase { ctor: string; p: number; seed: number; repr: string; input: Enc; out: Enc; after: Enc; w?: Enc; grads?: Enc[] }
-const layers = loadFixture<{ cases: BatchNormCase[]; dropout: DropoutCase[] }>('layers2d');
+interface ErrorCase {
+  name: string; fn?: string; module?: string; input: number[] | null; dtype: torch.DType; requiresGrad?: boolean; args?: any[]; options: Opts;
+  weight?: number[] | null; weightDtype?: torch.DType; bias?: number[] | null; biasDtype?: torch.DType; ctorArgs?: any[]; forwardArgs?: any[];
+  error: { type: string; message: string };
+}
+const layers = loadFixture<{ cases: BatchNormCase[]; dropout: DropoutCase[]; errors: ErrorCase[] }>('layers2d');
 
 /** The module a fixture describes (options with torchlet's names). */
 function makeModule(ctor: string, args: any[], options: Opts): Module {
@@ -132,6 +138,48 @@ describe('nn.Dropout1d / Dropout2d draw PyTorch\'s channel masks', () => {
       // (an unbatched input goes through unsqueeze/squeeze views in eval mode too, as in PyTorch)
       if (c.ctor === 'Dropout1d' && x.dim() === 2) expectClose(m.forward(x) as torch.Tensor, x, 0, 0);
       else expect(m.forward(x)).toBe(x);
+    });
+  }
+});
+
+/** The functional call an error case names. */
+const CALLS: Record<string, (x: torch.Tensor, w: torch.Tensor | null, b: torch.Tensor | null, args: any[], o: Opts) => unknown> = {
+  conv2d: (x, w, b, _a, o) => F.conv2d(x, w!, b, o),
+  convTranspose1d: (x, w, b, _a, o) => F.convTranspose1d(x, w!, b, o),
+  convTranspose2d: (x, w, b, _a, o) => F.convTranspose2d(x, w!, b, o),
+  maxPool2d: (x, _w, _b, a, o) => F.maxPool2d(x, a[0], o),
+  avgPool2d: (x, _w, _b, a, o) => F.avgPool2d(x, a[0], o),
+  adaptiveAvgPool1d: (x, _w, _b, a) => F.adaptiveAvgPool1d(x, a[0]),
+  adaptiveAvgPool2d: (x, _w, _b, a) => F.adaptiveAvgPool2d(x, a[0]),
+  adaptiveMaxPool1d: (x, _w, _b, a) => F.adaptiveMaxPool1d(x, a[0]),
+  adaptiveMaxPool2d: (x, _w, _b, a) => F.adaptiveMaxPool2d(x, a[0]),
+  interpolate: (x, _w, _b, _a, o) => F.interpolate(x, o),
+  pad: (x, _w, _b, a) => F.pad(x, a[0], a[1], a[2] ?? 0),
+  groupNorm: (x, w, b, a) => F.groupNorm(x, a[0], w, b),
+  dropout1d: (x, _w, _b, a) => F.dropout1d(x, a[0]),
+  dropout2d: (x, _w, _b, a) => F.dropout2d(x, a[0]),
+};
+
+describe('errors match torch', () => {
+  for (const c of layers.errors) {
+    it(`${c.fn ?? c.module}: ${c.name}`, () => {
+      const mk = (shape: number[], dtype: torch.DType, rg = false): torch.Tensor => {
+        const t = torch.zeros(shape, { dtype });
+        return rg ? t.requiresGrad_() : t;
+      };
+      const input = c.input ? mk(c.input, c.dtype, c.requiresGrad) : null;
+      let call: () => unknown;
+      if (c.fn) {
+        const w = c.weight ? mk(c.weight, c.weightDtype!) : null;
+        const b = c.bias ? mk(c.bias, c.biasDtype!) : null;
+        call = () => CALLS[c.fn!]!(input!, w, b, c.args!, c.options);
+      } else {
+        call = () => {
+          const m = makeModule(c.module!, c.ctorArgs!, c.options);
+          if (input) (m.forward as (...a: unknown[]) => unknown)(input, ...c.forwardArgs!);
+        };
+      }
+      expectError(call, c.error);
     });
   }
 });
