@@ -183,3 +183,35 @@ describe('errors match torch', () => {
     });
   }
 });
+
+describe('functional forms and gradcheck (float64)', () => {
+  const r = (...s: number[]): torch.Tensor => torch.randn(s, { dtype: 'float64', requiresGrad: true });
+
+  it('F.groupNorm with and without affine parameters', () => {
+    torch.manualSeed(11);
+    expect(torch.autograd.gradcheck((x, w, b) => F.groupNorm(x!, 2, w!, b!, 1e-5), [r(2, 4, 3, 2), r(4), r(4)])).toBe(true);
+    expect(torch.autograd.gradcheck((x) => F.groupNorm(x!, 3), [r(2, 6, 5)])).toBe(true);
+  });
+
+  it('F.dropout2d / dropout1d: the same draws as the modules, masks per channel', () => {
+    const x = torch.ones(3, 4, 2, 2);
+    torch.manualSeed(3);
+    const a = F.dropout2d(x, 0.5);
+    torch.manualSeed(3);
+    const b = new nn.Dropout2d(0.5).forward(x);
+    expectClose(a, b, 0, 0);
+    // each (sample, channel) plane is all zeros or all 2s
+    const planes = a.reshape([12, 4]).tolist() as number[][];
+    for (const p of planes) expect(new Set(p).size).toBe(1);
+    expect(F.dropout2d(x, { p: 0.5, training: false })).toBe(x);
+    expect(F.dropout1d(torch.ones(2, 3), 0)).toBeInstanceOf(torch.Tensor);
+  });
+
+  it('double backward through the conv and pool ops is refused', () => {
+    const x = r(1, 2, 5, 5);
+    const y = F.conv2d(x, r(3, 2, 3, 3)).sum();
+    expect(() => torch.autograd.grad([y], [x], { createGraph: true })).toThrow('double backward through conv2d is not supported');
+    const z = F.maxPool2d(x, 2).sum();
+    expect(() => torch.autograd.grad([z], [x], { createGraph: true })).toThrow('double backward through max_pool2d is not supported');
+  });
+});
