@@ -117,7 +117,32 @@ function convForward(be: Backend, g: Conv2dGeometry, dtype: DType, x: FloatArray
   }
 }
 
-/** The non-null gradients gx (x's shape), gw, gb (overwritten) of conv2d from gy. */
+/**
+ * The geometry of the input gradient of a stride-1 convolution computed as a convolution of gy
+ * with the flipped, channel-transposed weight (gx = gy (*) flip(w)ᵀ with padding d*(k-1) - p), or
+ * null when that does not apply or costs more than col2im: its im2col reads O*KH*KW values per
+ * output position where col2im adds C*KH*KW, but as block copies and one gemm instead of
+ * scattered adds, so it wins up to O = 2C.
+ */
+function inputGradGeometry(g: Conv2dGeometry): Conv2dGeometry | null {
+  if (g.strideH !== 1 || g.strideW !== 1 || g.O > 2 * g.C) return null;
+  const padH = g.dilationH * (g.KH - 1) - g.padH;
+  const padW = g.dilationW * (g.KW - 1) - g.padW;
+  if (padH < 0 || padW < 0) return null;
+  return { ...g, C: g.O, H: g.Ho, W: g.Wo, O: g.C, Ho: g.H, Wo: g.W, padH, padW };
+}
+
+/** The weight of `inputGradGeometry`'s convolution: [C, O/groups, KH, KW], flipped in both spatial dims. */
+function flippedWeight(w: Tensor, groups: number): FloatArray {
+  const w4 = w.dim() === 3 ? w.unsqueeze(2) : w; // a 1-D problem's weight has height 1
+  const [O, Cg, KH, KW] = w4.shape as [number, number, number, number];
+  return dense(w4.reshape([groups, O / groups, Cg, KH, KW]).transpose(1, 2).reshape([groups * Cg, O / groups, KH, KW]).flip([2, 3]));
+}
+
+/**
+ * The non-null gradients gx (x's shape), gw, gb (overwritten) of conv2d from gy. `wFlipped` gives
+ * the weight for computing gx as a convolution (stride 1; see inputGradGeometry).
+ */
 function convBackward(
   be: Backend,
   g: Conv2dGeometry,
@@ -128,10 +153,16 @@ function convBackward(
   gx: FloatArray | null,
   gw: FloatArray | null,
   gb: FloatArray | null,
+  wFlipped?: () => FloatArray,
 ): void {
   if (!useGemm(g, dtype)) {
     routine('conv2dBackward', be)({ ...g, x, w, gy, gx, gw, gb });
     return;
+  }
+  const gi = gx && wFlipped ? inputGradGeometry(g) : null;
+  if (gi && gx && wFlipped) {
+    convForward(be, gi, dtype, gy, wFlipped(), null, gx);
+    gx = null;
   }
   const G = g.groups;
   const Og = g.O / G;
@@ -217,7 +248,7 @@ const convolutionOp = defineOp({
     } else {
       y = emptyTensor(flat ? [g.N, g.C, g.W] : [g.N, g.C, g.H, g.W], dt);
       const ya = y.storage.data as FloatArray;
-      convBackward(be, g, dt, ya, dense(w), dense(x), ya, null, null);
+      convBackward(be, g, dt, ya, dense(w), dense(x), ya, null, null, () => flippedWeight(w, s.groups));
       if (b) {
         // y[n, c, :] += b[c]: a product with K = 1 against a broadcast one
         const P = g.H * g.W;
@@ -244,7 +275,7 @@ const convolutionOp = defineOp({
     const gb = need[2] ? emptyTensor([nOut], dt) : null;
     const arr = (t: Tensor | null): FloatArray | null => (t ? (t.storage.data as FloatArray) : null);
     if (!s.transposed) {
-      convBackward(be, g, dt, dense(x), dense(w), gya, arr(gx), arr(gw), arr(gb));
+      convBackward(be, g, dt, dense(x), dense(w), gya, arr(gx), arr(gw), arr(gb), () => flippedWeight(w, s.groups));
     } else {
       // x is the underlying convolution's output: its gradient is that convolution of gy
       if (gx) convForward(be, g, dt, gya, dense(w), null, arr(gx)!);
