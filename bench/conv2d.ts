@@ -9,7 +9,10 @@
  * runs in an inline /usr/bin/python3 script, once with torch.set_num_threads(1) and once with 2
  * (OMP_WAIT_POLICY=PASSIVE); the ratio is torchlet's time / the better PyTorch time.
  *
- * Run: node --import tsx bench/conv2d.ts   (BENCH_QUICK=1: fewer repetitions; --backends native,js)
+ * With --layers, also times each layer's inference forward alone (torchlet on each backend,
+ * PyTorch with 1 thread), to show where the time goes.
+ *
+ * Run: node --import tsx bench/conv2d.ts   (BENCH_QUICK=1: fewer repetitions; --backends native,js; --layers)
  * Timings on a shared 2-core machine are noisy: compare medians from the same run only.
  */
 import { execFileSync } from 'node:child_process';
@@ -46,13 +49,33 @@ function timeIt(fn: () => void, warmup: number, runs: number): number {
   return median(ts);
 }
 
-/** Median ms of torchlet on the active backend: [inference, forward+backward]. */
-function timeOurs(): [number, number] {
-  torch.manualSeed(0);
-  const model = new nn.Sequential(
+const LAYERS = argv.includes('--layers');
+const LAYER_NAMES = ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2'];
+
+function frontEnd(): torch.nn.Sequential {
+  return new nn.Sequential(
     new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
   );
+}
+
+/** Median ms of each layer's inference forward on its own input, on the active backend. */
+function timeLayers(): number[] {
+  torch.manualSeed(0);
+  const model = frontEnd();
+  let h = torch.randn(N, 1, SIZE, SIZE);
+  return torch.noGrad(() => [...model.children()].map((m) => {
+    const input = h;
+    const t = timeIt(() => m.forward(input), WARMUP, RUNS);
+    h = m.forward(input) as torch.Tensor;
+    return t;
+  }));
+}
+
+/** Median ms of torchlet on the active backend: [inference, forward+backward]. */
+function timeOurs(): [number, number] {
+  torch.manualSeed(0);
+  const model = frontEnd();
   const x = torch.randn(N, 1, SIZE, SIZE);
   const xg = x.clone().requiresGrad_();
   const fwd = (): void => {
@@ -91,19 +114,28 @@ for threads in (1, 2):
     def both():
         m.zero_grad(set_to_none=True); xg.grad = None; m(xg).sum().backward()
     out[str(threads)] = [timeit(fwd), timeit(both)]
+    if threads == 1 and os.environ.get('BENCH_LAYERS') == '1':
+        layers = []
+        with torch.no_grad():
+            h = x
+            for mod in m:
+                inp = h
+                layers.append(timeit(lambda: mod(inp)))
+                h = mod(inp)
+        out['layers'] = layers
 print(json.dumps(out))
 `;
 
 /** PyTorch's medians per thread count, or null when PyTorch is unavailable. */
-function timeTorch(): Record<string, [number, number]> | null {
+function timeTorch(): Record<string, number[]> | null {
   try {
     const txt = execFileSync('/usr/bin/python3', ['-c', PY, String(WARMUP), String(RUNS), String(N), String(SIZE)], {
       encoding: 'utf8',
       timeout: 600_000,
-      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', BENCH_LAYERS: LAYERS ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    return JSON.parse(txt) as Record<string, [number, number]>;
+    return JSON.parse(txt) as Record<string, number[]>;
   } catch (e) {
     console.log(`PyTorch timing skipped: ${(e as Error).message.split('\n')[0]}`);
     return null;
@@ -114,9 +146,11 @@ const fmt = (ms: number | undefined): string => (ms === undefined ? '-' : ms.toF
 
 const theirs = timeTorch();
 const ours = new Map<string, [number, number]>();
+const layers = new Map<string, number[]>();
 for (const b of BACKENDS) {
   setBackend(b as 'native' | 'wasm' | 'js');
   ours.set(b, timeOurs());
+  if (LAYERS) layers.set(b, timeLayers());
 }
 setBackend(null);
 console.log(`CNN front end, x [${N}, 1, ${SIZE}, ${SIZE}], float32, median ms; ratio = torchlet / best PyTorch`);
@@ -129,4 +163,9 @@ for (const [b, t] of ours) {
     const best = t1 && t2 ? Math.min(t1[i]!, t2[i]!) : undefined;
     console.log([b, pass, fmt(t[i]), fmt(best), best ? `${(t[i]! / best).toFixed(2)}x` : '-'].join('\t'));
   });
+}
+if (LAYERS) {
+  console.log('\nper layer, inference, median ms');
+  console.log(['layer', ...BACKENDS, 'PyTorch 1 thread'].join('\t'));
+  LAYER_NAMES.forEach((name, i) => console.log([name, ...BACKENDS.map((b) => fmt(layers.get(b)![i])), fmt(theirs?.['layers']?.[i])].join('\t')));
 }
