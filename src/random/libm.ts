@@ -128,24 +128,25 @@ export function fma(a: number, b: number, c: number): number {
  * error (two-sum) decides.
  */
 export function fmaf(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
+  const s = a * b + c;
   const r = Math.fround(s);
-  if (r === s) return r;
-  const t = r + 2 * (s - r); // the float on s's other side when s is a midpoint
-  if (Math.fround(t) === t) {
-    const bb = s - p;
-    const err = p - (s - bb) + (c - bb);
-    return err === 0 || err > 0 !== t > r ? r : t;
-  }
+  const t = r + 2 * (s - r); // when s is halfway between two floats: the other one
+  // s is a float, or no midpoint (the common cases, kept small so that callers inline them)
+  return r === s || (Math.fround(t) !== t && r - r === 0) ? r : fmafMidpoint(a * b, c, s, r);
+}
+
+/** {@link fmaf} when s = RN64(p + c) is halfway between two floats, or overflowed to r = ±inf. */
+function fmafMidpoint(p: number, c: number, s: number, r: number): number {
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
   if (r === Infinity || r === -Infinity) {
-    // overflow: only the midpoint between FLT_MAX and 2^128 can round the wrong way
+    // only the midpoint between FLT_MAX and 2^128 can round the wrong way
     if (Math.abs(s) !== 3.4028235677973366e38) return r;
-    const bb = s - p;
-    const err = p - (s - bb) + (c - bb);
     return err === 0 || err > 0 === s > 0 ? r : Math.sign(s) * 3.4028234663852886e38;
   }
-  return r; // not a midpoint (or NaN)
+  if (r !== r) return r; // NaN
+  const t = r + 2 * (s - r); // the float on s's other side
+  return err === 0 || err > 0 !== t > r ? r : t;
 }
 
 // ---------------------------------------------------------------------------------------------
