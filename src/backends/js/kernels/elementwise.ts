@@ -9,6 +9,8 @@
 import type { BinaryOp, UnaryOp, View } from '../../backend.js';
 import { BFloat16Bits, type TypedArray, isBoolArray } from '../../../tensor/dtype.js';
 import { isReducedFloatArray, rowMajor, storeReduced, viaFloat32, widen } from './reduced-float.js';
+import { erff, expf, expm1f, log1pf, logf, tanhf } from './sleef-f32.js';
+import { unaryTorchOrderF32 } from './unary-f32.js';
 
 /** Number of elements of a shape. */
 function numelOf(shape: readonly number[]): number {
@@ -201,6 +203,12 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
   }
   const xd = x.data;
   const od = out.data as TypedArray;
+  // float32: PyTorch's AVX2 bits (SLEEF's vectorised functions, see sleef-f32.ts)
+  const f32 = xd instanceof Float32Array && od instanceof Float32Array;
+  if (f32 && (op === 'sin' || op === 'cos' || op === 'sigmoid')) {
+    unaryTorchOrderF32(op, x, out, isContiguousView(x)); // results depend on PyTorch's loops
+    return;
+  }
   const inner = innerSize(x.shape);
   const sx = innerStride(x);
   const p0 = params[0] ?? 0;
@@ -221,22 +229,28 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
         for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.abs(xd[ix]!);
         break;
       case 'exp':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.exp(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = expf(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.exp(xd[ix]!);
         break;
       case 'log':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.log(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = logf(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.log(xd[ix]!);
         break;
       case 'log1p':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.log1p(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = log1pf(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.log1p(xd[ix]!);
         break;
       case 'expm1':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.expm1(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = expm1f(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.expm1(xd[ix]!);
         break;
       case 'sqrt':
         for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.sqrt(xd[ix]!);
         break;
       case 'rsqrt':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = 1 / Math.sqrt(xd[ix]!);
+        // float32: 1 / sqrt in float (Vectorized<float>::rsqrt and the scalar lambda alike)
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = 1 / Math.fround(Math.sqrt(xd[ix]!));
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = 1 / Math.sqrt(xd[ix]!);
         break;
       case 'sin':
         for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.sin(xd[ix]!);
@@ -245,7 +259,8 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
         for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.cos(xd[ix]!);
         break;
       case 'tanh':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.tanh(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = tanhf(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = Math.tanh(xd[ix]!);
         break;
       case 'sigmoid':
         for (let o = o0; o < o1; o++, ix += sx) {
@@ -297,7 +312,8 @@ export function unary(op: UnaryOp, x: View, out: View, params: readonly number[]
         }
         break;
       case 'erf':
-        for (let o = o0; o < o1; o++, ix += sx) od[o] = erf(xd[ix]!);
+        if (f32) for (let o = o0; o < o1; o++, ix += sx) od[o] = erff(xd[ix]!);
+        else for (let o = o0; o < o1; o++, ix += sx) od[o] = erf(xd[ix]!);
         break;
       case 'gelu':
         for (let o = o0; o < o1; o++, ix += sx) {
