@@ -57,10 +57,10 @@ function useGemm(g: Conv2dGeometry, dtype: DType): boolean {
 /** Most elements of one im2col buffer (16 MB of float32): the batch is processed in slices below it. */
 const MAX_COL = 1 << 22;
 
-/** Scratch buffers (col and dcol) per element type, grown on demand, allocated by the backend. */
+/** Scratch buffers (col, dcol, a bias plane) per element type, grown on demand, allocated by the backend. */
 const scratch = new Map<string, FloatArray>();
 
-function scratchArray(b: Backend, dtype: DType, which: 'col' | 'dcol', n: number): FloatArray {
+function scratchArray(b: Backend, dtype: DType, which: 'col' | 'dcol' | 'bias', n: number): FloatArray {
   const key = `${dtype}:${which}`;
   let a = scratch.get(key);
   if (!a || a.length < n) {
@@ -101,9 +101,12 @@ function convForward(be: Backend, g: Conv2dGeometry, dtype: DType, x: FloatArray
   for (const [n0, nb] of slices(g)) {
     const col = scratchArray(be, dtype, 'col', nb * CK * P);
     if (b) {
-      // y[n, o, :] = b[o]: a product with K = 1 against a broadcast one
+      // y[n, o, :] = b[o]: one sample's [O, P] bias plane (a product with K = 1 against a
+      // broadcast one), then tiled over the slice; the gemms below add to it
+      const plane = scratchArray(be, dtype, 'bias', g.O * P);
       const one = dtype === 'float32' ? ONE : ONE64;
-      be.gemm(view(b, [nb, g.O, 1], [0, 1, 0], 0), view(one, [nb, 1, P], [0, 0, 0], 0), view(y, [nb, g.O, P], [g.O * P, P, 1], n0 * g.O * P), SET);
+      be.gemm(view(b, [1, g.O, 1], [0, 1, 0], 0), view(one, [1, 1, P], [0, 0, 0], 0), view(plane, [1, g.O, P], [0, P, 1], 0), SET);
+      routine('tileRows', be)({ row: plane.subarray(0, g.O * P), out: y.subarray(n0 * g.O * P, (n0 + nb) * g.O * P) });
     }
     for (let gi = 0; gi < G; gi++) {
       routine('im2col2d', be)({ ...g, x, col, n0, nb, g: gi });
