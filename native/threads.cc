@@ -164,7 +164,10 @@ struct Pool {
       return "";
     } catch (const std::exception& e) {  // std::system_error from the thread, or bad_alloc
       const int got = (int)workers.size();
-      shrink(keepPartial ? got : had);  // (keepPartial: only lowers limit to the workers that exist)
+      // keepPartial (the default pool's first start): keep half of the workers that did start, so
+      // the address space or memory the system ran out of has room left for the kernels' scratch
+      // (a worker whose scratch allocation failed would end the process)
+      shrink(keepPartial ? got / 2 : had);
       return "the system refused to start thread " + std::to_string(got + 2) + " of " + std::to_string(n) + " (" +
              e.what() + ")";
     }
