@@ -9,13 +9,15 @@
 //                                    any error it prints why and exits 0, and torchlet then runs on
 //                                    its prebuilt binary or the js backend. Installed as a
 //                                    dependency (inside node_modules) with a prebuilt binary for
-//                                    this platform that loads, it builds nothing.
+//                                    this platform that loads, it builds nothing and prints nothing.
+//                                    A build from source stops after TORCHLET_BUILD_TIMEOUT seconds
+//                                    (default 600), so it can never hang an install.
 //
 // node-gyp comes with npm (npm sets npm_config_node_gyp for scripts). Node's headers are taken
 // from this Node's own installation (<prefix>/include/node) when present, so no download is
 // needed; npm_config_nodedir, when set, wins.
-/* global process, console */
-import { spawnSync } from 'node:child_process';
+/* global process, console, setTimeout, clearTimeout */
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -26,6 +28,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const install = process.argv.includes('--install');
 const built = join(root, 'build', 'Release', 'torchlet.node');
 const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'torchlet.node');
+// Installed as a dependency (inside a project's node_modules) or a checkout of the repository:
+// the command that retries the build differs.
+const asDependency = root.split(/[\\/]/).includes('node_modules');
+const retry = asDependency ? 'npm rebuild torchlet' : 'npm run build:native';
+const timeoutSeconds = Number(process.env.TORCHLET_BUILD_TIMEOUT) > 0 ? Number(process.env.TORCHLET_BUILD_TIMEOUT) : 600;
 const require = createRequire(import.meta.url);
 
 function say(msg) {
@@ -55,36 +62,66 @@ function nodeGyp() {
   }
 }
 
-function build() {
+async function build() {
   const [cmd, ...pre] = nodeGyp();
   const args = [...pre, 'rebuild', '--release', `--jobs=${Math.min(4, availableParallelism())}`];
   const ownHeaders = resolve(dirname(process.execPath), '..');
   if (!process.env.npm_config_nodedir && existsSync(join(ownHeaders, 'include', 'node', 'node_api.h'))) {
     args.push(`--nodedir=${ownHeaders}`);
   }
-  const r = spawnSync(cmd, args, { cwd: root, stdio: install ? ['ignore', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8' });
+  // An install's build runs in its own process group (POSIX), so that past its time limit it is
+  // stopped with its compilers; an interactive one stays in the terminal's group (Ctrl-C reaches it).
+  const r = await new Promise((done) => {
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: install ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      detached: install && process.platform !== 'win32',
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (out += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (install && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutSeconds * 1000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      done({ error, status: null, out, timedOut });
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ error: null, status, out, timedOut });
+    });
+  });
+  if (r.timedOut) return `the build took longer than ${timeoutSeconds} s (TORCHLET_BUILD_TIMEOUT) and was stopped`;
   if (r.error) return `could not run node-gyp: ${r.error.message}`;
   if (r.status !== 0) {
-    const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n');
+    const out = r.out.trim().split('\n');
     return `node-gyp exited with ${r.status}${install ? `:\n  ${out.slice(-15).join('\n  ')}` : ''}`;
   }
   return '';
 }
 
-function main() {
+async function main() {
   if (!existsSync(join(root, 'binding.gyp')) || !existsSync(join(root, 'native', 'addon.cc'))) {
     if (install) return 0; // a package without the sources: nothing to build
     say('native sources not found (binding.gyp, native/)');
     return 1;
   }
-  if (install && root.split(/[\\/]/).includes('node_modules') && existsSync(prebuilt) && !loadError(prebuilt)) {
+  if (install && asDependency && existsSync(prebuilt) && !loadError(prebuilt)) {
     return 0; // installed as a dependency and the shipped binary works
   }
-  const err = build();
+  const err = await build();
   if (err) {
     say(`native backend not built (${err}).`);
     if (install) {
-      say('the js backend (or a prebuilt binary, if one loads) will be used; `npm run build:native` retries.');
+      say(`the js backend (or a prebuilt binary, if one loads) will be used; \`${retry}\` retries.`);
       return 0;
     }
     return 1;
@@ -106,7 +143,7 @@ function main() {
 
 let code;
 try {
-  code = main();
+  code = await main();
 } catch (e) {
   say(`native build failed: ${e instanceof Error ? e.message : String(e)}`);
   code = install ? 0 : 1;

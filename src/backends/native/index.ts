@@ -11,7 +11,8 @@
  * `build/Release/torchlet.node` (built by `npm install` in a checkout, or by `npm run build:native`).
  * If neither loads — not Node.js, no binary for this platform, `TORCHLET_BACKEND` naming another
  * backend — the js backend is used and `reason()` says why. To compile the addon for another
- * platform: `npm run build:native` in the package folder (needs a C++17 compiler and python3).
+ * platform: `npm rebuild torchlet` in a project that depends on it, `npm run build:native` in a
+ * checkout (either needs a C++17 compiler and python3).
  *
  * This module touches no Node.js API at import time (browser bundles import it harmlessly): it
  * reaches `node:module` through `process.getBuiltinModule` when first asked.
@@ -79,12 +80,15 @@ export function nativeAddon(): Addon | null {
   // This file is src/backends/native/index.ts (or dist/backends/native/index.js): three levels down.
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const candidates = [`prebuilds/${proc.platform}-${proc.arch}/torchlet.node`, 'build/Release/torchlet.node'];
+  // the command that rebuilds the addon where this copy lives: a dependency inside a project's
+  // node_modules, or a checkout of the repository
+  const rebuild = /[\\/]node_modules[\\/]/.test(root) ? 'npm rebuild torchlet' : 'npm run build:native';
   const errors: string[] = [];
   for (const rel of candidates) {
     try {
       const m = req(root + rel) as Addon;
-      if (m.abi !== ABI) throw new Error(`ABI ${String(m.abi)}, expected ${ABI} (rebuild with npm run build:native)`);
-      ids = routineIds(m.routines, COMPILED_ROUTINES, 'npm run build:native');
+      if (m.abi !== ABI) throw new Error(`ABI ${String(m.abi)}, expected ${ABI} (rebuild with ${rebuild})`);
+      ids = routineIds(m.routines, COMPILED_ROUTINES, rebuild);
       addon = m;
       loadedFrom = rel;
       why = '';
@@ -94,7 +98,7 @@ export function nativeAddon(): Addon | null {
       errors.push(`${rel}: ${msg}`);
     }
   }
-  why = `no loadable binary (${errors.join('; ')}); build one with \`npm run build:native\` (needs a C++17 compiler and python3)`;
+  why = `no loadable binary (${errors.join('; ')}); build one with \`${rebuild}\` (needs a C++17 compiler and python3)`;
   return null;
 }
 
